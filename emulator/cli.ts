@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { OptionError, startEmulator, type EmulatorOptions, type RunningEmulator } from './index';
+
+const USAGE = `Usage: iotflow-emulator [options]
+
+Local emulator of the ThingPark X IoT Flow Connections API.
+
+Options:
+  --port N              TCP port; 0 picks a free one (default 8787)
+  --host HOST           interface to bind (default 127.0.0.1)
+  --max-connections N   account-plan connection limit (default unlimited)
+  --state-file FILE     keep connections across restarts (default in memory)
+  --client-id ID        OAuth2 client id (default emulator-client)
+  --client-secret S     OAuth2 client secret (default emulator-secret)
+  --token-ttl SECONDS   access token lifetime (default 300)
+  --latency-ms N        delay before every API response (default 0)
+  -h, --help            show this help
+`;
+
+/** The flag behind each option, so range errors from `startEmulator` name what the user typed. */
+const FLAGS: Record<keyof EmulatorOptions, string> = {
+  port: '--port',
+  host: '--host',
+  maxConnections: '--max-connections',
+  stateFile: '--state-file',
+  clientId: '--client-id',
+  clientSecret: '--client-secret',
+  tokenTtlSeconds: '--token-ttl',
+  latencyMs: '--latency-ms',
+};
+
+class UsageError extends Error {}
+
+function integer(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a non-negative integer (got "${raw}")`);
+  return Number(raw);
+}
+
+function parseOptions(args: string[]): EmulatorOptions | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'max-connections': { type: 'string' },
+        'state-file': { type: 'string' },
+        'client-id': { type: 'string' },
+        'client-secret': { type: 'string' },
+        'token-ttl': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  return {
+    port: integer(FLAGS.port, values.port) ?? 8787,
+    host: values.host,
+    maxConnections: integer(FLAGS.maxConnections, values['max-connections']),
+    stateFile: values['state-file'],
+    clientId: values['client-id'],
+    clientSecret: values['client-secret'],
+    tokenTtlSeconds: integer(FLAGS.tokenTtlSeconds, values['token-ttl']),
+    latencyMs: integer(FLAGS.latencyMs, values['latency-ms']),
+  };
+}
+
+function usageError(message: string): never {
+  process.stderr.write(`iotflow-emulator: ${message}\nTry --help.\n`);
+  process.exit(2);
+}
+
+async function main(): Promise<void> {
+  let options: EmulatorOptions | 'help';
+  try {
+    options = parseOptions(process.argv.slice(2));
+  } catch (err) {
+    if (err instanceof UsageError) usageError(err.message);
+    throw err;
+  }
+  if (options === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+
+  let emulator: RunningEmulator;
+  try {
+    emulator = await startEmulator(options);
+  } catch (err) {
+    if (err instanceof OptionError) usageError(`${FLAGS[err.option]} ${err.reason}`);
+    throw err;
+  }
+  process.stdout.write(`listening on ${emulator.url}\n`);
+
+  const shutdown = (): void => {
+    emulator.close().then(() => process.exit(0), fail);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+function fail(err: unknown): never {
+  process.stderr.write(`iotflow-emulator: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+
+main().catch(fail);

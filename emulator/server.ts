@@ -1,0 +1,81 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { handleApiRequest, isConnectionWrite, type ApiContext } from './connections-api';
+import { CONTROL_PREFIX, handleControlRequest, type ControlContext } from './control-plane';
+import { faultReply, type FaultInjector } from './faults';
+import { errorReply, MAX_BODY_BYTES, readBody, sendReply, type ApiRequest, type Reply } from './http';
+import { parseJson, type JsonResult } from './json';
+import type { RequestLog } from './request-log';
+import { fingerprintSecrets } from './secrets';
+
+export interface ServerContext extends ApiContext, ControlContext {
+  faults: FaultInjector;
+  log: RequestLog;
+  latencyMs: number;
+  /** Aborted on close so pending latency and fault delays do not hold the process open. */
+  signal: AbortSignal;
+}
+
+const TOO_LARGE = errorReply(413, 'com-4130', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
+
+async function serveApi(req: IncomingMessage, res: ServerResponse, path: string, ctx: ServerContext): Promise<void> {
+  const at = new Date().toISOString();
+  const method = req.method ?? 'GET';
+  const fault = ctx.faults.take(method, path);
+  const delay = ctx.latencyMs + (fault?.delayMs ?? 0);
+  if (delay > 0) await sleep(delay, undefined, { signal: ctx.signal });
+
+  const body = await readBody(req, MAX_BODY_BYTES);
+  let json: JsonResult | undefined;
+  const request: ApiRequest = {
+    method,
+    path,
+    headers: req.headers,
+    body: body ?? Buffer.alloc(0),
+    json: () => (json ??= parseJson(request.body)),
+  };
+
+  let reply: Reply;
+  if (body === undefined) reply = TOO_LARGE;
+  else if (fault?.status !== undefined) reply = faultReply(fault.status, fault.retryAfter);
+  else reply = handleApiRequest(request, ctx);
+
+  const parsed = body !== undefined && isConnectionWrite(method, path) ? request.json() : undefined;
+  ctx.log.record({
+    method,
+    path,
+    status: reply.status,
+    at,
+    ...(parsed?.ok && { body: fingerprintSecrets(parsed.value) }),
+    ...(fault && { fault: true }),
+    ...(fault?.dropAfterCommit && { dropped: true }),
+  });
+
+  if (fault?.dropAfterCommit) req.socket.destroy();
+  else sendReply(res, reply);
+}
+
+async function serveControl(req: IncomingMessage, res: ServerResponse, path: string, ctx: ServerContext): Promise<void> {
+  const body = await readBody(req, MAX_BODY_BYTES);
+  const method = req.method ?? 'GET';
+  sendReply(res, body === undefined ? TOO_LARGE : handleControlRequest(method, path, body, ctx));
+}
+
+export function createEmulatorServer(ctx: ServerContext): Server {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').replace(/[?#].*$/s, '');
+    const isControl = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
+    const serve = isControl ? serveControl : serveApi;
+    serve(req, res, path, ctx).catch((err: unknown) => {
+      if (ctx.signal.aborted) {
+        req.socket.destroy();
+        return;
+      }
+      if (res.headersSent) return;
+      sendReply(res, errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`));
+    });
+  });
+  // Outlive typical client idle-connection timeouts, so a client never reuses a socket we just closed.
+  server.keepAliveTimeout = 120_000;
+  return server;
+}
