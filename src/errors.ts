@@ -1,0 +1,92 @@
+/**
+ * Every error the library raises. Each message names the construct path, the field, the value received
+ * (redacted for secrets), what is allowed and how to fix it.
+ */
+
+export class ValidationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ValidationError';
+  }
+}
+
+export interface FieldProblem {
+  /** Dotted field path relative to the construct's props, e.g. `alarms[0].timezone`. */
+  readonly field: string;
+  readonly value: unknown;
+  readonly allowed: string;
+  readonly fix: string;
+  readonly secret?: boolean;
+}
+
+export const REDACTED = '<redacted>';
+
+function show(value: unknown, secret: boolean | undefined): string {
+  if (secret) return REDACTED;
+  if (value === undefined) return 'nothing';
+  const json = JSON.stringify(value);
+  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+}
+
+function line(p: FieldProblem): string {
+  return `${p.field}: received ${show(p.value, p.secret)}; allowed: ${p.allowed}. Fix: ${p.fix}`;
+}
+
+export function invalidProps(constructPath: string, problems: FieldProblem[]): ValidationError {
+  const [first, ...rest] = problems;
+  const more = rest.map((p) => `\n  - ${line(p)}`).join('');
+  return new ValidationError(`${constructPath}: invalid ${line(first)}${more}`);
+}
+
+export function plaintextSecret(constructPath: string, field: string, variableHint: string): ValidationError {
+  return invalidProps(constructPath, [
+    {
+      field,
+      value: undefined,
+      secret: true,
+      allowed:
+        'a token from a sensitive variable; a plain string would be written to cdk.tf.json and the plan',
+      fix:
+        `declare \`new TerraformVariable(stack, '${variableHint}', { type: 'string', sensitive: true })\`, ` +
+        `pass its \`.stringValue\`, and set TF_VAR_${variableHint} in the environment of \`cdktf deploy\` ` +
+        '(or wrap the value in unsafePlaintextSecret() if it may be stored in plain text)',
+    },
+  ]);
+}
+
+export function duplicateConnectionName(
+  constructPath: string,
+  name: string,
+  otherPath: string,
+): ValidationError {
+  return invalidProps(constructPath, [
+    {
+      field: 'name',
+      value: name,
+      allowed: `a name not used by another connection on the same IotFlowApi (${otherPath} has it)`,
+      fix: 'give each connection of one ThingPark endpoint its own name',
+    },
+  ]);
+}
+
+export function authenticationChoice(constructPath: string, given: string[]): ValidationError {
+  return invalidProps(constructPath, [
+    {
+      field: 'clientId/clientSecret/bearerToken',
+      value: given.length ? given.join(' + ') : undefined,
+      allowed: 'either clientId with clientSecret (OAuth2 client credentials) or bearerToken, not both',
+      fix: 'pass clientId and clientSecret from your ThingPark service account, or only bearerToken',
+    },
+  ]);
+}
+
+export function tokenUrlNeeded(constructPath: string): ValidationError {
+  return invalidProps(constructPath, [
+    {
+      field: 'tokenUrl',
+      value: undefined,
+      allowed: 'an explicit token URL when baseUrl is only known at deploy time',
+      fix: 'pass tokenUrl, e.g. https://<host>/users-auth/protocol/openid-connect/token',
+    },
+  ]);
+}

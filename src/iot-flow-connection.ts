@@ -1,0 +1,204 @@
+import { Construct } from 'constructs';
+import { Fn, IResolvable, Op, TerraformStack, Token, Tokenization } from 'cdktf';
+import { invalidProps, plaintextSecret } from './errors';
+import { IotFlowApi } from './iot-flow-api';
+import { DataRestfulResource, RestfulResource } from './providers/restful';
+import { Alarm, connectionSchema } from './schema/connection';
+import { isSecretReference } from './secrets';
+import { validateProps } from './validate';
+
+export type { Alarm } from './schema/connection';
+
+/** The collection every connection lives in, relative to the API base URL. */
+export const CONNECTIONS_PATH = '/connections';
+
+/** The state of a connection that delivers traffic. */
+export const HEALTHY_STATE = 'OPENED';
+
+export interface IotFlowConnectionProps {
+  /** The ThingPark endpoint that holds the connection. */
+  readonly api: IotFlowApi;
+  /** Display name; informational for ThingPark, but unique per `api` in this library. */
+  readonly name: string;
+  /** The connector type, e.g. `actility-http-iot`. */
+  readonly connectorId: string;
+  /**
+   * The brand of a branded connector, e.g. `QUBITRO`.
+   * @default - no brand is sent
+   */
+  readonly brand?: string;
+  /** The connector configuration, sent as `configuration`, common parameters included; undefined keys are left out. */
+  readonly configuration: Record<string, unknown>;
+  /**
+   * Dotted paths inside `configuration` that hold secrets, e.g. `headers.webhookSigningKey`. Their values
+   * must be tokens of sensitive variables; the API reads them back masked as `"*****"`.
+   * @default - the configuration holds no secret
+   */
+  readonly secretFields?: string[];
+  /**
+   * Whether the connection forwards traffic.
+   * @default - not sent: the API treats the connection as active
+   */
+  readonly active?: boolean | IResolvable;
+  /**
+   * Alarms on the connection.
+   * @default - no alarms
+   */
+  readonly alarms?: Alarm[];
+  /**
+   * Adopt an existing connection with this id instead of creating one: the deploy imports it and then
+   * replaces its configuration with this declaration. Remove it after the first deploy, or keep it: an
+   * import of something already in state is a no-op.
+   * @default - a new connection is created
+   */
+  readonly importFrom?: string;
+}
+
+/**
+ * One connection of ThingPark X IoT Flow, managed as one REST resource: POST /connections creates it,
+ * PUT /connections/{id} replaces it with the whole body, DELETE /connections/{id} removes it (a 404 is
+ * success). After each apply a read-back reports its `state`, and a check warns when it is not OPENED.
+ */
+export class IotFlowConnection extends Construct {
+  /** The server-assigned connection id, e.g. `"1114"` (known after apply). */
+  public readonly connectionId: string;
+  /** The connection state read back after apply, e.g. `OPENED` or `UNREACHABLE`. */
+  public readonly state: string;
+  /** The request body this connection sends on create and on every update. */
+  public readonly body: Record<string, unknown>;
+  /** The underlying REST resource. */
+  public readonly resource: RestfulResource;
+
+  constructor(scope: Construct, id: string, props: IotFlowConnectionProps) {
+    super(scope, id);
+    validateProps(this.node.path, connectionSchema, props);
+    const secretFields = props.secretFields ?? [];
+    for (const field of secretFields) {
+      const value = valueAtPath(props.configuration, field);
+      if (value !== undefined && !isSecretReference(value)) {
+        throw plaintextSecret(this.node.path, `configuration.${field}`, field.split('.').pop()!);
+      }
+    }
+    props.api._claimConnectionName(props.name, this.node.path);
+
+    this.body = withoutUndefined({
+      name: props.name,
+      connectorId: props.connectorId,
+      configuration: withoutUndefined(props.configuration),
+      brand: props.brand,
+      active: props.active,
+      alarms: props.alarms,
+    });
+    const writeOnly = secretFields
+      .filter((f) => valueAtPath(props.configuration, f) !== undefined)
+      .map((f) => `configuration.${f}`);
+
+    this.resource = new RestfulResource(this, 'Resource', {
+      provider: props.api.provider,
+      path: CONNECTIONS_PATH,
+      body: this.body,
+      readPath: `$(path)/$(body.id)`,
+      // The API masks secrets as "*****" on read. The template rebuilds the read body without them, and
+      // write_only_attrs fills them back from state, so masking is never drift while a changed key still
+      // changes `body` and so triggers a PUT of the whole connection.
+      readResponseTemplate: readTemplate(this.body, new Set(writeOnly), this.node.path),
+      writeOnlyAttrs: writeOnly.length ? writeOnly : undefined,
+      outputAttrs: ['id', 'state'],
+      createMethod: 'POST',
+      updateMethod: 'PUT',
+      deleteMethod: 'DELETE',
+    });
+    if (props.importFrom !== undefined) {
+      this.resource.importFrom(importId(props.importFrom, this.body, writeOnly, this.node.path), props.api.provider);
+    }
+    this.connectionId = this.resource.outputAttribute('id');
+
+    const readBack = new DataRestfulResource(this, 'State', {
+      provider: props.api.provider,
+      id: this.resource.id,
+      // Deleted behind our back: the plan must still run so that it can propose the re-create.
+      allowNotExist: true,
+      outputAttrs: ['state'],
+    });
+    const readState = readBack.interpolationForAttribute('output.state');
+    this.state = Token.asString(Fn.try([readState, 'MISSING']));
+    // A check block warns without failing the apply: the connection exists, but is not delivering.
+    TerraformStack.of(this).addOverride(`check.${this.node.path.replace(/[^A-Za-z0-9]+/g, '_')}`, {
+      assert: [
+        {
+          condition: Op.eq(Fn.try([readState, HEALTHY_STATE]), HEALTHY_STATE),
+          error_message: `Connection ${this.node.path} (${props.name}) is in state ${this.state}, not ${HEALTHY_STATE}: check its destination and credentials in ThingPark.`,
+        },
+      ],
+    });
+  }
+}
+
+function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+function valueAtPath(o: Record<string, unknown>, dotted: string): unknown {
+  return dotted
+    .split('.')
+    .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && !Tokenization.isResolvable(v);
+}
+
+const TEMPLATE_SAFE_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
+
+/**
+ * restful's `read_response_template` for `body`: subtrees without secrets are copied raw; inside the
+ * subtrees that hold secrets, the secrets are left out and each other value is copied on its own. The
+ * provider inserts strings unquoted and unescaped, so those strings are quoted here and may not contain
+ * `"` or `\`.
+ */
+export function readTemplate(body: Record<string, unknown>, secrets: Set<string>, constructPath: string): string {
+  const hasSecretUnder = (prefix: string) => [...secrets].some((s) => s.startsWith(`${prefix}.`));
+  const render = (obj: Record<string, unknown>, prefix: string): string => {
+    const parts = Object.entries(obj).flatMap(([key, value]) => {
+      const path = prefix ? `${prefix}.${key}` : key;
+      if (secrets.has(path)) return [];
+      if (isPlainObject(value) && hasSecretUnder(path)) return [`"${key}":${render(value, path)}`];
+      if (typeof value === 'string') {
+        if (!Token.isUnresolved(value) && !TEMPLATE_SAFE_TEXT.test(value)) {
+          throw invalidProps(constructPath, [
+            {
+              field: path,
+              value,
+              allowed: 'text without control characters, double quotes or backslashes',
+              fix: `remove those characters from ${path}: the REST provider cannot read them back`,
+            },
+          ]);
+        }
+        return [`"${key}":"$(body.${path})"`];
+      }
+      return [`"${key}":$(body.${path})`];
+    });
+    return `{${parts.join(',')}}`;
+  };
+  return render(body, '');
+}
+
+/**
+ * restful's import id: the object path plus the body's shape with null leaves, so the imported state tracks
+ * the same fields as a created one. Secrets stay out: they cannot be read back, so the first apply after
+ * the import PUTs the whole declared connection, key included.
+ */
+function importId(connectionId: string, body: Record<string, unknown>, writeOnly: string[], constructPath: string): string {
+  const shape = (obj: Record<string, unknown>, prefix: string): Record<string, unknown> =>
+    Object.fromEntries(
+      Object.entries(obj)
+        .filter(([k]) => !writeOnly.includes(prefix ? `${prefix}.${k}` : k))
+        .map(([k, v]) => [k, isPlainObject(v) ? shape(v, prefix ? `${prefix}.${k}` : k) : null]),
+    );
+  return JSON.stringify({
+    id: `${CONNECTIONS_PATH}/${connectionId}`,
+    path: CONNECTIONS_PATH,
+    body: shape(body, ''),
+    read_response_template: readTemplate(body, new Set(writeOnly), constructPath),
+  });
+}

@@ -1,0 +1,129 @@
+import { Construct } from 'constructs';
+import { IResolvable } from 'cdktf';
+import { IotFlowApi } from './iot-flow-api';
+import { Alarm, IotFlowConnection } from './iot-flow-connection';
+import { QUBITRO_DEFAULT_DESTINATION, qubitroConnectionSchema } from './schema/qubitro';
+import { validateProps } from './validate';
+
+export { QUBITRO_DEFAULT_DESTINATION } from './schema/qubitro';
+
+/** The IoT Flow connector that Qubitro (and its sister platforms) use: a generic HTTP push. */
+export const QUBITRO_CONNECTOR_ID = 'actility-http-iot';
+export const QUBITRO_BRAND = 'QUBITRO';
+
+export interface QubitroConnectionProps {
+  /** The ThingPark endpoint that holds the connection. */
+  readonly api: IotFlowApi;
+  /** Display name of the connection in ThingPark, unique per `api`. */
+  readonly name: string;
+  /** The Qubitro project id (a UUID): Qubitro portal → project → new source → Actility. */
+  readonly projectId: string;
+  /** The project's webhook signing key, as a token of a sensitive `TerraformVariable`. */
+  readonly webhookSigningKey: string;
+  /**
+   * Where IoT Flow posts uplinks.
+   * @default https://webhook.qubitro.com/integrations/actility
+   */
+  readonly destinationUrl?: string;
+  /**
+   * Whether the connection forwards traffic.
+   * @default - not sent: the API treats the connection as active
+   */
+  readonly active?: boolean | IResolvable;
+  /**
+   * Free text shown in ThingPark.
+   * @default - none
+   */
+  readonly description?: string;
+  /**
+   * Whether devices are created on Qubitro when they first send.
+   * @default - not sent: the API default (true) applies
+   */
+  readonly createDevices?: boolean | IResolvable;
+  /**
+   * Whether network metadata is sent with each uplink.
+   * @default - not sent: the API default (false) applies
+   */
+  readonly sendMetadata?: boolean | IResolvable;
+  /**
+   * Whether the raw decoded format is sent.
+   * @default - not sent: the API default (false) applies
+   */
+  readonly sendRawDecodedFormat?: boolean | IResolvable;
+  /**
+   * How long an uplink stays worth delivering, e.g. `30s`, `5m`, `1h`.
+   * @default - not sent: the API default applies
+   */
+  readonly uplinkTimeValidity?: string;
+  /**
+   * Whether downlinks from Qubitro are accepted.
+   * @default - not sent: the API default (true) applies
+   */
+  readonly downlinkEnabled?: boolean | IResolvable;
+  /**
+   * Application server id for downlinks.
+   * @default - none
+   */
+  readonly downlinkAsId?: string;
+  /**
+   * Application server key for downlinks, as a token of a sensitive `TerraformVariable`.
+   * @default - none
+   */
+  readonly downlinkAsKey?: string;
+  /**
+   * LoRaWAN FPort for downlinks, 1 to 223.
+   * @default - not sent: the API default applies
+   */
+  readonly downlinkPort?: number;
+  /**
+   * How eagerly IoT Flow reconnects: `CALM`, `NORMAL` or `AGGRESSIVE`.
+   * @default - not sent: the API default (NORMAL) applies
+   */
+  readonly reconnectStrategy?: 'CALM' | 'NORMAL' | 'AGGRESSIVE';
+  /**
+   * Alarms on the connection.
+   * @default - no alarms
+   */
+  readonly alarms?: Alarm[];
+  /**
+   * Adopt an existing connection with this id instead of creating one.
+   * @default - a new connection is created
+   */
+  readonly importFrom?: string;
+}
+
+/**
+ * An IoT Flow connection that forwards LoRaWAN traffic to a Qubitro project: the `actility-http-iot`
+ * connector with brand `QUBITRO`, the project id and webhook signing key as headers.
+ */
+export class QubitroConnection extends IotFlowConnection {
+  constructor(scope: Construct, id: string, props: QubitroConnectionProps) {
+    validateProps(`${scope.node.path}/${id}`, qubitroConnectionSchema, props, {
+      secrets: { webhookSigningKey: 'qubitro_webhook_signing_key', downlinkAsKey: 'downlink_as_key' },
+    });
+    super(scope, id, {
+      api: props.api,
+      name: props.name,
+      connectorId: QUBITRO_CONNECTOR_ID,
+      brand: QUBITRO_BRAND,
+      active: props.active,
+      alarms: props.alarms,
+      importFrom: props.importFrom,
+      configuration: {
+        destinationURL: props.destinationUrl ?? QUBITRO_DEFAULT_DESTINATION,
+        headers: { projectId: props.projectId, webhookSigningKey: props.webhookSigningKey },
+        description: props.description,
+        createDevices: props.createDevices,
+        sendMetadata: props.sendMetadata,
+        sendRawDecodedFormat: props.sendRawDecodedFormat,
+        uplinkTimeValidity: props.uplinkTimeValidity,
+        downlinkEnabled: props.downlinkEnabled,
+        downlinkAsId: props.downlinkAsId,
+        downlinkAsKey: props.downlinkAsKey,
+        downlinkPort: props.downlinkPort,
+        reconnectStrategy: props.reconnectStrategy,
+      },
+      secretFields: ['headers.webhookSigningKey', 'downlinkAsKey'],
+    });
+  }
+}

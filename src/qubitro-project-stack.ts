@@ -1,0 +1,110 @@
+import { Construct } from 'constructs';
+import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { IotFlowApi } from './iot-flow-api';
+import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
+
+/** One connection of a project stack: everything but what the stack provides. */
+export interface QubitroProjectConnection
+  extends Omit<QubitroConnectionProps, 'api' | 'projectId' | 'webhookSigningKey' | 'downlinkAsKey'> {
+  /**
+   * The construct id, PascalCase, e.g. `Uplinks`. It names the resource in state: changing it replaces the
+   * connection, so it is set explicitly rather than derived from `name`.
+   */
+  readonly id: string;
+  /**
+   * Overrides the stack's Qubitro project id for this connection.
+   * @default - the stack's `projectId`
+   */
+  readonly projectId?: string;
+}
+
+export interface QubitroProjectStackProps {
+  /** The IoT Flow API base URL (see `IotFlowApiProps.baseUrl`). */
+  readonly baseUrl: string;
+  /**
+   * OAuth2 client id of the ThingPark service account; its secret comes from `TF_VAR_<clientSecretVariable>`.
+   * @default - none: a bearer token is read from `TF_VAR_<bearerTokenVariable>` instead
+   */
+  readonly clientId?: string;
+  /**
+   * The OAuth2 token endpoint.
+   * @default - `<origin of baseUrl>/users-auth/protocol/openid-connect/token`
+   */
+  readonly tokenUrl?: string;
+  /** The Qubitro project id (a UUID) the connections deliver to. */
+  readonly projectId: string;
+  /** The connections that forward to this project. */
+  readonly connections: QubitroProjectConnection[];
+  /**
+   * Name of the sensitive variable holding the ThingPark client secret, set as `TF_VAR_<name>`.
+   * @default thingpark_client_secret
+   */
+  readonly clientSecretVariable?: string;
+  /**
+   * Name of the sensitive variable holding a bearer token when `clientId` is not given.
+   * @default thingpark_bearer_token
+   */
+  readonly bearerTokenVariable?: string;
+  /**
+   * Name of the sensitive variable holding the project's webhook signing key, set as `TF_VAR_<name>`.
+   * @default qubitro_webhook_signing_key
+   */
+  readonly signingKeyVariable?: string;
+  /**
+   * Retries of rate-limited or unavailable calls (see `IotFlowApiProps.maxRetries`).
+   * @default 3
+   */
+  readonly maxRetries?: number;
+}
+
+/**
+ * A stack for one Qubitro project: the sensitive variables for its secrets, the ThingPark endpoint, its
+ * connections, and outputs for each connection's id and state (never a secret).
+ */
+export class QubitroProjectStack extends TerraformStack {
+  public readonly api: IotFlowApi;
+  public readonly connections: QubitroConnection[];
+
+  constructor(scope: Construct, id: string, props: QubitroProjectStackProps) {
+    super(scope, id);
+    const secret = (name: string, description: string) =>
+      new TerraformVariable(this, name, {
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description: `${description} Set TF_VAR_${name}.`,
+        // Checked at plan time, where the value is known; the message never shows it.
+        validation: [
+          {
+            condition: `\${length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0}`,
+            errorMessage: `${name} must be non-empty and contain no whitespace (a pasted line break?). Set TF_VAR_${name} again.`,
+          },
+        ],
+      }).stringValue;
+
+    this.api = new IotFlowApi(this, 'Api', {
+      baseUrl: props.baseUrl,
+      tokenUrl: props.tokenUrl,
+      maxRetries: props.maxRetries,
+      ...(props.clientId !== undefined
+        ? {
+            clientId: props.clientId,
+            clientSecret: secret(props.clientSecretVariable ?? 'thingpark_client_secret', 'ThingPark client secret.'),
+          }
+        : { bearerToken: secret(props.bearerTokenVariable ?? 'thingpark_bearer_token', 'ThingPark bearer token.') }),
+    });
+    const signingKey = secret(props.signingKeyVariable ?? 'qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
+
+    this.connections = props.connections.map(({ id: connectionId, projectId, ...connection }) => {
+      const c = new QubitroConnection(this, connectionId, {
+        ...connection,
+        api: this.api,
+        projectId: projectId ?? props.projectId,
+        webhookSigningKey: signingKey,
+      });
+      new TerraformOutput(this, `${connectionId}Id`, { value: c.connectionId, description: `${c.node.path} id` });
+      new TerraformOutput(this, `${connectionId}State`, { value: c.state, description: `${c.node.path} state` });
+      return c;
+    });
+  }
+}

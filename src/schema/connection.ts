@@ -1,0 +1,76 @@
+/** Rules for the parameters every IoT Flow connection shares (the "common parameters"). */
+import { z } from 'zod';
+import { plainText, rule, secretString } from './rules';
+
+export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
+const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+
+const alarm = z.object({
+  startTime: z.string().optional(),
+  endTime: z.string().optional(),
+  timezone: z.string().optional(),
+  recurrence: z
+    .array(
+      z.object({
+        frequency: z.enum(['DAILY', 'WEEKLY'], rule('DAILY or WEEKLY', 'pick one of DAILY, WEEKLY')),
+        byDays: z.array(z.enum(DAYS, rule(DAYS.join(', '), 'use two-letter day codes'))).optional(),
+      }),
+    )
+    .optional(),
+  uplinkRateMinPerHour: z
+    .number()
+    .int(rule('a whole number of uplinks per hour', 'round it'))
+    .min(0, rule('0 or more', 'use a non-negative rate'))
+    .optional(),
+  message: z.string().optional(),
+});
+
+/** Parameters inside `configuration` common to all connectors. */
+export const commonConfigurationSchema = z.object({
+  description: plainText('description', 512).optional(),
+  createDevices: z.boolean(rule('true or false', 'pass a boolean')).optional(),
+  sendMetadata: z.boolean(rule('true or false', 'pass a boolean')).optional(),
+  sendRawDecodedFormat: z.boolean(rule('true or false', 'pass a boolean')).optional(),
+  uplinkTimeValidity: z
+    .string(rule('a duration string', 'write it like 30s, 5m or 1h'))
+    .regex(/^[1-9]\d*[smhd]$/, rule('a duration such as 30s, 5m, 1h or 2d', 'write a number followed by s, m, h or d'))
+    .optional(),
+  downlinkEnabled: z.boolean(rule('true or false', 'pass a boolean')).optional(),
+  downlinkAsId: plainText('downlinkAsId', 128).optional(),
+  downlinkAsKey: secretString('downlinkAsKey').optional(),
+  downlinkPort: z
+    .number(rule('a LoRaWAN FPort number', 'pass a number'))
+    .int(rule('a whole number from 1 to 223', 'use an FPort from 1 to 223'))
+    .min(1, rule('a LoRaWAN FPort from 1 to 223', 'use an FPort from 1 to 223'))
+    .max(223, rule('a LoRaWAN FPort from 1 to 223', 'use an FPort from 1 to 223 (224+ are reserved)'))
+    .optional(),
+  reconnectStrategy: z
+    .enum(RECONNECT_STRATEGIES, rule(RECONNECT_STRATEGIES.join(', '), `pick one of ${RECONNECT_STRATEGIES.join(', ')}`))
+    .optional(),
+});
+
+/** Top-level fields of any connection. */
+export const connectionSchema = z.object({
+  name: plainText('name', 128),
+  connectorId: z
+    .string(rule('a connector id', 'pass the connector id, e.g. actility-http-iot'))
+    .regex(/^[a-z0-9][a-z0-9-]*$/, rule('a connector id such as actility-http-iot', 'use the id from GET /connectors')),
+  brand: z
+    .string()
+    .regex(/^[A-Z][A-Z0-9_]*$/, rule('an upper-case brand such as QUBITRO', 'use the brand of the connector preset'))
+    .optional(),
+  active: z.boolean(rule('true or false', 'pass a boolean')).optional(),
+  alarms: z.array(alarm).optional(),
+  configuration: z.record(z.string(), z.unknown(), rule('an object', 'pass the connector configuration object')),
+  secretFields: z
+    .array(
+      z.string().regex(/^\w+(\.\w+)*$/, rule('dotted paths inside configuration, e.g. headers.webhookSigningKey', 'use dots between keys')),
+    )
+    .optional(),
+  importFrom: z
+    .string(rule('a connection id string', 'pass the id as a string, e.g. "1114"'))
+    .regex(/^[A-Za-z0-9_-]+$/, rule('a connection id such as 1114', 'copy the id from the ThingPark UI or GET /connections'))
+    .optional(),
+});
+
+export type Alarm = z.infer<typeof alarm>;

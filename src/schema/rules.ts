@@ -1,0 +1,60 @@
+/**
+ * Shared input rules. A rule's message carries both what is allowed and how to fix it; `validate.ts` turns
+ * zod issues into library errors with the construct path and the value.
+ */
+import { z } from 'zod';
+
+const SEPARATOR = '\u0000';
+
+/** A zod error message that tells what is allowed and how to fix a wrong value. */
+export function rule(allowed: string, fix: string): { error: string } {
+  return { error: `${allowed}${SEPARATOR}${fix}` };
+}
+
+export function splitRule(message: string): { allowed: string; fix: string } {
+  const [allowed, fix] = message.split(SEPARATOR);
+  return { allowed, fix: fix ?? 'correct the value' };
+}
+
+// Control characters are rejected everywhere. `"` and `\` too: the REST provider rebuilds what it reads
+// back from a text template that cannot escape them (see iot-flow-connection.ts).
+const PLAIN_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
+
+export function plainText(field: string, max: number) {
+  return z
+    .string(rule(`a string`, `pass ${field} as text`))
+    .min(1, rule(`1 to ${max} characters`, `give ${field} a non-empty value`))
+    .max(max, rule(`1 to ${max} characters`, `shorten ${field} to ${max} characters`))
+    .regex(
+      PLAIN_TEXT,
+      rule('text without control characters, double quotes or backslashes', `remove those characters from ${field}`),
+    );
+}
+
+export function httpsUrl(field: string, example: string) {
+  return z
+    .string(rule('an https URL', `pass ${field} as a string such as ${example}`))
+    .regex(PLAIN_TEXT, rule('a URL without control characters, quotes or backslashes', `percent-encode them in ${field}`))
+    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', rule('an https URL', `use ${example}`));
+}
+
+export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/** https, or http on a loopback host so a local emulator can be used. */
+export function apiUrl(field: string, example: string) {
+  return z
+    .string(rule('an https URL', `pass ${field} as a string such as ${example}`))
+    .refine((v) => {
+      if (!URL.canParse(v)) return false;
+      const u = new URL(v);
+      return u.protocol === 'https:' || (u.protocol === 'http:' && (LOOPBACK_HOSTS.includes(u.hostname) || u.hostname.startsWith('127.')));
+    }, rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`));
+}
+
+/** A secret: opaque, but non-empty and without whitespace (a pasted newline is the usual mistake). */
+export function secretString(field: string) {
+  return z
+    .string(rule('a string', `pass ${field} from a sensitive variable`))
+    .min(1, rule('a non-empty string', `set ${field}`))
+    .regex(/^\S+$/, rule('a string without whitespace', `remove spaces or line breaks from ${field}`));
+}
