@@ -61,7 +61,11 @@ function presentedCredentials(req: ApiRequest, form: URLSearchParams): ClientCre
 }
 
 function oauthError(status: number, error: string, description: string): Reply {
-  return { status, headers: { 'Cache-Control': 'no-store' }, body: { error, error_description: description } };
+  return {
+    status,
+    headers: { 'Cache-Control': 'no-store' },
+    body: { error, error_description: description },
+  };
 }
 
 /** The OAuth2 client-credentials grant, with credentials in a Basic header or in the form. */

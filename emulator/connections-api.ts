@@ -1,5 +1,18 @@
-import { bearerError, handleTokenRequest, TOKEN_PATH, type ClientCredentials, type TokenIssuer } from './auth';
-import { decodePathSegment, errorReply, methodNotAllowed, routeNotFound, type ApiRequest, type Reply } from './http';
+import {
+  bearerError,
+  handleTokenRequest,
+  TOKEN_PATH,
+  type ClientCredentials,
+  type TokenIssuer,
+} from './auth';
+import {
+  decodePathSegment,
+  errorReply,
+  methodNotAllowed,
+  routeNotFound,
+  type ApiRequest,
+  type Reply,
+} from './http';
 import { maskSecrets } from './secrets';
 import type { ConnectionStore } from './store';
 import { parseConnectionBody } from './validation';
@@ -70,7 +83,11 @@ function itemHandlers(id: string, ctx: ApiContext): Record<string, Handler> {
   };
 }
 
-function dispatch(req: ApiRequest, handlers: Record<string, Handler>, authorize: () => Reply | undefined): Reply {
+function dispatch(
+  req: ApiRequest,
+  handlers: Record<string, Handler>,
+  authorize: () => Reply | undefined,
+): Reply {
   const handler = Object.hasOwn(handlers, req.method) ? handlers[req.method] : undefined;
   if (handler === undefined) return methodNotAllowed(req.method, Object.keys(handlers));
   return authorize() ?? handler(req);
@@ -85,7 +102,11 @@ export function isConnectionWrite(method: string, path: string): boolean {
 
 export function handleApiRequest(req: ApiRequest, ctx: ApiContext): Reply {
   if (req.path === TOKEN_PATH) {
-    return dispatch(req, { POST: () => handleTokenRequest(req, ctx.credentials, ctx.tokens) }, () => undefined);
+    return dispatch(
+      req,
+      { POST: () => handleTokenRequest(req, ctx.credentials, ctx.tokens) },
+      () => undefined,
+    );
   }
   const match = CONNECTIONS_PATH.exec(req.path);
   if (match === null) return routeNotFound(req.method, req.path);

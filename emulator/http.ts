@@ -21,7 +21,12 @@ export interface Reply {
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-export function errorReply(status: number, code: string, message: string, headers?: Record<string, string>): Reply {
+export function errorReply(
+  status: number,
+  code: string,
+  message: string,
+  headers?: Record<string, string>,
+): Reply {
   return { status, headers, body: { code, message } };
 }
 

@@ -18,7 +18,12 @@ export interface ServerContext extends ApiContext, ControlContext {
 
 const TOO_LARGE = errorReply(413, 'com-4130', `Request body exceeds ${MAX_BODY_BYTES} bytes`);
 
-async function serveApi(req: IncomingMessage, res: ServerResponse, path: string, ctx: ServerContext): Promise<void> {
+async function serveApi(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  ctx: ServerContext,
+): Promise<void> {
   const at = new Date().toISOString();
   const method = req.method ?? 'GET';
   const fault = ctx.faults.take(method, path);
@@ -55,7 +60,12 @@ async function serveApi(req: IncomingMessage, res: ServerResponse, path: string,
   else sendReply(res, reply);
 }
 
-async function serveControl(req: IncomingMessage, res: ServerResponse, path: string, ctx: ServerContext): Promise<void> {
+async function serveControl(
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+  ctx: ServerContext,
+): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
   const method = req.method ?? 'GET';
   sendReply(res, body === undefined ? TOO_LARGE : handleControlRequest(method, path, body, ctx));

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = join(__dirname, '..', '..');
+
+function spawnIn(command: string, args: string[]): ChildProcess {
+  // Own process group, so a wrapper (npx) and the emulator it starts can be stopped together.
+  return spawn(command, args, { cwd: ROOT, detached: true, stdio: 'pipe' });
+}
+
+async function firstLine(child: ChildProcess): Promise<string> {
+  const lines = createInterface({ input: child.stdout! });
+  const [line] = (await once(lines, 'line')) as [string];
+  lines.close();
+  return line;
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  process.kill(-child.pid!, 'SIGKILL');
+  await exited;
+}
+
+describe('emulator CLI', () => {
+  const children: ChildProcess[] = [];
+  const start = (command: string, args: string[]): ChildProcess => {
+    const child = spawnIn(command, args);
+    children.push(child);
+    return child;
+  };
+
+  afterEach(async () => {
+    await Promise.all(children.splice(0).map(stopGroup));
+  });
+
+  it('prints "listening on http://127.0.0.1:PORT" as its first line and serves there', async () => {
+    const child = start('npx', ['tsx', 'emulator/cli.ts', '--port', '0']);
+
+    const line = await firstLine(child);
+
+    expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${line.slice('listening on '.length)}/__emulator/requests`);
+    expect(res.status).toBe(200);
+  });
+
+  it('closes cleanly with exit code 0 on SIGTERM', async () => {
+    const child = start(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0']);
+    await firstLine(child);
+
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+
+    expect(await exited).toEqual([0, null]);
+  });
+
+  it('exits 2 with a message on stderr for an invalid flag value', async () => {
+    const child = start('npx', ['tsx', 'emulator/cli.ts', '--port', 'abc']);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const [code] = await once(child, 'close');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--port must be a non-negative integer (got "abc")');
+  });
+});
