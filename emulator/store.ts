@@ -76,6 +76,8 @@ function writeAtomically(file: string, content: string): void {
   try {
     writeFileSync(temp, content, { mode: 0o600 });
     renameSync(temp, file);
+  } catch (err) {
+    throw new Error(`Cannot write state file ${file}: ${(err as Error).message}`);
   } finally {
     rmSync(temp, { force: true });
   }
@@ -91,7 +93,12 @@ export class ConnectionStore {
   private nextId = FIRST_ID;
 
   constructor(private readonly stateFile?: string) {
-    if (stateFile === undefined || !existsSync(stateFile)) return;
+    if (stateFile === undefined) return;
+    if (!existsSync(stateFile)) {
+      // Written at once so that an unwritable path fails the start, not the first create.
+      this.persist();
+      return;
+    }
     const persisted = load(stateFile);
     for (const connection of persisted.connections) this.connections.set(connection.id, connection);
     const highest = Math.max(FIRST_ID - 1, ...persisted.connections.map((c) => Number(c.id) || 0));

@@ -56,6 +56,15 @@ describe('emulator control plane', () => {
     expect(t.emulator.requests()).toHaveLength(1);
   });
 
+  it('never reuses an id after a reset', async () => {
+    await t.api('POST', '/connections', httpConnection());
+    await t.control('POST', '/reset');
+
+    const res = await t.api('POST', '/connections', httpConnection());
+
+    expect(res.body.id).toBe('1001');
+  });
+
   it('empties the store on programmatic reset()', async () => {
     await t.api('POST', '/connections', httpConnection());
 

@@ -52,6 +52,12 @@ describe('emulator persistence', () => {
     }
   });
 
+  it('refuses to start when the state file cannot be written', async () => {
+    await expect(startEmulator({ stateFile: join(dir, 'missing', 'state.json') })).rejects.toThrow(
+      /Cannot write state file/,
+    );
+  });
+
   it('refuses to start on a state file that is not emulator state', async () => {
     writeFileSync(stateFile, '{"hello": "world"}');
 
