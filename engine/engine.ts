@@ -52,14 +52,20 @@ export function engineDir(): string {
   const root =
     process.env.QUBITRO_ENGINE_CACHE ??
     path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cdktf-thingpark-qubitro');
-  const tag = [`v${LAYOUT_VERSION}`, `tofu-${TOFU_VERSION}`, ...PROVIDERS.map((p) => `${p.source.split('/')[1]}-${p.version}`)];
+  const tag = [
+    `v${LAYOUT_VERSION}`,
+    `tofu-${TOFU_VERSION}`,
+    ...PROVIDERS.map((p) => `${p.source.split('/')[1]}-${p.version}`),
+  ];
   return path.join(root, `engine-${tag.join('_')}`);
 }
 
 function platform(): string {
   const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];
   if (!arch || process.platform !== 'linux') {
-    throw new Error(`engine: unsupported platform ${process.platform}/${process.arch}; linux amd64 or arm64 is needed`);
+    throw new Error(
+      `engine: unsupported platform ${process.platform}/${process.arch}; linux amd64 or arm64 is needed`,
+    );
   }
   return `linux_${arch}`;
 }
@@ -132,7 +138,8 @@ function fetchModule(module: string, version: string, into: string, log: Log): s
     Dir?: string;
     Error?: string;
   };
-  if (!info.Dir) throw new Error(`engine: the Go module proxy did not serve ${module}@${version}: ${info.Error}`);
+  if (!info.Dir)
+    throw new Error(`engine: the Go module proxy did not serve ${module}@${version}: ${info.Error}`);
   const src = path.join(into, path.basename(module));
   fs.cpSync(info.Dir, src, { recursive: true });
   execFileSync('chmod', ['-R', 'u+w', src]);
@@ -144,7 +151,12 @@ function buildTofu(work: string, binDir: string, log: Log): void {
   const src = fetchModule('github.com/opentofu/opentofu', `v${TOFU_VERSION}`, work, log);
   // `go install` refuses modules with replace directives; building inside the module honours them.
   const ldflags = "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'";
-  run('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', path.join(binDir, 'tofu'), './cmd/tofu'], src, log);
+  run(
+    'go',
+    ['build', '-trimpath', '-ldflags', ldflags, '-o', path.join(binDir, 'tofu'), './cmd/tofu'],
+    src,
+    log,
+  );
 }
 
 function buildProvider(p: ProviderBuild, work: string, out: string, log: Log): void {
@@ -159,7 +171,9 @@ function buildProvider(p: ProviderBuild, work: string, out: string, log: Log): v
 }
 
 function writeCliConfig(file: string, dir: string): void {
-  const sources = PROVIDERS.flatMap((p) => MIRROR_HOSTS.map((h) => `"${h}/${p.source.toLowerCase()}"`)).join(', ');
+  const sources = PROVIDERS.flatMap((p) => MIRROR_HOSTS.map((h) => `"${h}/${p.source.toLowerCase()}"`)).join(
+    ', ',
+  );
   fs.writeFileSync(
     file,
     [
@@ -187,7 +201,8 @@ export function installEngine(log: Log = (m) => process.stderr.write(`${m}\n`)):
   const lock = `${dir}.lock`;
   const started = Date.now();
   while (!tryLock(lock)) {
-    if (Date.now() - started > 30 * 60_000) throw new Error(`engine: ${lock} is held for over 30 min; remove it`);
+    if (Date.now() - started > 30 * 60_000)
+      throw new Error(`engine: ${lock} is held for over 30 min; remove it`);
     if (Date.now() - started < 1000) log(`engine: another process is building it; waiting for ${lock}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
     if (isInstalled(dir)) return resolveEngine(dir);
@@ -250,6 +265,8 @@ export function exportLines(engine: Engine): string {
   const quote = (v: string) => `'${v.replace(/'/g, `'\\''`)}'`;
   // PATH extends the caller's own PATH, not the one npm ran this script with.
   return Object.entries(engine.env)
-    .map(([k, v]) => (k === 'PATH' ? `export PATH=${quote(engine.binDir)}:"$PATH"` : `export ${k}=${quote(v)}`))
+    .map(([k, v]) =>
+      k === 'PATH' ? `export PATH=${quote(engine.binDir)}:"$PATH"` : `export ${k}=${quote(v)}`,
+    )
     .join('\n');
 }

@@ -1,6 +1,13 @@
 export * from './errors';
 export { IotFlowApi, IotFlowApiProps, RETRY_STATUS_CODES, defaultTokenUrl } from './iot-flow-api';
-export { Alarm, CONNECTIONS_PATH, HEALTHY_STATE, IotFlowConnection, IotFlowConnectionProps } from './iot-flow-connection';
+export {
+  Alarm,
+  CONNECTIONS_PATH,
+  HEALTHY_STATE,
+  INACTIVE_STATE,
+  IotFlowConnection,
+  IotFlowConnectionProps,
+} from './iot-flow-connection';
 export {
   QUBITRO_BRAND,
   QUBITRO_CONNECTOR_ID,
@@ -8,6 +15,10 @@ export {
   QubitroConnection,
   QubitroConnectionProps,
 } from './qubitro-connection';
-export { QubitroProjectConnection, QubitroProjectStack, QubitroProjectStackProps } from './qubitro-project-stack';
+export {
+  QubitroProjectConnection,
+  QubitroProjectStack,
+  QubitroProjectStackProps,
+} from './qubitro-project-stack';
 export { fingerprint, unsafePlaintextSecret } from './secrets';
 export { RESTFUL_PROVIDER } from './providers/restful';

@@ -59,8 +59,13 @@ export class IotFlowApi extends Construct {
       secrets: { clientSecret: 'thingpark_client_secret', bearerToken: 'thingpark_bearer_token' },
     });
     const hasClient = props.clientId !== undefined || props.clientSecret !== undefined;
-    if (hasClient === (props.bearerToken !== undefined) || (hasClient && (!props.clientId || !props.clientSecret))) {
-      const given = (['clientId', 'clientSecret', 'bearerToken'] as const).filter((k) => props[k] !== undefined);
+    if (
+      hasClient === (props.bearerToken !== undefined) ||
+      (hasClient && (!props.clientId || !props.clientSecret))
+    ) {
+      const given = (['clientId', 'clientSecret', 'bearerToken'] as const).filter(
+        (k) => props[k] !== undefined,
+      );
       throw authenticationChoice(this.node.path, given);
     }
     if (hasClient && props.tokenUrl === undefined && Token.isUnresolved(props.baseUrl)) {

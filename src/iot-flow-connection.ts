@@ -12,8 +12,13 @@ export type { Alarm } from './schema/connection';
 /** The collection every connection lives in, relative to the API base URL. */
 export const CONNECTIONS_PATH = '/connections';
 
-/** The state of a connection that delivers traffic. */
+/** Server-assigned fields kept in the resource's `output`. */
+const OUTPUT_ATTRS = ['id', 'state'];
+
+/** The state of an active connection that delivers traffic. */
 export const HEALTHY_STATE = 'OPENED';
+/** The state of a connection declared with `active: false`. */
+export const INACTIVE_STATE = 'DEACTIVATED';
 
 export interface IotFlowConnectionProps {
   /** The ThingPark endpoint that holds the connection. */
@@ -103,13 +108,16 @@ export class IotFlowConnection extends Construct {
       // changes `body` and so triggers a PUT of the whole connection.
       readResponseTemplate: readTemplate(this.body, new Set(writeOnly), this.node.path),
       writeOnlyAttrs: writeOnly.length ? writeOnly : undefined,
-      outputAttrs: ['id', 'state'],
+      outputAttrs: OUTPUT_ATTRS,
       createMethod: 'POST',
       updateMethod: 'PUT',
       deleteMethod: 'DELETE',
     });
     if (props.importFrom !== undefined) {
-      this.resource.importFrom(importId(props.importFrom, this.body, writeOnly, this.node.path), props.api.provider);
+      this.resource.importFrom(
+        importId(props.importFrom, this.body, writeOnly, this.node.path),
+        props.api.provider,
+      );
     }
     this.connectionId = this.resource.outputAttribute('id');
 
@@ -122,12 +130,18 @@ export class IotFlowConnection extends Construct {
     });
     const readState = readBack.interpolationForAttribute('output.state');
     this.state = Token.asString(Fn.try([readState, 'MISSING']));
+    const expected =
+      props.active === undefined || props.active === true
+        ? HEALTHY_STATE
+        : props.active === false
+          ? INACTIVE_STATE
+          : Token.asString(Fn.conditional(props.active, HEALTHY_STATE, INACTIVE_STATE));
     // A check block warns without failing the apply: the connection exists, but is not delivering.
     TerraformStack.of(this).addOverride(`check.${this.node.path.replace(/[^A-Za-z0-9]+/g, '_')}`, {
       assert: [
         {
-          condition: Op.eq(Fn.try([readState, HEALTHY_STATE]), HEALTHY_STATE),
-          error_message: `Connection ${this.node.path} (${props.name}) is in state ${this.state}, not ${HEALTHY_STATE}: check its destination and credentials in ThingPark.`,
+          condition: Op.eq(Fn.try([readState, expected]), expected),
+          error_message: `Connection ${this.node.path} (${props.name}) is in state ${this.state}, not ${expected}: check its destination and credentials in ThingPark.`,
         },
       ],
     });
@@ -141,7 +155,10 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 function valueAtPath(o: Record<string, unknown>, dotted: string): unknown {
   return dotted
     .split('.')
-    .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+    .reduce<unknown>(
+      (v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+      o,
+    );
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -156,13 +173,21 @@ const TEMPLATE_SAFE_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
  * provider inserts strings unquoted and unescaped, so those strings are quoted here and may not contain
  * `"` or `\`.
  */
-export function readTemplate(body: Record<string, unknown>, secrets: Set<string>, constructPath: string): string {
+export function readTemplate(
+  body: Record<string, unknown>,
+  secrets: Set<string>,
+  constructPath: string,
+): string {
+  // The provider fills `output` from the templated read, so the server's id and state are carried too;
+  // `body` keeps only the keys it declares, so they never show as drift.
+  const serverFields = OUTPUT_ATTRS.map((k) => `"${k}":"$(body.${k})"`);
   const hasSecretUnder = (prefix: string) => [...secrets].some((s) => s.startsWith(`${prefix}.`));
-  const render = (obj: Record<string, unknown>, prefix: string): string => {
+  const render = (obj: Record<string, unknown>, prefix: string): string[] => {
     const parts = Object.entries(obj).flatMap(([key, value]) => {
       const path = prefix ? `${prefix}.${key}` : key;
       if (secrets.has(path)) return [];
-      if (isPlainObject(value) && hasSecretUnder(path)) return [`"${key}":${render(value, path)}`];
+      if (isPlainObject(value) && hasSecretUnder(path))
+        return [`"${key}":{${render(value, path).join(',')}}`];
       if (typeof value === 'string') {
         if (!Token.isUnresolved(value) && !TEMPLATE_SAFE_TEXT.test(value)) {
           throw invalidProps(constructPath, [
@@ -178,9 +203,9 @@ export function readTemplate(body: Record<string, unknown>, secrets: Set<string>
       }
       return [`"${key}":$(body.${path})`];
     });
-    return `{${parts.join(',')}}`;
+    return parts;
   };
-  return render(body, '');
+  return `{${[...render(body, ''), ...serverFields].join(',')}}`;
 }
 
 /**
@@ -188,7 +213,12 @@ export function readTemplate(body: Record<string, unknown>, secrets: Set<string>
  * the same fields as a created one. Secrets stay out: they cannot be read back, so the first apply after
  * the import PUTs the whole declared connection, key included.
  */
-function importId(connectionId: string, body: Record<string, unknown>, writeOnly: string[], constructPath: string): string {
+function importId(
+  connectionId: string,
+  body: Record<string, unknown>,
+  writeOnly: string[],
+  constructPath: string,
+): string {
   const shape = (obj: Record<string, unknown>, prefix: string): Record<string, unknown> =>
     Object.fromEntries(
       Object.entries(obj)

@@ -4,8 +4,10 @@ import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
 
 /** One connection of a project stack: everything but what the stack provides. */
-export interface QubitroProjectConnection
-  extends Omit<QubitroConnectionProps, 'api' | 'projectId' | 'webhookSigningKey' | 'downlinkAsKey'> {
+export interface QubitroProjectConnection extends Omit<
+  QubitroConnectionProps,
+  'api' | 'projectId' | 'webhookSigningKey' | 'downlinkAsKey'
+> {
   /**
    * The construct id, PascalCase, e.g. `Uplinks`. It names the resource in state: changing it replaces the
    * connection, so it is set explicitly rather than derived from `name`.
@@ -89,11 +91,22 @@ export class QubitroProjectStack extends TerraformStack {
       ...(props.clientId !== undefined
         ? {
             clientId: props.clientId,
-            clientSecret: secret(props.clientSecretVariable ?? 'thingpark_client_secret', 'ThingPark client secret.'),
+            clientSecret: secret(
+              props.clientSecretVariable ?? 'thingpark_client_secret',
+              'ThingPark client secret.',
+            ),
           }
-        : { bearerToken: secret(props.bearerTokenVariable ?? 'thingpark_bearer_token', 'ThingPark bearer token.') }),
+        : {
+            bearerToken: secret(
+              props.bearerTokenVariable ?? 'thingpark_bearer_token',
+              'ThingPark bearer token.',
+            ),
+          }),
     });
-    const signingKey = secret(props.signingKeyVariable ?? 'qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
+    const signingKey = secret(
+      props.signingKeyVariable ?? 'qubitro_webhook_signing_key',
+      'Qubitro webhook signing key.',
+    );
 
     this.connections = props.connections.map(({ id: connectionId, projectId, ...connection }) => {
       const c = new QubitroConnection(this, connectionId, {
@@ -102,8 +115,14 @@ export class QubitroProjectStack extends TerraformStack {
         projectId: projectId ?? props.projectId,
         webhookSigningKey: signingKey,
       });
-      new TerraformOutput(this, `${connectionId}Id`, { value: c.connectionId, description: `${c.node.path} id` });
-      new TerraformOutput(this, `${connectionId}State`, { value: c.state, description: `${c.node.path} state` });
+      new TerraformOutput(this, `${connectionId}Id`, {
+        value: c.connectionId,
+        description: `${c.node.path} id`,
+      });
+      new TerraformOutput(this, `${connectionId}State`, {
+        value: c.state,
+        description: `${c.node.path} state`,
+      });
       return c;
     });
   }

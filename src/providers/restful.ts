@@ -34,7 +34,11 @@ export interface RestfulProviderConfig {
   readonly alias?: string;
   readonly baseUrl: string;
   readonly retry?: RestfulRetry;
-  readonly oauth2ClientCredentials?: { readonly clientId: string; readonly clientSecret: string; readonly tokenUrl: string };
+  readonly oauth2ClientCredentials?: {
+    readonly clientId: string;
+    readonly clientSecret: string;
+    readonly tokenUrl: string;
+  };
   readonly bearerToken?: string;
 }
 

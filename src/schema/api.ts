@@ -6,7 +6,10 @@ export const apiSchema = z.object({
   baseUrl: apiUrl('baseUrl', 'https://community.thingpark.io/iot-flow/v1'),
   clientId: plainText('clientId', 256).optional(),
   clientSecret: secretString('clientSecret').optional(),
-  tokenUrl: apiUrl('tokenUrl', 'https://community.thingpark.io/users-auth/protocol/openid-connect/token').optional(),
+  tokenUrl: apiUrl(
+    'tokenUrl',
+    'https://community.thingpark.io/users-auth/protocol/openid-connect/token',
+  ).optional(),
   bearerToken: secretString('bearerToken').optional(),
   maxRetries: z
     .number(rule('a number of retries', 'pass a number'))

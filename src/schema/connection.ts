@@ -33,7 +33,10 @@ export const commonConfigurationSchema = z.object({
   sendRawDecodedFormat: z.boolean(rule('true or false', 'pass a boolean')).optional(),
   uplinkTimeValidity: z
     .string(rule('a duration string', 'write it like 30s, 5m or 1h'))
-    .regex(/^[1-9]\d*[smhd]$/, rule('a duration such as 30s, 5m, 1h or 2d', 'write a number followed by s, m, h or d'))
+    .regex(
+      /^[1-9]\d*[smhd]$/,
+      rule('a duration such as 30s, 5m, 1h or 2d', 'write a number followed by s, m, h or d'),
+    )
     .optional(),
   downlinkEnabled: z.boolean(rule('true or false', 'pass a boolean')).optional(),
   downlinkAsId: plainText('downlinkAsId', 128).optional(),
@@ -45,7 +48,10 @@ export const commonConfigurationSchema = z.object({
     .max(223, rule('a LoRaWAN FPort from 1 to 223', 'use an FPort from 1 to 223 (224+ are reserved)'))
     .optional(),
   reconnectStrategy: z
-    .enum(RECONNECT_STRATEGIES, rule(RECONNECT_STRATEGIES.join(', '), `pick one of ${RECONNECT_STRATEGIES.join(', ')}`))
+    .enum(
+      RECONNECT_STRATEGIES,
+      rule(RECONNECT_STRATEGIES.join(', '), `pick one of ${RECONNECT_STRATEGIES.join(', ')}`),
+    )
     .optional(),
 });
 
@@ -54,22 +60,40 @@ export const connectionSchema = z.object({
   name: plainText('name', 128),
   connectorId: z
     .string(rule('a connector id', 'pass the connector id, e.g. actility-http-iot'))
-    .regex(/^[a-z0-9][a-z0-9-]*$/, rule('a connector id such as actility-http-iot', 'use the id from GET /connectors')),
+    .regex(
+      /^[a-z0-9][a-z0-9-]*$/,
+      rule('a connector id such as actility-http-iot', 'use the id from GET /connectors'),
+    ),
   brand: z
     .string()
-    .regex(/^[A-Z][A-Z0-9_]*$/, rule('an upper-case brand such as QUBITRO', 'use the brand of the connector preset'))
+    .regex(
+      /^[A-Z][A-Z0-9_]*$/,
+      rule('an upper-case brand such as QUBITRO', 'use the brand of the connector preset'),
+    )
     .optional(),
   active: z.boolean(rule('true or false', 'pass a boolean')).optional(),
   alarms: z.array(alarm).optional(),
-  configuration: z.record(z.string(), z.unknown(), rule('an object', 'pass the connector configuration object')),
+  configuration: z.record(
+    z.string(),
+    z.unknown(),
+    rule('an object', 'pass the connector configuration object'),
+  ),
   secretFields: z
     .array(
-      z.string().regex(/^\w+(\.\w+)*$/, rule('dotted paths inside configuration, e.g. headers.webhookSigningKey', 'use dots between keys')),
+      z
+        .string()
+        .regex(
+          /^\w+(\.\w+)*$/,
+          rule('dotted paths inside configuration, e.g. headers.webhookSigningKey', 'use dots between keys'),
+        ),
     )
     .optional(),
   importFrom: z
     .string(rule('a connection id string', 'pass the id as a string, e.g. "1114"'))
-    .regex(/^[A-Za-z0-9_-]+$/, rule('a connection id such as 1114', 'copy the id from the ThingPark UI or GET /connections'))
+    .regex(
+      /^[A-Za-z0-9_-]+$/,
+      rule('a connection id such as 1114', 'copy the id from the ThingPark UI or GET /connections'),
+    )
     .optional(),
 });
 

@@ -9,7 +9,12 @@ export const qubitroConnectionSchema = commonConfigurationSchema.extend({
   name: plainText('name', 128),
   projectId: z
     .string(rule('a UUID', 'copy the Project ID from the Qubitro portal (project → new source → Actility)'))
-    .uuid(rule('a UUID such as aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4', 'copy the Project ID from the Qubitro portal (project → new source → Actility)')),
+    .uuid(
+      rule(
+        'a UUID such as aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
+        'copy the Project ID from the Qubitro portal (project → new source → Actility)',
+      ),
+    ),
   webhookSigningKey: secretString('webhookSigningKey'),
   destinationUrl: httpsUrl('destinationUrl', QUBITRO_DEFAULT_DESTINATION).optional(),
   active: z.boolean(rule('true or false', 'pass a boolean')).optional(),

@@ -27,28 +27,41 @@ export function plainText(field: string, max: number) {
     .max(max, rule(`1 to ${max} characters`, `shorten ${field} to ${max} characters`))
     .regex(
       PLAIN_TEXT,
-      rule('text without control characters, double quotes or backslashes', `remove those characters from ${field}`),
+      rule(
+        'text without control characters, double quotes or backslashes',
+        `remove those characters from ${field}`,
+      ),
     );
 }
 
 export function httpsUrl(field: string, example: string) {
   return z
     .string(rule('an https URL', `pass ${field} as a string such as ${example}`))
-    .regex(PLAIN_TEXT, rule('a URL without control characters, quotes or backslashes', `percent-encode them in ${field}`))
-    .refine((v) => URL.canParse(v) && new URL(v).protocol === 'https:', rule('an https URL', `use ${example}`));
+    .regex(
+      PLAIN_TEXT,
+      rule('a URL without control characters, quotes or backslashes', `percent-encode them in ${field}`),
+    )
+    .refine(
+      (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
+      rule('an https URL', `use ${example}`),
+    );
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /** https, or http on a loopback host so a local emulator can be used. */
 export function apiUrl(field: string, example: string) {
-  return z
-    .string(rule('an https URL', `pass ${field} as a string such as ${example}`))
-    .refine((v) => {
+  return z.string(rule('an https URL', `pass ${field} as a string such as ${example}`)).refine(
+    (v) => {
       if (!URL.canParse(v)) return false;
       const u = new URL(v);
-      return u.protocol === 'https:' || (u.protocol === 'http:' && (LOOPBACK_HOSTS.includes(u.hostname) || u.hostname.startsWith('127.')));
-    }, rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`));
+      return (
+        u.protocol === 'https:' ||
+        (u.protocol === 'http:' && (LOOPBACK_HOSTS.includes(u.hostname) || u.hostname.startsWith('127.')))
+      );
+    },
+    rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`),
+  );
 }
 
 /** A secret: opaque, but non-empty and without whitespace (a pasted newline is the usual mistake). */

@@ -1,0 +1,165 @@
+/** Runs the real engine (OpenTofu and the mirrored providers) on stacks synthesized in-process. */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, LocalBackend } from 'cdktf';
+import { Engine, findEngine } from '../../engine/engine';
+import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
+import type { RunningEmulator } from '../../emulator';
+
+export const CLIENT_ID = 'emulator-client';
+export const CLIENT_SECRET = 'emulator-secret';
+
+/** The engine, or a failure that says how to get it: engine-backed tests never skip. */
+export function requireEngine(): Engine {
+  const engine = findEngine();
+  if (!engine)
+    throw new Error('The engine is not installed: run `npm run engine:install` (npm test does it first).');
+  return engine;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** stdout and stderr together, for assertions that a secret never appears anywhere. */
+  readonly output: string;
+}
+
+/** A working folder with one project stack, its state, and the variables a deploy needs. */
+export class Workspace {
+  public readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-lifecycle-'));
+  public readonly vars: Record<string, string> = {
+    thingpark_client_secret: CLIENT_SECRET,
+    qubitro_webhook_signing_key: 'probe-signing-key-0f9e8d7c6b5a',
+  };
+  private readonly engine = requireEngine();
+  private initialized = false;
+
+  constructor(
+    private readonly emulator: RunningEmulator,
+    private readonly stackId = 'project',
+  ) {}
+
+  public get stackDir(): string {
+    return path.join(this.dir, 'out', 'stacks', this.stackId);
+  }
+
+  /** Synthesizes the stack with these props (endpoint and client id filled in) into the workspace. */
+  public synth(props: Omit<QubitroProjectStackProps, 'baseUrl' | 'clientId'>): void {
+    const app = new App({ outdir: path.join(this.dir, 'out') });
+    const stack = new QubitroProjectStack(app, this.stackId, {
+      baseUrl: this.emulator.baseUrl,
+      clientId: CLIENT_ID,
+      ...props,
+    });
+    new LocalBackend(stack, { path: path.join(this.dir, 'terraform.tfstate') });
+    app.synth();
+  }
+
+  /**
+   * Runs the engine in the stack folder. Asynchronous on purpose: the emulator usually runs in this very
+   * process, and a blocking spawn would stop it from answering.
+   */
+  public async tofu(...args: string[]): Promise<RunResult> {
+    if (!this.initialized && args[0] !== 'init') {
+      this.expectOk(await this.tofu('init', '-input=false'));
+      this.initialized = true;
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.engine.env, TF_IN_AUTOMATION: '1' };
+    for (const [k, v] of Object.entries(this.vars)) env[`TF_VAR_${k}`] = v;
+    return run(this.engine.binaryName, [...args, '-no-color'], this.stackDir, env);
+  }
+
+  public async apply(...args: string[]): Promise<RunResult> {
+    return this.expectOk(await this.tofu('apply', '-auto-approve', '-input=false', ...args));
+  }
+
+  /** `tofu plan -detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
+  public plan(...args: string[]): Promise<RunResult> {
+    return this.tofu('plan', '-input=false', '-detailed-exitcode', ...args);
+  }
+
+  public async outputs(): Promise<Record<string, string>> {
+    const r = this.expectOk(await this.tofu('output', '-json'));
+    return Object.fromEntries(
+      Object.entries(JSON.parse(r.stdout) as Record<string, { value: string }>).map(([k, v]) => [k, v.value]),
+    );
+  }
+
+  public expectOk(r: RunResult): RunResult {
+    if (r.code !== 0) throw new Error(`engine failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
+    return r;
+  }
+
+  public dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs a command to completion without blocking the event loop; kills it after `timeoutMs`. */
+export function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 300_000,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr });
+    });
+  });
+}
+
+/** The API calls (not token calls) made since `since`, as `METHOD /connections[/id]`. */
+export function connectionCalls(emulator: RunningEmulator, since = 0) {
+  return emulator
+    .requests()
+    .slice(since)
+    .filter((r) => r.path.includes('/connections'))
+    .map((r) => ({ ...r, call: `${r.method} ${r.path.replace(/^.*(\/connections)/, '$1')}` }));
+}
+
+export function writes(emulator: RunningEmulator, since = 0) {
+  return connectionCalls(emulator, since).filter((r) => ['POST', 'PUT', 'DELETE'].includes(r.method));
+}
+
+/** Calls the emulated API as a user of the ThingPark UI would, outside the engine. */
+export async function callApi(emulator: RunningEmulator, method: string, path: string, body?: unknown) {
+  const token = (await (
+    await fetch(emulator.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=${CLIENT_SECRET}`,
+    })
+  ).json()) as { access_token: string };
+  const res = await fetch(`${emulator.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: res.status === 204 ? undefined : ((await res.json()) as Record<string, any>),
+  };
+}
+
+/** Posts to the emulator's control plane (`/__emulator/...`). */
+export async function control(emulator: RunningEmulator, path: string, body: unknown): Promise<void> {
+  const res = await fetch(`${emulator.url}/__emulator/${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`control ${path}: ${res.status} ${await res.text()}`);
+}
