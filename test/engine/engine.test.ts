@@ -1,0 +1,148 @@
+/** The engine install contract, and the hand-written provider binding checked against the real schema. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, TerraformVariable } from 'cdktf';
+import { TOFU_VERSION } from '../../engine/engine';
+import { IotFlowApi, QubitroConnection } from '../../src';
+import { requireEngine, run } from '../support/engine';
+
+const root = path.resolve(__dirname, '../..');
+const tsx = path.join(root, 'node_modules/.bin/tsx');
+// The machine presets TF_CLI_CONFIG_FILE to a file that does not exist; the exports must override it.
+const inherited = { ...process.env, TF_CLI_CONFIG_FILE: '/nonexistent/inherited.tfrc' };
+
+const install = () => run(tsx, [path.join(root, 'engine/install.ts')], root, inherited);
+
+describe('engine:install', () => {
+  test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME and CHECKPOINT_DISABLE', async () => {
+    const r = await install();
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.every((l) => l.startsWith('export '))).toBe(true);
+    expect(lines.map((l) => l.replace(/^export (\w+)=.*/, '$1'))).toEqual([
+      'PATH',
+      'TF_CLI_CONFIG_FILE',
+      'TERRAFORM_BINARY_NAME',
+      'CHECKPOINT_DISABLE',
+    ]);
+    expect(r.stdout).toContain("export TERRAFORM_BINARY_NAME='tofu'");
+    expect(r.stdout).not.toContain('/nonexistent/inherited.tfrc');
+  });
+
+  test('a second run is fast and prints the same', async () => {
+    const first = await install();
+    const started = Date.now();
+    const second = await install();
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(second.stdout).toBe(first.stdout);
+  });
+
+  test('an evaluated shell runs the built OpenTofu with the mirror config, not the inherited one', async () => {
+    const r = await run(
+      'bash',
+      ['-c', `eval "$(${tsx} engine/install.ts 2>/dev/null)" && tofu version -json`],
+      root,
+      inherited,
+    );
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).terraform_version).toBe(TOFU_VERSION);
+    expect(r.stderr).not.toContain('Unable to open CLI configuration file');
+  });
+
+  test('the cache lives outside the repository in a versioned folder', () => {
+    const engine = requireEngine();
+    expect(path.relative(root, engine.dir).startsWith('..')).toBe(true);
+    expect(path.basename(engine.dir)).toContain(`tofu-${TOFU_VERSION}`);
+  });
+});
+
+type SchemaBlock = {
+  attributes?: Record<string, { nested_type?: { attributes: Record<string, unknown> } }>;
+  block_types?: Record<string, { block: SchemaBlock }>;
+};
+
+/** Paths of every attribute in `emitted` that the schema block does not declare. */
+function unknownAttributes(emitted: Record<string, unknown>, block: SchemaBlock, prefix = ''): string[] {
+  const META = new Set(['//', 'provider', 'alias', 'depends_on', 'lifecycle', 'count', 'for_each']);
+  return Object.entries(emitted).flatMap(([key, value]) => {
+    if (META.has(key)) return [];
+    const where = `${prefix}${key}`;
+    const attr = block.attributes?.[key];
+    const nested = attr?.nested_type ?? block.block_types?.[key]?.block;
+    if (!attr && !nested) return [where];
+    if (nested && value && typeof value === 'object' && !Array.isArray(value)) {
+      return unknownAttributes(value as Record<string, unknown>, nested as SchemaBlock, `${where}.`);
+    }
+    return [];
+  });
+}
+
+describe('the restful provider binding', () => {
+  test('every attribute the constructs emit exists in `tofu providers schema -json`', async () => {
+    const engine = requireEngine();
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-schema-'));
+    try {
+      const app = new App({ outdir });
+      const { TerraformStack } = await import('cdktf');
+      const stack = new TerraformStack(app, 'schema');
+      const secret = (name: string) =>
+        new TerraformVariable(stack, name, { type: 'string', sensitive: true }).stringValue;
+      const oauth = new IotFlowApi(stack, 'OAuth', {
+        baseUrl: 'https://example.thingpark.io/iot-flow/v1',
+        clientId: 'client',
+        clientSecret: secret('client_secret'),
+        maxRetries: 5,
+      });
+      const bearer = new IotFlowApi(stack, 'Bearer', {
+        baseUrl: 'https://example.thingpark.io/iot-flow/v1',
+        bearerToken: secret('token'),
+      });
+      for (const [id, api] of [
+        ['A', oauth],
+        ['B', bearer],
+      ] as const) {
+        new QubitroConnection(stack, id, {
+          api,
+          name: `Connection ${id}`,
+          projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
+          webhookSigningKey: secret(`key_${id}`),
+          downlinkAsKey: secret(`as_key_${id}`),
+          downlinkPort: 2,
+          importFrom: id === 'A' ? '1114' : undefined,
+        });
+      }
+      app.synth();
+      const dir = path.join(outdir, 'stacks', 'schema');
+      const env = { ...process.env, ...engine.env };
+      expect((await run(engine.binaryName, ['init', '-input=false', '-no-color'], dir, env)).code).toBe(0);
+      const schemaRun = await run(engine.binaryName, ['providers', 'schema', '-json'], dir, env);
+      const schema = JSON.parse(schemaRun.stdout).provider_schemas['registry.opentofu.org/magodo/restful'];
+      const tf = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+
+      const unknown = [
+        ...tf.provider.restful.flatMap((p: Record<string, unknown>) =>
+          unknownAttributes(p, schema.provider.block, 'provider.'),
+        ),
+        ...Object.values(tf.resource.restful_resource).flatMap((r) =>
+          unknownAttributes(
+            r as Record<string, unknown>,
+            schema.resource_schemas.restful_resource.block,
+            'resource.',
+          ),
+        ),
+        ...Object.values(tf.data.restful_resource).flatMap((d) =>
+          unknownAttributes(
+            d as Record<string, unknown>,
+            schema.data_source_schemas.restful_resource.block,
+            'data.',
+          ),
+        ),
+      ];
+      expect(unknown).toEqual([]);
+      expect((await run(engine.binaryName, ['validate', '-no-color'], dir, env)).stdout).toContain('Success');
+    } finally {
+      fs.rmSync(outdir, { recursive: true, force: true });
+    }
+  });
+});
