@@ -1,0 +1,181 @@
+/**
+ * The main job: `npm run demo` builds the engine if needed, starts the IoT Flow emulator, deploys the
+ * per-project example with `cdktf deploy` on OpenTofu, prints the connections it created, re-plans to show
+ * no changes, and leaves its state in .demo/. `npm run demo -- --destroy` removes them again.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { installEngine } from '../engine/engine';
+import { startEmulator, RunningEmulator } from '../emulator';
+
+const root = path.resolve(__dirname, '..');
+const demoDir = path.join(root, '.demo');
+const STACKS = ['farm-sensors', 'fleet-trackers'];
+const CLIENT_ID = 'emulator-client';
+const CLIENT_SECRET = 'emulator-secret';
+
+const step = (message: string) => process.stderr.write(`\n==> ${message}\n`);
+
+/** Demo signing keys, made once and kept so that a re-run changes nothing. */
+function secrets(): Record<string, string> {
+  const file = path.join(demoDir, 'secrets.json');
+  if (!fs.existsSync(file)) {
+    const made = {
+      thingpark_client_secret: CLIENT_SECRET,
+      farm_signing_key: randomBytes(24).toString('base64'),
+      fleet_signing_key: randomBytes(24).toString('base64'),
+    };
+    fs.writeFileSync(file, JSON.stringify(made, null, 2), { mode: 0o600 });
+  }
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(path.join(root, 'node_modules/.bin/cdktf'), [...args, '--skip-provider-lock'], {
+      cwd: demoDir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    const relay = (d: Buffer) => {
+      out += d.toString();
+      process.stderr.write(d);
+    };
+    child.stdout.on('data', relay);
+    child.stderr.on('data', relay);
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`cdktf ${args[0]} exited ${code}`)),
+    );
+  });
+}
+
+function exitCode(
+  cmd: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { ...options, stdio: ['ignore', 'ignore', 'inherit'] });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+async function listConnections(emulator: RunningEmulator) {
+  const token = (await (
+    await fetch(emulator.tokenUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+      }),
+    })
+  ).json()) as { access_token: string };
+  const res = await fetch(`${emulator.baseUrl}/connections`, {
+    headers: { authorization: `Bearer ${token.access_token}` },
+  });
+  return (await res.json()) as Array<{
+    id: string;
+    name: string;
+    state: string;
+    configuration: { headers: { projectId: string } };
+  }>;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { destroy: { type: 'boolean', default: false } } });
+  fs.mkdirSync(demoDir, { recursive: true });
+
+  step('Engine: OpenTofu and the providers, built from Go modules (minutes the first time, cached after)');
+  const engine = installEngine((m) => process.stderr.write(`    ${m}\n`));
+
+  step('Starting the IoT Flow emulator (state kept in .demo/emulator-state.json)');
+  const emulator = await startEmulator({ stateFile: path.join(demoDir, 'emulator-state.json') });
+  process.stderr.write(`    listening on ${emulator.url}\n`);
+  fs.writeFileSync(
+    path.join(demoDir, 'cdktf.json'),
+    JSON.stringify(
+      {
+        language: 'typescript',
+        app: `${path.join(root, 'node_modules/.bin/tsx')} ${path.join(root, 'examples/per-project/main.ts')}`,
+        output: 'cdktf.out',
+        sendCrashReports: 'false',
+      },
+      null,
+      2,
+    ),
+  );
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...engine.env,
+    CI: 'true',
+    DISABLE_VERSION_CHECK: 'true',
+    IOTFLOW_BASE_URL: emulator.baseUrl,
+    IOTFLOW_CLIENT_ID: CLIENT_ID,
+    ...Object.fromEntries(Object.entries(secrets()).map(([k, v]) => [`TF_VAR_${k}`, v])),
+  };
+
+  try {
+    if (values.destroy) {
+      step(`cdktf destroy ${STACKS.join(' ')}`);
+      await cdktf(['destroy', ...STACKS, '--auto-approve'], env);
+      process.stdout.write(
+        `Destroyed. Connections left on the emulator: ${(await listConnections(emulator)).length}\n`,
+      );
+      return;
+    }
+    step(
+      `cdktf deploy ${STACKS.join(' ')} (synthesizes examples/per-project, then applies with ${engine.binaryName})`,
+    );
+    await cdktf(['deploy', ...STACKS, '--auto-approve'], env);
+
+    const connections = await listConnections(emulator);
+    process.stdout.write(`\nConnections on ${emulator.baseUrl}:\n\n`);
+    process.stdout.write(
+      `${table([
+        ['NAME', 'QUBITRO PROJECT', 'ID', 'STATE'],
+        ...connections.map((c) => [c.name, c.configuration.headers.projectId, c.id, c.state]),
+      ])}\n`,
+    );
+
+    step('Re-planning: a second deploy must change nothing');
+    const pending: string[] = [];
+    for (const stack of STACKS) {
+      const code = await exitCode(
+        engine.binaryName,
+        ['plan', '-input=false', '-detailed-exitcode', '-no-color'],
+        {
+          cwd: path.join(demoDir, 'cdktf.out', 'stacks', stack),
+          env,
+        },
+      );
+      process.stdout.write(
+        `${stack}: ${code === 0 ? 'no changes' : code === 2 ? 'CHANGES PENDING' : 'plan failed'}\n`,
+      );
+      if (code !== 0) pending.push(stack);
+    }
+    process.stdout.write(
+      `\nState is in ${path.relative(process.cwd(), demoDir) || '.'}/; remove the connections with: npm run demo -- --destroy\n`,
+    );
+    if (pending.length) process.exitCode = 1;
+  } finally {
+    await emulator.close();
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`demo failed: ${err.message}\n`);
+  process.exit(1);
+});
