@@ -1,0 +1,158 @@
+/**
+ * Runs examples/per-project/main.ts as a user would (`npx tsx`), into a temporary CDKTF_OUTDIR, with the
+ * secrets set as TF_VAR_ variables, and checks the stacks it writes.
+ */
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing } from 'cdktf';
+import { filesContaining, filesUnder, RESTFUL_RESOURCE, TfJson, withoutMetadata } from '../support/synth';
+
+Testing.setupJest();
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const PROBES = {
+  TF_VAR_thingpark_client_secret: 'probe-client-secret-91f3',
+  TF_VAR_farm_signing_key: 'probe-farm-key-2a7c',
+  TF_VAR_fleet_signing_key: 'probe-fleet-key-6e0d',
+};
+
+let outdir: string;
+const stacks: Record<string, { text: string; tf: TfJson }> = {};
+
+beforeAll(() => {
+  outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'per-project-'));
+  const env: NodeJS.ProcessEnv = { ...process.env, ...PROBES, CDKTF_OUTDIR: outdir };
+  // The example's defaults (the local emulator) make the output independent of the caller's shell.
+  delete env.IOTFLOW_BASE_URL;
+  delete env.IOTFLOW_CLIENT_ID;
+  delete env.CDKTF_TARGET_STACK_ID;
+  delete env.SYNTH_HCL_OUTPUT;
+  execFileSync('npx', ['tsx', 'examples/per-project/main.ts'], {
+    cwd: ROOT,
+    env,
+    stdio: 'pipe',
+    timeout: 60_000,
+  });
+  for (const name of ['farm-sensors', 'fleet-trackers']) {
+    const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
+    if (!fs.existsSync(file)) continue;
+    const text = fs.readFileSync(file, 'utf8');
+    stacks[name] = { text, tf: JSON.parse(text) as TfJson };
+  }
+}, 90_000);
+
+afterAll(() => {
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+function resources(name: string): TfJson[] {
+  return Object.values(stacks[name].tf.resource.restful_resource);
+}
+
+describe('examples/per-project', () => {
+  it('writes the farm-sensors and fleet-trackers stacks', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
+    expect(Object.keys(manifest.stacks).sort()).toEqual(['farm-sensors', 'fleet-trackers']);
+    expect(Object.keys(stacks).sort()).toEqual(['farm-sensors', 'fleet-trackers']);
+  });
+
+  it('declares two connections to the farm project, the backup one inactive', () => {
+    const byName = Object.fromEntries(
+      resources('farm-sensors').map((r) => [
+        r.body.name,
+        { active: r.body.active, projectId: r.body.configuration.headers.projectId },
+      ]),
+    );
+    expect(byName).toStrictEqual({
+      'Farm sensors to Qubitro': { active: undefined, projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4' },
+      'Farm sensors to Qubitro (backup)': {
+        active: false,
+        projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
+      },
+    });
+  });
+
+  it('declares one connection to the fleet project, with metadata and downlink port 15', () => {
+    expect(stacks['fleet-trackers'].text).toHaveResourceWithProperties(RESTFUL_RESOURCE, {
+      body: expect.objectContaining({
+        name: 'Fleet trackers to Qubitro',
+        configuration: expect.objectContaining({
+          sendMetadata: true,
+          downlinkPort: 15,
+          headers: {
+            projectId: '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b',
+            webhookSigningKey: '${var.fleet_signing_key}',
+          },
+        }),
+      }),
+    });
+    expect(resources('fleet-trackers')).toHaveLength(1);
+  });
+
+  it('gives each project its own signing key variable', () => {
+    expect(Object.keys(stacks['farm-sensors'].tf.variable).sort()).toEqual([
+      'farm_signing_key',
+      'thingpark_client_secret',
+    ]);
+    expect(Object.keys(stacks['fleet-trackers'].tf.variable).sort()).toEqual([
+      'fleet_signing_key',
+      'thingpark_client_secret',
+    ]);
+  });
+
+  it('declares every variable sensitive', () => {
+    const variables = Object.values(stacks).flatMap(({ tf }) => Object.values(tf.variable) as TfJson[]);
+    expect(variables).toHaveLength(4);
+    expect(variables.every((v) => v.sensitive === true)).toBe(true);
+  });
+
+  it('targets the local emulator with client credentials by default', () => {
+    expect(stacks['farm-sensors'].text).toHaveProviderWithProperties(
+      { tfResourceType: 'restful' },
+      {
+        base_url: 'http://127.0.0.1:8787/iot-flow/v1',
+        security: {
+          oauth2: {
+            client_credentials: {
+              client_id: 'emulator-client',
+              client_secret: '${var.thingpark_client_secret}',
+              token_url: 'http://127.0.0.1:8787/users-auth/protocol/openid-connect/token',
+              in: 'params',
+            },
+          },
+        },
+      },
+    );
+  });
+
+  it('expects the backup connection to be DEACTIVATED and the others OPENED', () => {
+    const expected = Object.values(stacks)
+      .flatMap(({ tf }) => Object.entries(tf.check as Record<string, TfJson>))
+      .map(([name, check]) => [name, /"(OPENED|DEACTIVATED)"\)\}$/.exec(check.assert[0].condition)?.[1]])
+      .sort();
+    expect(expected).toEqual([
+      ['farm_sensors_Backup', 'DEACTIVATED'],
+      ['farm_sensors_Uplinks', 'OPENED'],
+      ['fleet_trackers_Trackers', 'OPENED'],
+    ]);
+  });
+
+  it('writes no TF_VAR_ secret to any file', () => {
+    expect(filesUnder(outdir).length).toBeGreaterThanOrEqual(3);
+    for (const probe of Object.values(PROBES)) {
+      expect(filesContaining(outdir, probe)).toEqual([]);
+    }
+  });
+
+  it('synthesizes the same stacks as before', () => {
+    // The local backend's state path is absolute; make it independent of the checkout location.
+    const normalized = JSON.parse(
+      JSON.stringify(
+        withoutMetadata(Object.fromEntries(Object.entries(stacks).map(([k, v]) => [k, v.tf]))),
+      ).replaceAll(ROOT, '<repo>'),
+    );
+    expect(normalized).toMatchSnapshot();
+  });
+});

@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { App, Testing } from 'cdktf';
+import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
+import {
+  all,
+  BASE_URL,
+  filesContaining,
+  PROJECT_ID,
+  restfulProviders,
+  synth,
+  TfJson,
+} from '../support/synth';
+
+Testing.setupJest();
+
+function projectStack(props: Partial<QubitroProjectStackProps> = {}): {
+  stack: QubitroProjectStack;
+  tf: TfJson;
+} {
+  const stack = new QubitroProjectStack(Testing.app(), 'farm', {
+    baseUrl: BASE_URL,
+    clientId: 'service-account',
+    projectId: PROJECT_ID,
+    connections: [
+      { id: 'Uplinks', name: 'Farm sensors to Qubitro' },
+      { id: 'Backup', name: 'Farm sensors to Qubitro (backup)', active: false },
+    ],
+    ...props,
+  });
+  return { stack, tf: synth(stack).tf };
+}
+
+/** Every `${...}` reference in a synthesized value. */
+function references(value: unknown): string[] {
+  return JSON.stringify(value).match(/\b(var|data|resource|restful_resource)\.[\w.]+/g) ?? [];
+}
+
+describe('QubitroProjectStack variables', () => {
+  it('declares the client secret and the signing key as sensitive variables with the documented names', () => {
+    const { tf } = projectStack();
+    expect(Object.keys(tf.variable).sort()).toEqual([
+      'qubitro_webhook_signing_key',
+      'thingpark_client_secret',
+    ]);
+    expect(tf.variable.thingpark_client_secret).toMatchObject({ type: 'string', sensitive: true });
+    expect(tf.variable.qubitro_webhook_signing_key).toMatchObject({ type: 'string', sensitive: true });
+  });
+
+  it('declares a sensitive bearer token variable instead when no clientId is given', () => {
+    const { tf } = projectStack({ clientId: undefined });
+    expect(Object.keys(tf.variable).sort()).toEqual([
+      'qubitro_webhook_signing_key',
+      'thingpark_bearer_token',
+    ]);
+    expect(tf.variable.thingpark_bearer_token).toMatchObject({ type: 'string', sensitive: true });
+  });
+
+  it('uses the custom variable names it is given', () => {
+    const { tf } = projectStack({ clientSecretVariable: 'tp_secret', signingKeyVariable: 'farm_key' });
+    expect(Object.keys(tf.variable).sort()).toEqual(['farm_key', 'tp_secret']);
+  });
+
+  it('uses a custom bearer token variable name', () => {
+    const { tf } = projectStack({ clientId: undefined, bearerTokenVariable: 'tp_token' });
+    expect(tf.variable).toHaveProperty('tp_token.sensitive', true);
+  });
+
+  it('names the TF_VAR_ to set in each variable description', () => {
+    const { tf } = projectStack();
+    expect(tf.variable.thingpark_client_secret.description).toContain('TF_VAR_thingpark_client_secret');
+    expect(tf.variable.qubitro_webhook_signing_key.description).toContain(
+      'TF_VAR_qubitro_webhook_signing_key',
+    );
+  });
+
+  it('refuses an empty or whitespace-bearing secret at plan time, without showing it', () => {
+    const { tf } = projectStack();
+    const [validation] = tf.variable.qubitro_webhook_signing_key.validation;
+    expect(validation.condition).toContain('length(var.qubitro_webhook_signing_key) > 0');
+    expect(validation.condition).toContain('regexall');
+    expect(validation.error_message).not.toContain('${');
+  });
+
+  it('feeds the client secret variable to the provider', () => {
+    const { tf } = projectStack();
+    expect(restfulProviders(tf)[0].security.oauth2.client_credentials.client_secret).toBe(
+      '${var.thingpark_client_secret}',
+    );
+  });
+
+  it('feeds the bearer token variable to the provider when no clientId is given', () => {
+    const { tf } = projectStack({ clientId: undefined });
+    expect(restfulProviders(tf)[0].security).toEqual({
+      http: { token: { token: '${var.thingpark_bearer_token}' } },
+    });
+  });
+
+  it('feeds the one signing key variable to every connection', () => {
+    const { tf } = projectStack();
+    const keys = Object.values(all(tf, 'resource', 'restful_resource')).map(
+      (r) => r.body.configuration.headers.webhookSigningKey,
+    );
+    expect(keys).toEqual(['${var.qubitro_webhook_signing_key}', '${var.qubitro_webhook_signing_key}']);
+  });
+});
+
+describe('QubitroProjectStack connections', () => {
+  it('creates one connection per entry, on the stack endpoint', () => {
+    const { tf } = projectStack();
+    const resources = Object.values(all(tf, 'resource', 'restful_resource'));
+    expect(resources.map((r) => `${r.body.name} via ${r.provider}`).sort()).toEqual([
+      'Farm sensors to Qubitro (backup) via restful.farm_api',
+      'Farm sensors to Qubitro via restful.farm_api',
+    ]);
+  });
+
+  it('sends the stack project id by default', () => {
+    const { tf } = projectStack();
+    const ids = Object.values(all(tf, 'resource', 'restful_resource')).map(
+      (r) => r.body.configuration.headers.projectId,
+    );
+    expect(ids).toEqual([PROJECT_ID, PROJECT_ID]);
+  });
+
+  it('sends a per-connection project id when one is given', () => {
+    const other = '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b';
+    const { tf } = projectStack({ connections: [{ id: 'Uplinks', name: 'Uplinks', projectId: other }] });
+    const [resource] = Object.values(all(tf, 'resource', 'restful_resource'));
+    expect(resource.body.configuration.headers.projectId).toBe(other);
+  });
+
+  it('passes connection options through to the request body', () => {
+    const { tf } = projectStack({
+      connections: [{ id: 'Uplinks', name: 'Uplinks', downlinkPort: 15, reconnectStrategy: 'CALM' }],
+    });
+    const [resource] = Object.values(all(tf, 'resource', 'restful_resource'));
+    expect(resource.body.configuration).toMatchObject({ downlinkPort: 15, reconnectStrategy: 'CALM' });
+  });
+
+  it('passes maxRetries to the provider', () => {
+    const { tf } = projectStack({ maxRetries: 5 });
+    expect(restfulProviders(tf)[0].client.retry.count).toBe(5);
+  });
+
+  it('passes tokenUrl to the provider', () => {
+    const tokenUrl = 'https://auth.example.com/token';
+    const { tf } = projectStack({ tokenUrl });
+    expect(restfulProviders(tf)[0].security.oauth2.client_credentials.token_url).toBe(tokenUrl);
+  });
+
+  it('exposes its endpoint and connections', () => {
+    const { stack } = projectStack();
+    expect(stack.connections.map((c) => c.node.id)).toEqual(['Uplinks', 'Backup']);
+    expect(stack.api.baseUrl).toBe(BASE_URL);
+  });
+});
+
+describe('QubitroProjectStack outputs', () => {
+  it('outputs <Id>Id and <Id>State for each connection', () => {
+    const { tf } = projectStack();
+    expect(Object.keys(tf.output).sort()).toEqual(['BackupId', 'BackupState', 'UplinksId', 'UplinksState']);
+  });
+
+  it('outputs the id kept in the resource output', () => {
+    const { tf } = projectStack();
+    const uplinksId = Object.keys(all(tf, 'resource', 'restful_resource')).find((k) =>
+      k.startsWith('Uplinks_'),
+    );
+    expect(tf.output.UplinksId.value).toBe(`\${restful_resource.${uplinksId}.output.id}`);
+  });
+
+  it('outputs the state read back by the data source', () => {
+    const { tf } = projectStack();
+    const uplinksState = Object.keys(all(tf, 'data', 'restful_resource')).find((k) =>
+      k.startsWith('Uplinks_'),
+    );
+    expect(tf.output.UplinksState.value).toBe(
+      `\${try(data.restful_resource.${uplinksState}.output.state, "MISSING")}`,
+    );
+  });
+
+  it('never references a variable in an output', () => {
+    const { tf } = projectStack();
+    const refs = Object.values(tf.output).flatMap((o) => references((o as TfJson).value));
+    expect(refs.length).toBeGreaterThanOrEqual(4);
+    expect(refs.filter((r) => r.startsWith('var.'))).toEqual([]);
+  });
+});
+
+describe('QubitroProjectStack synthesized files', () => {
+  const PROBE = 'probe-secret-5d2b';
+  const saved = { ...process.env };
+  let outdir: string;
+
+  beforeEach(() => {
+    outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'project-stack-'));
+  });
+  afterEach(() => {
+    fs.rmSync(outdir, { recursive: true, force: true });
+    process.env = { ...saved };
+  });
+
+  it('holds no secret set through TF_VAR_ in any file', () => {
+    process.env.TF_VAR_thingpark_client_secret = PROBE;
+    process.env.TF_VAR_qubitro_webhook_signing_key = PROBE;
+    const app = new App({ outdir });
+    new QubitroProjectStack(app, 'farm', {
+      baseUrl: BASE_URL,
+      clientId: 'service-account',
+      projectId: PROJECT_ID,
+      connections: [{ id: 'Uplinks', name: 'Farm sensors to Qubitro' }],
+    });
+    app.synth();
+
+    expect(filesContaining(outdir, 'var.qubitro_webhook_signing_key')).toHaveLength(1);
+    expect(filesContaining(outdir, PROBE)).toEqual([]);
+  });
+});

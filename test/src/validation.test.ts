@@ -1,0 +1,301 @@
+import { TerraformVariable, Testing } from 'cdktf';
+import {
+  IotFlowApi,
+  IotFlowApiProps,
+  QubitroConnectionProps,
+  unsafePlaintextSecret,
+  ValidationError,
+} from '../../src';
+import {
+  BASE_URL,
+  newStack,
+  oauthApi,
+  only,
+  qubitro,
+  restfulProviders,
+  secretVar,
+  synth,
+  validationError,
+} from '../support/synth';
+
+Testing.setupJest();
+
+/** Every library error names the construct path, the field, the value received, what is allowed and a fix. */
+function expectDiagnostic(err: ValidationError, path: string, field: string, received: string): void {
+  expect(err.message).toContain(`${path}: `);
+  expect(err.message).toContain(`${field}: received ${received}`);
+  expect(err.message).toMatch(/; allowed: \S/);
+  expect(err.message).toMatch(/\. Fix: \S/);
+}
+
+function connectionError(props: Partial<QubitroConnectionProps>): ValidationError {
+  const stack = newStack();
+  const api = oauthApi(stack);
+  return validationError(() => qubitro(stack, api, 'Uplinks', props));
+}
+
+function apiError(props: Partial<IotFlowApiProps>): ValidationError {
+  const stack = newStack();
+  return validationError(() => oauthApi(stack, 'Api', props));
+}
+
+describe('QubitroConnection validation', () => {
+  it('rejects an empty name', () => {
+    expectDiagnostic(connectionError({ name: '' }), 'stack/Uplinks', 'name', '""');
+  });
+
+  it('rejects a name longer than 128 characters', () => {
+    const err = connectionError({ name: 'n'.repeat(129) });
+    expectDiagnostic(err, 'stack/Uplinks', 'name', `"${'n'.repeat(100)}`);
+    expect(err.message).toContain('128');
+  });
+
+  it('accepts a name of exactly 128 characters', () => {
+    const stack = newStack();
+    qubitro(stack, oauthApi(stack), 'Uplinks', { name: 'n'.repeat(128) });
+    expect(only(synth(stack).tf, 'resource', 'restful_resource').body.name).toHaveLength(128);
+  });
+
+  it('rejects a name with a control character', () => {
+    expectDiagnostic(connectionError({ name: 'Farm\nsensors' }), 'stack/Uplinks', 'name', '"Farm\\nsensors"');
+  });
+
+  it('rejects a name with a double quote', () => {
+    expectDiagnostic(connectionError({ name: 'Farm "A"' }), 'stack/Uplinks', 'name', '"Farm \\"A\\""');
+  });
+
+  it('rejects a projectId that is not a UUID', () => {
+    expectDiagnostic(
+      connectionError({ projectId: 'my-project' }),
+      'stack/Uplinks',
+      'projectId',
+      '"my-project"',
+    );
+  });
+
+  it('rejects a webhookSigningKey with whitespace, showing it redacted', () => {
+    const err = connectionError({ webhookSigningKey: unsafePlaintextSecret('a b') });
+    expectDiagnostic(err, 'stack/Uplinks', 'webhookSigningKey', '<redacted>');
+  });
+
+  it('never shows the value of a rejected webhookSigningKey', () => {
+    const err = connectionError({ webhookSigningKey: unsafePlaintextSecret('probe-key with-space') });
+    expect(err.message).not.toContain('probe-key');
+    expect(err.message).not.toContain('with-space');
+  });
+
+  it('rejects a downlinkAsKey with whitespace, showing it redacted', () => {
+    const err = connectionError({ downlinkAsKey: unsafePlaintextSecret('as key') });
+    expectDiagnostic(err, 'stack/Uplinks', 'downlinkAsKey', '<redacted>');
+    expect(err.message).not.toContain('as key');
+  });
+
+  it('rejects an http destinationUrl', () => {
+    const destinationUrl = 'http://webhook.qubitro.com/integrations/actility';
+    expectDiagnostic(
+      connectionError({ destinationUrl }),
+      'stack/Uplinks',
+      'destinationUrl',
+      `"${destinationUrl}"`,
+    );
+  });
+
+  it('rejects a destinationUrl that is not a URL', () => {
+    expectDiagnostic(
+      connectionError({ destinationUrl: 'webhook.qubitro.com' }),
+      'stack/Uplinks',
+      'destinationUrl',
+      '"webhook.qubitro.com"',
+    );
+  });
+
+  it.each([0, 224, 1.5])('rejects downlinkPort %p', (downlinkPort) => {
+    expectDiagnostic(
+      connectionError({ downlinkPort }),
+      'stack/Uplinks',
+      'downlinkPort',
+      String(downlinkPort),
+    );
+  });
+
+  it.each([1, 223])('accepts downlinkPort %p', (downlinkPort) => {
+    const stack = newStack();
+    qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkPort });
+    expect(only(synth(stack).tf, 'resource', 'restful_resource').body.configuration.downlinkPort).toBe(
+      downlinkPort,
+    );
+  });
+
+  it('rejects an uplinkTimeValidity that is not a short duration', () => {
+    expectDiagnostic(
+      connectionError({ uplinkTimeValidity: '5 minutes' }),
+      'stack/Uplinks',
+      'uplinkTimeValidity',
+      '"5 minutes"',
+    );
+  });
+
+  it('rejects an unknown reconnectStrategy', () => {
+    const err = connectionError({ reconnectStrategy: 'FAST' as QubitroConnectionProps['reconnectStrategy'] });
+    expectDiagnostic(err, 'stack/Uplinks', 'reconnectStrategy', '"FAST"');
+    expect(err.message).toContain('CALM, NORMAL, AGGRESSIVE');
+  });
+
+  it('reports every invalid field of one connection in one error', () => {
+    const err = connectionError({ projectId: 'nope', downlinkPort: 0 });
+    expect(err.message).toContain('projectId: received "nope"');
+    expect(err.message).toContain('downlinkPort: received 0');
+  });
+});
+
+describe('IotFlowApi validation', () => {
+  it('rejects an http baseUrl on a non-loopback host', () => {
+    const baseUrl = 'http://community.thingpark.io/iot-flow/v1';
+    expectDiagnostic(apiError({ baseUrl }), 'stack/Api', 'baseUrl', `"${baseUrl}"`);
+  });
+
+  it('rejects an http baseUrl on a host name that merely starts with 127.', () => {
+    const baseUrl = 'http://127.example.com/iot-flow/v1';
+    expectDiagnostic(apiError({ baseUrl }), 'stack/Api', 'baseUrl', `"${baseUrl}"`);
+  });
+
+  it('accepts an http baseUrl on localhost', () => {
+    const stack = newStack();
+    oauthApi(stack, 'Api', { baseUrl: 'http://localhost:8787' });
+    expect(restfulProviders(synth(stack).tf)[0].base_url).toBe('http://localhost:8787');
+  });
+
+  it('accepts an http baseUrl on 127.0.0.1', () => {
+    const stack = newStack();
+    oauthApi(stack, 'Api', { baseUrl: 'http://127.0.0.1' });
+    expect(restfulProviders(synth(stack).tf)[0].base_url).toBe('http://127.0.0.1');
+  });
+
+  it('rejects a baseUrl that is not a URL', () => {
+    expectDiagnostic(
+      apiError({ baseUrl: 'community.thingpark.io' }),
+      'stack/Api',
+      'baseUrl',
+      '"community.thingpark.io"',
+    );
+  });
+
+  it('rejects an http tokenUrl on a non-loopback host', () => {
+    const tokenUrl = 'http://community.thingpark.io/users-auth/protocol/openid-connect/token';
+    expectDiagnostic(apiError({ tokenUrl }), 'stack/Api', 'tokenUrl', `"${tokenUrl}"`);
+  });
+
+  it('rejects client credentials and a bearer token together', () => {
+    const stack = newStack();
+    const err = validationError(() => oauthApi(stack, 'Api', { bearerToken: secretVar(stack, 'tp_token') }));
+    expectDiagnostic(
+      err,
+      'stack/Api',
+      'clientId/clientSecret/bearerToken',
+      '"clientId + clientSecret + bearerToken"',
+    );
+  });
+
+  it('rejects a clientId without a clientSecret', () => {
+    const stack = newStack();
+    const err = validationError(
+      () => new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL, clientId: 'service-account' }),
+    );
+    expectDiagnostic(err, 'stack/Api', 'clientId/clientSecret/bearerToken', '"clientId"');
+  });
+
+  it('rejects a clientSecret without a clientId', () => {
+    const stack = newStack();
+    const err = validationError(
+      () => new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL, clientSecret: secretVar(stack, 'cs') }),
+    );
+    expectDiagnostic(err, 'stack/Api', 'clientId/clientSecret/bearerToken', '"clientSecret"');
+  });
+
+  it('rejects an endpoint without any credentials', () => {
+    const stack = newStack();
+    const err = validationError(() => new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL }));
+    expectDiagnostic(err, 'stack/Api', 'clientId/clientSecret/bearerToken', 'nothing');
+  });
+
+  it('rejects maxRetries above 10', () => {
+    expectDiagnostic(apiError({ maxRetries: 11 }), 'stack/Api', 'maxRetries', '11');
+  });
+
+  it('rejects a negative maxRetries', () => {
+    expectDiagnostic(apiError({ maxRetries: -1 }), 'stack/Api', 'maxRetries', '-1');
+  });
+
+  it('rejects client credentials with a deploy-time baseUrl and no tokenUrl', () => {
+    const stack = newStack();
+    const baseUrl = new TerraformVariable(stack, 'base_url', { type: 'string' }).stringValue;
+    expectDiagnostic(
+      validationError(() => oauthApi(stack, 'Api', { baseUrl })),
+      'stack/Api',
+      'tokenUrl',
+      'nothing',
+    );
+  });
+
+  it('rejects a clientSecret with whitespace, showing it redacted', () => {
+    const err = apiError({ clientSecret: unsafePlaintextSecret('cs probe') });
+    expectDiagnostic(err, 'stack/Api', 'clientSecret', '<redacted>');
+    expect(err.message).not.toContain('cs probe');
+  });
+});
+
+describe('connection names', () => {
+  it('rejects two connections with the same name on one IotFlowApi, naming both paths', () => {
+    const stack = newStack();
+    const api = oauthApi(stack);
+    qubitro(stack, api, 'First', { name: 'Farm sensors' });
+    const err = validationError(() => qubitro(stack, api, 'Second', { name: 'Farm sensors' }));
+
+    expectDiagnostic(err, 'stack/Second', 'name', '"Farm sensors"');
+    expect(err.message).toContain('stack/First');
+  });
+
+  it('accepts the same name on two different IotFlowApi', () => {
+    const stack = newStack();
+    qubitro(stack, oauthApi(stack, 'Eu'), 'First', { name: 'Farm sensors' });
+    qubitro(stack, oauthApi(stack, 'Us'), 'Second', { name: 'Farm sensors' });
+    const names = Object.values(synth(stack).tf.resource.restful_resource).map(
+      (r) => (r as { body: { name: string } }).body.name,
+    );
+    expect(names).toEqual(['Farm sensors', 'Farm sensors']);
+  });
+});
+
+describe('values known only at deploy time', () => {
+  it('skips validation of a projectId given as a variable', () => {
+    const stack = newStack();
+    const projectId = new TerraformVariable(stack, 'project_id', { type: 'string' }).stringValue;
+    qubitro(stack, oauthApi(stack), 'Uplinks', { projectId });
+    const body = only(synth(stack).tf, 'resource', 'restful_resource').body;
+    expect(body.configuration.headers.projectId).toBe('${var.project_id}');
+  });
+
+  it('skips validation of a downlinkPort given as a variable', () => {
+    const stack = newStack();
+    const downlinkPort = new TerraformVariable(stack, 'port', { type: 'number' }).numberValue;
+    qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkPort });
+    const body = only(synth(stack).tf, 'resource', 'restful_resource').body;
+    expect(body.configuration.downlinkPort).toBe('${var.port}');
+  });
+
+  it('skips validation of a name given as a variable', () => {
+    const stack = newStack();
+    const name = new TerraformVariable(stack, 'connection_name', { type: 'string' }).stringValue;
+    qubitro(stack, oauthApi(stack), 'Uplinks', { name });
+    expect(only(synth(stack).tf, 'resource', 'restful_resource').body.name).toBe('${var.connection_name}');
+  });
+
+  it('still validates the other fields when one is a variable', () => {
+    const stack = newStack();
+    const projectId = new TerraformVariable(stack, 'project_id', { type: 'string' }).stringValue;
+    const api = oauthApi(stack);
+    const err = validationError(() => qubitro(stack, api, 'Uplinks', { projectId, downlinkPort: 0 }));
+    expect(err.message).toContain('downlinkPort: received 0');
+    expect(err.message).not.toContain('projectId');
+  });
+});
