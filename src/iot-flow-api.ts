@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
+import { uniqueName } from './names';
 import { RestfulProvider } from './providers/restful';
 import { apiSchema } from './schema/api';
 import { validateProps } from './validate';
@@ -73,7 +74,7 @@ export class IotFlowApi extends Construct {
     }
     this.baseUrl = props.baseUrl.replace(/\/+$/, '');
     this.provider = new RestfulProvider(this, 'Provider', {
-      alias: this.node.path.replace(/[^A-Za-z0-9]+/g, '_').toLowerCase(),
+      alias: uniqueName(this).toLowerCase(),
       baseUrl: this.baseUrl,
       retry: {
         statusCodes: RETRY_STATUS_CODES,

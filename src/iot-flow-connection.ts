@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { Fn, IResolvable, Op, TerraformStack, Token, Tokenization } from 'cdktf';
 import { invalidProps, plaintextSecret } from './errors';
+import { uniqueName } from './names';
 import { IotFlowApi } from './iot-flow-api';
 import { DataRestfulResource, RestfulResource } from './providers/restful';
 import { Alarm, connectionSchema } from './schema/connection';
@@ -135,9 +136,10 @@ export class IotFlowConnection extends Construct {
         ? HEALTHY_STATE
         : props.active === false
           ? INACTIVE_STATE
-          : Token.asString(Fn.conditional(props.active, HEALTHY_STATE, INACTIVE_STATE));
+          : // tostring() keeps the conditional whole inside the `==` below.
+            Fn.tostring(Fn.conditional(props.active, HEALTHY_STATE, INACTIVE_STATE));
     // A check block warns without failing the apply: the connection exists, but is not delivering.
-    TerraformStack.of(this).addOverride(`check.${this.node.path.replace(/[^A-Za-z0-9]+/g, '_')}`, {
+    TerraformStack.of(this).addOverride(`check.${uniqueName(this)}`, {
       assert: [
         {
           condition: Op.eq(Fn.try([readState, expected]), expected),

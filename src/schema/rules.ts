@@ -57,7 +57,8 @@ export function apiUrl(field: string, example: string) {
       const u = new URL(v);
       return (
         u.protocol === 'https:' ||
-        (u.protocol === 'http:' && (LOOPBACK_HOSTS.includes(u.hostname) || u.hostname.startsWith('127.')))
+        (u.protocol === 'http:' &&
+          (LOOPBACK_HOSTS.includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname)))
       );
     },
     rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`),

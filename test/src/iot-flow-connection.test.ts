@@ -13,6 +13,8 @@ import {
   synth,
   TfJson,
   validationError,
+  unhashed,
+  checkBlock,
 } from '../support/synth';
 
 Testing.setupJest();
@@ -52,7 +54,7 @@ describe('IotFlowConnection read-back', () => {
   it('reads the state through the provider of the connection', () => {
     const tf = uplinks();
     expect(only(tf, 'data', 'restful_resource')).toMatchObject({
-      provider: 'restful.stack_api',
+      provider: expect.stringMatching(/^restful\.stack_api_[0-9a-f]{8}$/),
       output_attrs: ['state'],
     });
   });
@@ -74,26 +76,26 @@ describe('IotFlowConnection check', () => {
     const api = oauthApi(stack);
     qubitro(stack, api, 'First');
     qubitro(stack, api, 'Second');
-    expect(Object.keys(synth(stack).tf.check).sort()).toEqual(['stack_First', 'stack_Second']);
+    expect(Object.keys(synth(stack).tf.check).map(unhashed).sort()).toEqual(['stack_First', 'stack_Second']);
   });
 
   it('compares the read-back state with OPENED by default', () => {
     const tf = uplinks();
     const state = `data.restful_resource.${logicalId(tf, 'data')}.output.state`;
-    expect(tf.check.stack_Uplinks.assert).toEqual([
+    expect(checkBlock(tf, 'stack_Uplinks').assert).toEqual([
       expect.objectContaining({ condition: `\${(try(${state}, "OPENED") == "OPENED")}` }),
     ]);
   });
 
   it('compares the read-back state with OPENED when active is true', () => {
     const tf = uplinks({ active: true });
-    expect(tf.check.stack_Uplinks.assert[0].condition).toMatch(/ == "OPENED"\)\}$/);
+    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toMatch(/ == "OPENED"\)\}$/);
   });
 
   it('compares the read-back state with DEACTIVATED when active is false', () => {
     const tf = uplinks({ active: false });
     const state = `data.restful_resource.${logicalId(tf, 'data')}.output.state`;
-    expect(tf.check.stack_Uplinks.assert[0].condition).toBe(
+    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toBe(
       `\${(try(${state}, "DEACTIVATED") == "DEACTIVATED")}`,
     );
   });
@@ -102,7 +104,7 @@ describe('IotFlowConnection check', () => {
     const stack = newStack();
     const active = new TerraformVariable(stack, 'active', { type: 'bool' }).booleanValue;
     qubitro(stack, oauthApi(stack), 'Uplinks', { active });
-    const condition: string = synth(stack).tf.check.stack_Uplinks.assert[0].condition;
+    const condition: string = checkBlock(synth(stack).tf, 'stack_Uplinks').assert[0].condition;
 
     expect(condition).toContain('var.active');
     // HCL's `?:` binds looser than `==`: a bare conditional on the right would compare the state with the
@@ -112,7 +114,7 @@ describe('IotFlowConnection check', () => {
 
   it('names the connection, its state and the expected state in the check message', () => {
     const tf = uplinks({ name: 'Farm sensors' });
-    const message: string = tf.check.stack_Uplinks.assert[0].error_message;
+    const message: string = checkBlock(tf, 'stack_Uplinks').assert[0].error_message;
     expect(message).toContain('stack/Uplinks (Farm sensors)');
     expect(message).toContain(
       `\${try(data.restful_resource.${logicalId(tf, 'data')}.output.state, "MISSING")}`,

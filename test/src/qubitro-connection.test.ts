@@ -228,7 +228,7 @@ describe('QubitroConnection request', () => {
   });
 
   it('uses the provider of its IotFlowApi', () => {
-    expect(resourceOf().provider).toBe('restful.stack_api');
+    expect(resourceOf().provider).toMatch(/^restful\.stack_api_[0-9a-f]{8}$/);
   });
 
   it('adopts an existing connection through an import block when importFrom is set', () => {
@@ -240,7 +240,7 @@ describe('QubitroConnection request', () => {
     expect(tf.import).toHaveLength(1);
     expect(tf.import[0]).toMatchObject({
       to: `restful_resource.${logicalId}`,
-      provider: 'restful.stack_api',
+      provider: expect.stringMatching(/^restful\.stack_api_[0-9a-f]{8}$/),
     });
     expect(JSON.parse(tf.import[0].id)).toMatchObject({ id: '/connections/1114', path: '/connections' });
   });

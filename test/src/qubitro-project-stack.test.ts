@@ -11,6 +11,7 @@ import {
   restfulProviders,
   synth,
   TfJson,
+  unhashed,
 } from '../support/synth';
 
 Testing.setupJest();
@@ -110,7 +111,7 @@ describe('QubitroProjectStack connections', () => {
   it('creates one connection per entry, on the stack endpoint', () => {
     const { tf } = projectStack();
     const resources = Object.values(all(tf, 'resource', 'restful_resource'));
-    expect(resources.map((r) => `${r.body.name} via ${r.provider}`).sort()).toEqual([
+    expect(resources.map((r) => `${r.body.name} via ${unhashed(r.provider)}`).sort()).toEqual([
       'Farm sensors to Qubitro (backup) via restful.farm_api',
       'Farm sensors to Qubitro via restful.farm_api',
     ]);

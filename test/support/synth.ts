@@ -152,3 +152,16 @@ export function filesUnder(dir: string): string[] {
 export function filesContaining(dir: string, needle: string): string[] {
   return filesUnder(dir).filter((f) => fs.readFileSync(f, 'utf8').includes(needle));
 }
+
+/** Drops the 8-hex-digit path hash that provider aliases and check names carry (see src/names.ts). */
+export function unhashed(name: string): string {
+  return name.replace(/_[0-9a-f]{8}(?=$|\.)/g, '');
+}
+
+/** The check block of a construct path such as `stack_Uplinks`, whatever its hash suffix. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function checkBlock(tf: any, readableName: string): any {
+  const key = Object.keys(tf.check ?? {}).find((k) => unhashed(k) === readableName);
+  if (!key) throw new Error(`no check block named ${readableName}_<hash>`);
+  return tf.check[key];
+}
