@@ -90,3 +90,11 @@ export function tokenUrlNeeded(constructPath: string): ValidationError {
     },
   ]);
 }
+
+/** A plan-time message (Terraform interpolates `ids`): several connections could be the one to adopt. */
+export function ambiguousAdoption(constructPath: string, name: string, ids: string): string {
+  return (
+    `${constructPath}: several connections on this endpoint are named "${name}" (ids ${ids}), so none is adopted. ` +
+    'Fix: delete or rename the extra ones in ThingPark, or pick one with importFrom, or set adoptExisting: false.'
+  );
+}

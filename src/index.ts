@@ -1,8 +1,13 @@
 export * from './errors';
-export { IotFlowApi, IotFlowApiProps, RETRY_STATUS_CODES, defaultTokenUrl } from './iot-flow-api';
+export {
+  CONNECTIONS_PATH,
+  IotFlowApi,
+  IotFlowApiProps,
+  RETRY_STATUS_CODES,
+  defaultTokenUrl,
+} from './iot-flow-api';
 export {
   Alarm,
-  CONNECTIONS_PATH,
   HEALTHY_STATE,
   INACTIVE_STATE,
   IotFlowConnection,

@@ -2,7 +2,12 @@ import { Construct } from 'constructs';
 import { Token } from 'cdktf';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
 import { uniqueName } from './names';
-import { RestfulProvider } from './providers/restful';
+import {
+  DataRestfulResource,
+  RestfulProvider,
+  RestfulRetry,
+  restfulEphemeralResource,
+} from './providers/restful';
 import { apiSchema } from './schema/api';
 import { validateProps } from './validate';
 
@@ -39,7 +44,20 @@ export interface IotFlowApiProps {
    * @default 3
    */
   readonly maxRetries?: number;
+  /**
+   * With client credentials: fetch one token per run through an ephemeral resource (never stored in
+   * state) and pass it to the provider as a bearer token. The provider then keeps its retries, so
+   * rate limiting and brief outages are ridden out, but (1) a token that expires during a run is not
+   * renewed, and (2) a POST whose answer is lost is retried and may create a duplicate, which the next
+   * plan reports by name (see `adoptExisting`).
+   * @default false - the provider's OAuth2 client fetches the token and renews it when it expires, and
+   * restful 0.25.2 then ignores retries: a 429 or 503 fails the apply, and a re-run converges.
+   */
+  readonly tokenPerRun?: boolean;
 }
+
+/** The collection every connection lives in, relative to the API base URL. */
+export const CONNECTIONS_PATH = '/connections';
 
 /** The HTTP statuses worth retrying: rate limiting and a gateway or service that is briefly unavailable. */
 export const RETRY_STATUS_CODES = [429, 502, 503, 504];
@@ -53,6 +71,7 @@ export class IotFlowApi extends Construct {
   /** The provider the connections of this endpoint use. */
   public readonly provider: RestfulProvider;
   private readonly connectionNames = new Map<string, string>();
+  private connectionList?: DataRestfulResource;
 
   constructor(scope: Construct, id: string, props: IotFlowApiProps) {
     super(scope, id);
@@ -73,24 +92,59 @@ export class IotFlowApi extends Construct {
       throw tokenUrlNeeded(this.node.path);
     }
     this.baseUrl = props.baseUrl.replace(/\/+$/, '');
+    const alias = uniqueName(this).toLowerCase();
+    const retry: RestfulRetry = {
+      statusCodes: RETRY_STATUS_CODES,
+      count: props.maxRetries ?? 3,
+      waitInSec: 1,
+      maxWaitInSec: 30,
+    };
+    const tokenUrl = hasClient ? (props.tokenUrl ?? defaultTokenUrl(this.baseUrl)) : undefined;
+    let bearerToken = props.bearerToken;
+    if (hasClient && props.tokenPerRun) {
+      if (Token.isUnresolved(tokenUrl)) throw tokenUrlNeeded(this.node.path);
+      const url = new URL(tokenUrl!);
+      const tokenProvider = new RestfulProvider(this, 'TokenProvider', {
+        alias: `${alias}_token`,
+        baseUrl: url.origin,
+        retry,
+      });
+      const token = restfulEphemeralResource(this, `${alias}_token`, {
+        provider: tokenProvider,
+        path: url.pathname,
+        method: 'POST',
+        header: { 'Content-Type': 'application/x-www-form-urlencoded' },
+        body: {
+          grant_type: 'client_credentials',
+          client_id: props.clientId,
+          client_secret: props.clientSecret,
+        },
+      });
+      bearerToken = token('access_token');
+    }
     this.provider = new RestfulProvider(this, 'Provider', {
-      alias: uniqueName(this).toLowerCase(),
+      alias,
       baseUrl: this.baseUrl,
-      retry: {
-        statusCodes: RETRY_STATUS_CODES,
-        count: props.maxRetries ?? 3,
-        waitInSec: 1,
-        maxWaitInSec: 30,
-      },
-      oauth2ClientCredentials: hasClient
-        ? {
-            clientId: props.clientId!,
-            clientSecret: props.clientSecret!,
-            tokenUrl: props.tokenUrl ?? defaultTokenUrl(this.baseUrl),
-          }
-        : undefined,
-      bearerToken: props.bearerToken,
+      retry,
+      oauth2ClientCredentials:
+        hasClient && !props.tokenPerRun
+          ? { clientId: props.clientId!, clientSecret: props.clientSecret!, tokenUrl: tokenUrl! }
+          : undefined,
+      bearerToken,
     });
+  }
+
+  /**
+   * The list of every connection on this endpoint, read once per plan and shared by the connections
+   * that look for one to adopt.
+   * @internal
+   */
+  public _connectionList(): DataRestfulResource {
+    this.connectionList ??= new DataRestfulResource(this, 'Connections', {
+      provider: this.provider,
+      id: CONNECTIONS_PATH,
+    });
+    return this.connectionList;
   }
 
   /**

@@ -1,17 +1,15 @@
 import { Construct } from 'constructs';
 import { Fn, IResolvable, Op, TerraformStack, Token, Tokenization } from 'cdktf';
-import { invalidProps, plaintextSecret } from './errors';
+import { ambiguousAdoption, invalidProps, plaintextSecret } from './errors';
 import { uniqueName } from './names';
-import { IotFlowApi } from './iot-flow-api';
+import { CONNECTIONS_PATH, IotFlowApi } from './iot-flow-api';
+import { addImportBlock } from './imports';
 import { DataRestfulResource, RestfulResource } from './providers/restful';
 import { Alarm, connectionSchema } from './schema/connection';
 import { isSecretReference } from './secrets';
 import { validateProps } from './validate';
 
 export type { Alarm } from './schema/connection';
-
-/** The collection every connection lives in, relative to the API base URL. */
-export const CONNECTIONS_PATH = '/connections';
 
 /** Server-assigned fields kept in the resource's `output`. */
 const OUTPUT_ATTRS = ['id', 'state'];
@@ -58,6 +56,14 @@ export interface IotFlowConnectionProps {
    * @default - a new connection is created
    */
   readonly importFrom?: string;
+  /**
+   * When the state has no record of this connection (a first deploy, a lost POST answer, a lost state)
+   * and the endpoint has exactly one connection with the same name, connector and brand, adopt it with
+   * an import instead of POSTing a second one. Several such connections fail the plan with their ids.
+   * Costs one `GET /connections` per plan and endpoint.
+   * @default true
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /**
@@ -114,11 +120,35 @@ export class IotFlowConnection extends Construct {
       updateMethod: 'PUT',
       deleteMethod: 'DELETE',
     });
+    const address = `${RestfulResource.tfResourceType}.${this.resource.friendlyUniqueId}`;
     if (props.importFrom !== undefined) {
-      this.resource.importFrom(
-        importId(props.importFrom, this.body, writeOnly, this.node.path),
-        props.api.provider,
-      );
+      addImportBlock(this, {
+        to: address,
+        provider: props.api.provider.fqn,
+        id: importId(props.importFrom, this.body, writeOnly, this.node.path),
+      });
+    } else if (
+      props.adoptExisting !== false &&
+      ![props.name, props.connectorId, props.brand].some(Token.isUnresolved)
+    ) {
+      const list = props.api._connectionList();
+      const same = (field: string, value: string) => `try(c.${field}, "") == ${JSON.stringify(value)}`;
+      const matches =
+        `[for c in data.${DataRestfulResource.tfResourceType}.${list.friendlyUniqueId}.output : c.id if ` +
+        `${same('name', props.name)} && ${same('connectorId', props.connectorId)} && ${same('brand', props.brand ?? '')}]`;
+      // An import of an address already in state is a no-op, so this only acts when the state has no record.
+      addImportBlock(this, {
+        to: address,
+        provider: props.api.provider.fqn,
+        for_each: `\${toset(length(${matches}) == 1 ? ${matches} : [])}`,
+        id: importId('${each.value}', this.body, writeOnly, this.node.path),
+      });
+      this.resource.addOverride('lifecycle.precondition', [
+        {
+          condition: `\${length(${matches}) <= 1}`,
+          error_message: ambiguousAdoption(this.node.path, props.name, `\${join(", ", ${matches})}`),
+        },
+      ]);
     }
     this.connectionId = this.resource.outputAttribute('id');
 

@@ -10,6 +10,7 @@ import {
   TerraformMetaArguments,
   TerraformProvider,
   TerraformResource,
+  TerraformStack,
 } from 'cdktf';
 
 export const RESTFUL_PROVIDER = {
@@ -192,4 +193,29 @@ export class DataRestfulResource extends TerraformDataSource {
       output_attrs: this.config.outputAttrs,
     };
   }
+}
+
+export interface RestfulEphemeralConfig {
+  readonly provider: RestfulProvider;
+  readonly path: string;
+  readonly method: 'POST' | 'GET';
+  readonly header?: Record<string, string>;
+  readonly body?: Record<string, unknown>;
+}
+
+/**
+ * `ephemeral "restful_resource"`: opened on every plan and apply, never stored in state. cdktf 0.21 has no
+ * ephemeral resource class, so the block is written as a stack override. Returns a reference to an
+ * attribute of its sensitive output.
+ */
+export function restfulEphemeralResource(scope: Construct, name: string, config: RestfulEphemeralConfig) {
+  TerraformStack.of(scope).addOverride(`ephemeral.restful_resource.${name}`, {
+    provider: config.provider.fqn,
+    path: config.path,
+    method: config.method,
+    header: config.header,
+    body: config.body,
+    use_sensitive_output: true,
+  });
+  return (attribute: string) => `\${ephemeral.restful_resource.${name}.sensitive_output.${attribute}}`;
 }

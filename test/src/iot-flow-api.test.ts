@@ -11,6 +11,7 @@ import {
   secretVar,
   synth,
   unhashed,
+  readBacks,
 } from '../support/synth';
 
 Testing.setupJest();
@@ -145,7 +146,7 @@ describe('IotFlowApi provider configuration', () => {
     });
 
     it('points each read-back at the provider of its own endpoint', () => {
-      const reads = Object.values(all(twoEndpoints(), 'data', 'restful_resource'));
+      const reads = Object.values(readBacks(twoEndpoints()));
       expect(reads.map((r) => unhashed(r.provider)).sort()).toEqual(['restful.stack_eu', 'restful.stack_us']);
     });
 

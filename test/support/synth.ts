@@ -165,3 +165,10 @@ export function checkBlock(tf: any, readableName: string): any {
   if (!key) throw new Error(`no check block named ${readableName}_<hash>`);
   return tf.check[key];
 }
+
+/** The per-connection read-backs (`data.restful_resource` with `allow_not_exist`), keyed by logical id. */
+export function readBacks(tf: TfJson): Record<string, TfJson> {
+  return Object.fromEntries(
+    Object.entries(all(tf, 'data', 'restful_resource')).filter(([, d]) => d.allow_not_exist),
+  );
+}
