@@ -98,3 +98,37 @@ export function ambiguousAdoption(constructPath: string, name: string, ids: stri
     'Fix: delete or rename the extra ones in ThingPark, or pick one with importFrom, or set adoptExisting: false.'
   );
 }
+
+/** A problem in a config file, at a path such as `projects[2].connections[0].projectId`. */
+export interface ConfigProblem extends FieldProblem {
+  /** The 1-based line of the value in the file, when known. */
+  readonly line?: number;
+}
+
+/** An environments config that cannot be read or breaks a rule; `problems` lists each one. */
+export class ConfigError extends ValidationError {
+  constructor(
+    message: string,
+    public readonly file: string,
+    public readonly problems: readonly ConfigProblem[],
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/** One line per problem, `file:line: invalid path: received …; allowed: …. Fix: …` (secrets redacted). */
+export function invalidConfig(file: string, problems: ConfigProblem[]): ConfigError {
+  const lines = problems.map((p) => `${file}${p.line ? `:${p.line}` : ''}: invalid ${line(p)}`);
+  return new ConfigError(lines.join('\n'), file, problems);
+}
+
+/** A config file that is missing or is not YAML; `reason` never quotes the file's content. */
+export function unreadableConfig(
+  file: string,
+  reason: string,
+  fix: string,
+  lineNumber?: number,
+): ConfigError {
+  return new ConfigError(`${file}${lineNumber ? `:${lineNumber}` : ''}: ${reason}. Fix: ${fix}`, file, []);
+}

@@ -27,3 +27,15 @@ export {
 } from './qubitro-project-stack';
 export { fingerprint, unsafePlaintextSecret } from './secrets';
 export { RESTFUL_PROVIDER } from './providers/restful';
+export * from './environments';
+export {
+  BackendConfig,
+  ConnectionConfig,
+  ConnectionOverrides,
+  EnvironmentConfig,
+  EnvironmentsConfig,
+  ProjectConfig,
+  defaultSigningKeyVariable,
+  environmentsConfigSchema,
+  environmentsJsonSchema,
+} from './schema/environments';

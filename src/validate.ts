@@ -5,7 +5,7 @@ import { FieldProblem, invalidProps, plaintextSecret } from './errors';
 import { splitRule } from './schema/rules';
 import { isSecretReference, unsafePlaintextOf } from './secrets';
 
-function fieldName(path: PropertyKey[]): string {
+export function fieldName(path: PropertyKey[]): string {
   return path.reduce<string>(
     (acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)),
     '',
@@ -23,7 +23,7 @@ function passesThroughToken(input: unknown, path: PropertyKey[]): boolean {
   return Token.isUnresolved(current);
 }
 
-function valueAt(input: unknown, path: PropertyKey[]): unknown {
+export function valueAt(input: unknown, path: PropertyKey[]): unknown {
   return path.reduce<unknown>(
     (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
     input,

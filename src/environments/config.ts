@@ -1,0 +1,247 @@
+/**
+ * Reads an environments config (YAML, or an object) and checks it with the environments schema. A bad file
+ * fails with one ConfigError that lists every problem as `file:line: invalid path: received value; allowed:
+ * …. Fix: …`. Secret values are never shown: the file should hold variable names only, and a key that looks
+ * like an inline secret is rejected with its value redacted.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { z } from 'zod';
+import { ConfigError, ConfigProblem, invalidConfig, unreadableConfig } from '../errors';
+import { environmentsConfigSchema, type EnvironmentsConfig } from '../schema/environments';
+import { splitRule } from '../schema/rules';
+import { fieldName, valueAt } from '../validate';
+import type { ConfigPath } from './resolve';
+
+export interface EnvironmentsConfigSource {
+  /** The file, as named in error messages. */
+  readonly file: string;
+  /** The folder relative paths (`stateDir`) are resolved against: the file's folder. */
+  readonly baseDir: string;
+  readonly config: EnvironmentsConfig;
+}
+
+export interface ConfigSourceOptions {
+  /** How messages name the config. @default environments.yaml */
+  readonly file?: string;
+  /** @default the folder of `file`, or the working directory */
+  readonly baseDir?: string;
+}
+
+/** Reads and checks a YAML environments config; throws a ConfigError naming the file, path, value and fix. */
+export function loadEnvironmentsConfig(file: string): EnvironmentsConfigSource {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw unreadableConfig(
+      file,
+      `cannot read the environments config (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+      'check the path; it is resolved against the working directory',
+    );
+  }
+  return parseEnvironmentsConfig(text, { file, baseDir: path.dirname(path.resolve(file)) });
+}
+
+/** Parses YAML text and checks it (see `loadEnvironmentsConfig`). */
+export function parseEnvironmentsConfig(
+  text: string,
+  options: ConfigSourceOptions = {},
+): EnvironmentsConfigSource {
+  const file = options.file ?? 'environments.yaml';
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
+  const [syntax] = doc.errors;
+  if (syntax) {
+    // Some parser messages quote a few characters of the source after a colon: never echo the file.
+    const reason = syntax.code === 'BAD_DQ_ESCAPE' ? 'Invalid escape sequence' : syntax.message.split(':')[0];
+    throw unreadableConfig(
+      file,
+      `not valid YAML: ${reason}`,
+      'correct the YAML syntax on that line',
+      lines.linePos(syntax.pos[0]).line,
+    );
+  }
+  return check(doc.toJS({ maxAliasCount: 100 }), file, options.baseDir ?? baseDirOf(options.file), (p) =>
+    lineOf(doc, lines, p),
+  );
+}
+
+/** Checks a config given as an object, e.g. built in code. */
+export function validateEnvironmentsConfig(
+  value: unknown,
+  options: ConfigSourceOptions = {},
+): EnvironmentsConfigSource {
+  return check(
+    value,
+    options.file ?? 'environments config',
+    options.baseDir ?? baseDirOf(options.file),
+    () => undefined,
+  );
+}
+
+function baseDirOf(file: string | undefined): string {
+  return file ? path.dirname(path.resolve(file)) : process.cwd();
+}
+
+function check(
+  value: unknown,
+  file: string,
+  baseDir: string,
+  lineAt: (p: ConfigPath) => number | undefined,
+): EnvironmentsConfigSource {
+  const result = environmentsConfigSchema.safeParse(value);
+  if (result.success) return { file, baseDir, config: result.data };
+  throw configError(file, result.error.issues, value, lineAt);
+}
+
+/** What the schema's cross-field rules attach to their issues. */
+interface CrossFieldParams {
+  readonly crossField: true;
+  readonly value: unknown;
+  readonly secret?: boolean;
+}
+
+/** The ConfigError for zod issues of the environments schema, one problem per issue (per key when unknown). */
+export function configError(
+  file: string,
+  issues: readonly z.core.$ZodIssue[],
+  input: unknown,
+  lineAt: (p: ConfigPath) => number | undefined = () => undefined,
+): ConfigError {
+  const problems = issues.flatMap((issue): ConfigProblem[] => {
+    const at = issue.path as ConfigPath;
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => ({
+        ...unknownKey(at, key, valueAt(input, [...at, key])),
+        line: lineAt([...at, key]),
+      }));
+    }
+    const { allowed, fix } = splitRule(
+      issue.code === 'invalid_key' ? issue.issues[0].message : issue.message,
+    );
+    // Cross-field rules pass the value they refuse; a refused record key is the key itself.
+    const params = (issue.code === 'custom' ? issue.params : undefined) as CrossFieldParams | undefined;
+    const custom = params?.crossField ? params : undefined;
+    const value =
+      issue.code === 'invalid_key' ? at[at.length - 1] : custom ? custom.value : valueAt(input, at);
+    return [
+      {
+        field: fieldName(at) || '(the whole file)',
+        value,
+        secret: custom?.secret || mayBeSecret(at, value),
+        allowed,
+        fix,
+        line: lineAt(at),
+      },
+    ];
+  });
+  return invalidConfig(file, problems);
+}
+
+/**
+ * A value refused in a `…Variable` field might be a pasted secret rather than a name: show it only when it
+ * looks like a name.
+ */
+function mayBeSecret(at: ConfigPath, value: unknown): boolean {
+  const last = at[at.length - 1];
+  return typeof last === 'string' && /Variable$/.test(last) && !/^[A-Za-z0-9_]{0,64}$/.test(String(value));
+}
+
+/** Keys that hold a secret value: the file names variables instead. */
+const SECRET_KEY =
+  /secret|passw|token|credential|signing|api_?key|access_?key|private_?key|as_?key|customer_?key/i;
+
+function secretFix(at: ConfigPath, key: string): string {
+  const where = at.join('.');
+  if (/\bs3\b/.test(where)) {
+    return 'remove it: give S3 credentials through AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or a role';
+  }
+  if (/\bremote\b/.test(where)) return 'remove it: log in with `tofu login <host>` or set TF_TOKEN_<host>';
+  if (/client_?secret/i.test(key)) {
+    return 'remove it: name the variable instead (clientSecretVariable: dev_thingpark_client_secret) and set TF_VAR_dev_thingpark_client_secret';
+  }
+  if (/bearer|^token$/i.test(key)) return 'remove it: name the variable instead with bearerTokenVariable';
+  if (/signing|webhook/i.test(key)) {
+    return 'remove it: name the variable instead with signingKeyVariable (default <env>_<project>_signing_key) and set TF_VAR_<that name>';
+  }
+  if (/as_?key/i.test(key)) {
+    return 'remove it: a downlink AS key cannot come from this file; declare that connection in code with a sensitive variable';
+  }
+  return 'remove it: this file holds the names of variables, never secret values; set the secret as TF_VAR_<name>';
+}
+
+/** Keys that belong elsewhere in the file, with where to put them. */
+const MISPLACED: Record<string, string> = {
+  importFrom: 'move it under overrides.<env>.importFrom: each environment has its own connection ids',
+};
+
+function unknownKey(at: ConfigPath, key: string, value: unknown): Omit<ConfigProblem, 'line'> {
+  const known = knownKeys(environmentsConfigSchema, at);
+  const allowed = `one of the keys ${known.join(', ')}`;
+  const field = fieldName([...at, key]);
+  if (SECRET_KEY.test(key)) {
+    return {
+      field,
+      value,
+      secret: true,
+      allowed: `${allowed} (the file holds variable names, never secret values)`,
+      fix: secretFix(at, key),
+    };
+  }
+  const closest = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+  const fix = MISPLACED[key] || (closest ? `rename it to ${closest}` : 'remove it, or correct its spelling');
+  return { field, value, allowed, fix };
+}
+
+/** The keys the schema allows in the object at `at` (walking objects, arrays, records and optionals). */
+function knownKeys(schema: z.ZodType, at: ConfigPath): string[] {
+  let current: z.ZodType | undefined = schema;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    const def = s?._zod.def as { type?: string; innerType?: z.ZodType } | undefined;
+    return def?.type === 'optional' ? unwrap(def.innerType) : s;
+  };
+  for (const key of at) {
+    const def = unwrap(current)?._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def?.type === 'object') current = (def.shape as Record<string, z.ZodType>)[String(key)];
+    else if (def?.type === 'array') current = def.element as z.ZodType;
+    else if (def?.type === 'record') current = def.valueType as z.ZodType;
+    else return [];
+  }
+  const def = unwrap(current)?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/** The line of the value at `at`, or of the nearest enclosing node that exists (e.g. for a missing key). */
+function lineOf(doc: Document, lines: LineCounter, at: ConfigPath): number | undefined {
+  let node: unknown = doc.contents;
+  let offset = (doc.contents as { range?: number[] } | null)?.range?.[0];
+  for (const key of at) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (isScalar(p.key) ? p.key.value : p.key) === key);
+      if (!pair) break;
+      offset = (pair.key as { range?: number[] }).range?.[0] ?? offset;
+      node = pair.value;
+      offset = (node as { range?: number[] } | null)?.range?.[0] ?? offset;
+    } else if (isSeq(node) && typeof key === 'number' && node.items[key] !== undefined) {
+      node = node.items[key];
+      offset = (node as { range?: number[] }).range?.[0] ?? offset;
+    } else break;
+  }
+  return offset === undefined ? undefined : lines.linePos(offset).line;
+}

@@ -1,0 +1,151 @@
+/**
+ * Pure resolution of an environments config into the stacks it makes: one per (environment, project) that
+ * has a connection promoted to the environment (or lists the environment under `environments`), named
+ * `<env>-<project>`, with each promoted connection's options merged with its overrides for that environment.
+ */
+import * as path from 'node:path';
+import type { QubitroProjectConnection, QubitroProjectStackProps } from '../qubitro-project-stack';
+import {
+  defaultSigningKeyVariable,
+  type BackendConfig,
+  type EnvironmentConfig,
+  type EnvironmentsConfig,
+} from '../schema/environments';
+
+/** A path into the config, e.g. `['projects', 2, 'connections', 0, 'projectId']`. */
+export type ConfigPath = (string | number)[];
+
+export interface ResolvedConnection {
+  /** Index in the project's `connections`. */
+  readonly index: number;
+  readonly props: QubitroProjectConnection;
+  /** Where the effective `name` is written: the connection, or its override for this environment. */
+  readonly namePath: ConfigPath;
+}
+
+export interface ResolvedStack {
+  /** `<env>-<project>`. */
+  readonly name: string;
+  readonly environment: string;
+  readonly project: string;
+  readonly projectIndex: number;
+  readonly props: QubitroProjectStackProps;
+  /** Where the effective signing key variable is written (the project key when it is the default). */
+  readonly signingKeyPath: ConfigPath;
+  readonly connections: readonly ResolvedConnection[];
+}
+
+export function stackName(environment: string, project: string): string {
+  return `${environment}-${project}`;
+}
+
+/** The stacks the config makes, environment by environment in file order, then project by project. */
+export function resolveStacks(config: EnvironmentsConfig): ResolvedStack[] {
+  return Object.entries(config.environments).flatMap(([env, environment]) =>
+    config.projects.flatMap((project, projectIndex) => {
+      const listed = project.environments?.[env];
+      const promoted = project.connections
+        .map((connection, index) => ({ connection, index }))
+        .filter(({ connection }) => connection.promoteTo.includes(env));
+      if (!promoted.length && !listed) return [];
+      const at = (...rest: ConfigPath): ConfigPath => ['projects', projectIndex, ...rest];
+      const signingKeyVariable =
+        listed?.signingKeyVariable ??
+        project.signingKeyVariable ??
+        defaultSigningKeyVariable(env, project.key);
+      const signingKeyPath = listed?.signingKeyVariable
+        ? at('environments', env, 'signingKeyVariable')
+        : project.signingKeyVariable
+          ? at('signingKeyVariable')
+          : at('key');
+      const connections = promoted.map(({ connection, index }): ResolvedConnection => {
+        // eslint-disable-next-line @typescript-eslint/no-unused-vars
+        const { promoteTo, overrides, ...options } = connection;
+        const override = overrides?.[env] ?? {};
+        return {
+          index,
+          props: { ...options, ...override },
+          namePath:
+            override.name !== undefined
+              ? at('connections', index, 'overrides', env, 'name')
+              : at('connections', index, 'name'),
+        };
+      });
+      const stack: ResolvedStack = {
+        name: stackName(env, project.key),
+        environment: env,
+        project: project.key,
+        projectIndex,
+        signingKeyPath,
+        connections,
+        props: {
+          ...endpointProps(environment),
+          projectId: listed?.projectId ?? project.projectId,
+          signingKeyVariable,
+          connections: connections.map((c) => c.props),
+        },
+      };
+      return [stack];
+    }),
+  );
+}
+
+function endpointProps(e: EnvironmentConfig): Omit<QubitroProjectStackProps, 'projectId' | 'connections'> {
+  return {
+    baseUrl: e.baseUrl,
+    clientId: e.clientId,
+    tokenUrl: e.tokenUrl,
+    maxRetries: e.maxRetries,
+    clientSecretVariable: e.clientSecretVariable,
+    bearerTokenVariable: e.bearerTokenVariable,
+  };
+}
+
+/** A stack's backend with its placeholders filled in and local paths made absolute. */
+export type ResolvedBackend =
+  | { readonly kind: 'local'; readonly config: { readonly path: string } }
+  | { readonly kind: 's3'; readonly config: Record<string, unknown> & { bucket: string; key: string } }
+  | {
+      readonly kind: 'remote';
+      readonly config: Record<string, unknown> & { organization: string; workspaces: { name: string } };
+    };
+
+export const DEFAULT_LOCAL_STATE = 'terraform.{stack}.tfstate';
+export const DEFAULT_S3_KEY = 'qubitro/{stack}.tfstate';
+export const DEFAULT_REMOTE_WORKSPACE = '{stack}';
+
+/**
+ * The backend of `stack`: the environment's, or a local state file `terraform.<stack>.tfstate` in
+ * `stateDir` (relative to `baseDir`, the config file's folder).
+ */
+export function resolveBackend(
+  backend: BackendConfig | undefined,
+  stack: Pick<ResolvedStack, 'name' | 'environment' | 'project'>,
+  baseDir: string,
+  stateDir = '.',
+): ResolvedBackend {
+  const fill = <T>(value: T): T => fillPlaceholders(value, stack);
+  if (backend?.s3) {
+    return { kind: 's3', config: fill({ ...backend.s3, key: backend.s3.key ?? DEFAULT_S3_KEY }) };
+  }
+  if (backend?.remote) {
+    const name = backend.remote.workspaces?.name ?? DEFAULT_REMOTE_WORKSPACE;
+    return { kind: 'remote', config: fill({ ...backend.remote, workspaces: { name } }) };
+  }
+  const file = fill(backend?.local?.path ?? DEFAULT_LOCAL_STATE);
+  return { kind: 'local', config: { path: path.resolve(baseDir, stateDir, file) } };
+}
+
+function fillPlaceholders<T>(value: T, stack: Pick<ResolvedStack, 'name' | 'environment' | 'project'>): T {
+  if (typeof value === 'string') {
+    return value
+      .replaceAll('{stack}', stack.name)
+      .replaceAll('{env}', stack.environment)
+      .replaceAll('{project}', stack.project) as T;
+  }
+  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, stack)) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, stack)])) as T;
+  }
+  return value;
+}

@@ -1,0 +1,82 @@
+/**
+ * Builds one QubitroProjectStack per (environment, project) of an environments config, named
+ * `<env>-<project>`, each with its environment's state backend. `cdktf diff 'prod-*'` then plans one
+ * environment only.
+ */
+import { Construct } from 'constructs';
+import { LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, S3BackendConfig } from 'cdktf';
+import { invalidConfig } from '../errors';
+import { QubitroProjectStack } from '../qubitro-project-stack';
+import { fieldName } from '../validate';
+import { EnvironmentsConfigSource, loadEnvironmentsConfig, validateEnvironmentsConfig } from './config';
+import { ResolvedBackend, resolveBackend, resolveStacks } from './resolve';
+
+/** The key under the synthesized stack's `//` metadata that records its environment and project. */
+export const STACK_METADATA_KEY = 'qubitro';
+
+/** What `"//".qubitro` holds in each environment stack's cdk.tf.json, for `qubitro-review`. */
+export interface EnvironmentStackMetadata {
+  readonly environment: string;
+  readonly project: string;
+}
+
+export interface EnvironmentStack extends EnvironmentStackMetadata {
+  /** `<env>-<project>`. */
+  readonly name: string;
+  readonly stack: QubitroProjectStack;
+}
+
+/**
+ * Adds the stacks of an environments config to `scope` (usually the cdktf `App`): one per environment and
+ * project with at least one connection promoted to that environment (or the environment listed under the
+ * project's `environments`). `source` is a YAML file or a config loaded with `loadEnvironmentsConfig`.
+ */
+export function addEnvironmentStacks(
+  scope: Construct,
+  source: string | EnvironmentsConfigSource,
+): EnvironmentStack[] {
+  // A source built in code is checked too: the schema is the only way in.
+  const { file, baseDir, config } =
+    typeof source === 'string'
+      ? loadEnvironmentsConfig(source)
+      : validateEnvironmentsConfig(source.config, source);
+  return resolveStacks(config).map((s) => {
+    if (scope.node.tryFindChild(s.name)) {
+      throw invalidConfig(file, [
+        {
+          field: fieldName(['projects', s.projectIndex, 'key']),
+          value: s.project,
+          allowed: `a key whose stack name ${s.name} no other construct of the app uses`,
+          fix: `rename the project, or the other construct named ${s.name}`,
+        },
+      ]);
+    }
+    const stack = new QubitroProjectStack(scope, s.name, s.props);
+    addBackend(
+      stack,
+      resolveBackend(config.environments[s.environment].backend, s, baseDir, config.stateDir),
+    );
+    const metadata: EnvironmentStackMetadata = { environment: s.environment, project: s.project };
+    stack.addOverride(`//.${STACK_METADATA_KEY}`, metadata);
+    return { ...metadata, name: s.name, stack };
+  });
+}
+
+function addBackend(stack: QubitroProjectStack, backend: ResolvedBackend): void {
+  switch (backend.kind) {
+    case 'local':
+      new LocalBackend(stack, backend.config);
+      return;
+    case 's3':
+      new S3Backend(stack, backend.config as S3BackendConfig);
+      return;
+    case 'remote': {
+      const { workspaces, ...rest } = backend.config;
+      new RemoteBackend(stack, {
+        ...(rest as { organization: string; hostname?: string }),
+        workspaces: new NamedRemoteWorkspace(workspaces.name),
+      });
+      return;
+    }
+  }
+}

@@ -1,0 +1,360 @@
+/**
+ * The environments config: environments (one ThingPark endpoint and state backend each) and Qubitro projects
+ * whose connections are promoted from one environment to the next. This one zod schema is the source of
+ * the YAML loader's checks, the types of `addEnvironmentStacks` and `schema/environments.schema.json`.
+ * It is built from the constructs' own rules (`apiSchema`, `qubitroConnectionSchema`, `connectionSchema`),
+ * so a file that passes it builds stacks the constructs accept. Secret VALUES never appear in it: only the
+ * names of the sensitive variables (`TF_VAR_<name>`) that hold them.
+ */
+import { z } from 'zod';
+import { checkEnvironmentsConfig } from '../environments/rules';
+import { apiSchema } from './api';
+import { connectionSchema } from './connection';
+import { qubitroConnectionSchema } from './qubitro';
+import { plainText, rule } from './rules';
+
+/** The placeholders a backend setting may use; each stack fills in its own values. */
+export const BACKEND_PLACEHOLDERS = ['{stack}', '{env}', '{project}'] as const;
+
+/** The default signing key variable of a (environment, project) stack, e.g. `prod_farm_sensors_signing_key`. */
+export function defaultSigningKeyVariable(environment: string, project: string): string {
+  return `${environment}_${project}_signing_key`.replace(/-/g, '_');
+}
+
+/** Key rule shared by environment and project keys: they make stack names `<env>-<project>`. */
+function stackPart(what: string, example: string, max: number) {
+  return z
+    .string(rule(`a ${what} key`, `write the ${what} key as text, e.g. ${example}`))
+    .max(max, rule(`at most ${max} characters`, `shorten the ${what} key`))
+    .regex(
+      /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/,
+      rule(
+        'lower-case letters, digits and single hyphens, starting with a letter (it is part of stack names)',
+        `rename it, e.g. ${example}`,
+      ),
+    );
+}
+
+export const environmentKeySchema = stackPart('environment', 'prod', 32).meta({
+  description: 'An environment key, e.g. dev, staging or prod: the first part of the stack names.',
+});
+const projectKeySchema = stackPart('project', 'farm-sensors', 48).meta({
+  description: 'The project key, unique in the file: the second part of its stack names `<env>-<key>`.',
+});
+
+/** The NAME of a sensitive variable (set as `TF_VAR_<name>`), never its value. */
+function variableName(what: string, example: string) {
+  return z
+    .string(rule(`the name of the variable that holds ${what}`, `write a name such as ${example}`))
+    .max(64, rule('a name of at most 64 characters', `use a shorter name such as ${example}`))
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      rule(
+        'a variable name: letters, digits and _, not starting with a digit (the value is never written here)',
+        `write the variable's name, e.g. ${example}, and set the secret itself as TF_VAR_${example}`,
+      ),
+    )
+    .refine((v) => !/^TF_VAR_/i.test(v), {
+      error: (issue) =>
+        rule('the name without the TF_VAR_ prefix', `write ${String(issue.input).slice('TF_VAR_'.length)}`)
+          .error,
+    })
+    .meta({ description: `Name of the sensitive variable holding ${what}; set its value as TF_VAR_<name>.` });
+}
+
+/**
+ * Makes every object inside `schema` strict (unknown keys are errors, so typos are caught), keeping its
+ * rules and messages. Used for the reused construct schemas, whose objects ignore unknown keys.
+ */
+function strictDeep<T extends z.ZodType>(schema: T): T {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  const copy = (patch: Record<string, unknown>) => schema.clone({ ...def, ...patch } as T['_zod']['def']);
+  switch (def.type) {
+    case 'object': {
+      const shape = def.shape as Record<string, z.ZodType>;
+      const strictShape = Object.fromEntries(Object.entries(shape).map(([k, v]) => [k, strictDeep(v)]));
+      return copy({ shape: strictShape, catchall: z.never() });
+    }
+    case 'optional':
+      return copy({ innerType: strictDeep(def.innerType as z.ZodType) });
+    case 'array':
+      return copy({ element: strictDeep(def.element as z.ZodType) });
+    default:
+      return schema;
+  }
+}
+
+/** A state location: it must name the stack, or two stacks would share one state. */
+function stateLocation(field: string, example: string) {
+  return plainText(field, 1024)
+    .refine(
+      (v) => v.includes('{stack}') || (v.includes('{env}') && v.includes('{project}')),
+      rule(
+        'a location with the {stack} placeholder (or both {env} and {project})',
+        `make it unique per stack, e.g. ${example}: otherwise every stack would share one state`,
+      ),
+    )
+    .refine(
+      (v) =>
+        (v.match(/\{[^}]*\}/g) ?? []).every((p) => (BACKEND_PLACEHOLDERS as readonly string[]).includes(p)),
+      rule(`only the placeholders ${BACKEND_PLACEHOLDERS.join(', ')}`, 'fix the placeholder spelling'),
+    );
+}
+
+const text = (field: string) => plainText(field, 1024);
+const flag = z.boolean(rule('true or false', 'pass a boolean'));
+/** The message for a value that should be a mapping (a YAML object). */
+const mapping = (what: string, example: string) =>
+  rule(`${what}, as a mapping of keys`, `write it as indented key: value lines, e.g. ${example}`);
+
+const localBackendSchema = z
+  .strictObject(
+    {
+      path: stateLocation('path', 'states/terraform.{stack}.tfstate')
+        .optional()
+        .meta({ description: 'State file, relative to stateDir. Default: terraform.{stack}.tfstate.' }),
+    },
+    mapping('a local backend', 'local: { path: terraform.{stack}.tfstate }'),
+  )
+  .meta({ description: 'A local state file per stack (cdktf LocalBackend).' });
+
+/** The non-secret settings of cdktf's S3BackendConfig. Credentials come from the AWS environment or profile. */
+const s3BackendSchema = z
+  .strictObject(
+    {
+      bucket: text('bucket'),
+      key: stateLocation('key', 'qubitro/{env}/{project}.tfstate')
+        .optional()
+        .meta({ description: 'Object key of the state. Default: qubitro/{stack}.tfstate.' }),
+      region: text('region').optional(),
+      endpoint: text('endpoint').optional(),
+      encrypt: flag.optional(),
+      kmsKeyId: text('kmsKeyId').optional(),
+      dynamodbTable: text('dynamodbTable').optional(),
+      profile: text('profile').optional(),
+      roleArn: text('roleArn').optional(),
+      acl: text('acl').optional(),
+      workspaceKeyPrefix: text('workspaceKeyPrefix').optional(),
+      usePathStyle: flag.optional(),
+      forcePathStyle: flag.optional(),
+      skipCredentialsValidation: flag.optional(),
+      skipRegionValidation: flag.optional(),
+      skipRequestingAccountId: flag.optional(),
+      skipMetadataApiCheck: flag.optional(),
+      skipS3Checksum: flag.optional(),
+      sharedConfigFiles: z.array(text('sharedConfigFiles')).optional(),
+      sharedCredentialsFiles: z.array(text('sharedCredentialsFiles')).optional(),
+      maxRetries: apiSchema.shape.maxRetries,
+      assumeRole: z
+        .strictObject({
+          roleArn: text('roleArn'),
+          externalId: text('externalId').optional(),
+          sessionName: text('sessionName').optional(),
+          duration: text('duration').optional(),
+        })
+        .optional(),
+    },
+    mapping('an S3 backend', 's3: { bucket: my-state, region: eu-west-1 }'),
+  )
+  .meta({
+    description: 'S3 state (cdktf S3Backend); credentials from the AWS environment, never this file.',
+  });
+
+const remoteBackendSchema = z
+  .strictObject(
+    {
+      hostname: text('hostname').optional(),
+      organization: text('organization'),
+      workspaces: z
+        .strictObject({
+          name: stateLocation('name', 'qubitro-{stack}').meta({ description: 'Default: {stack}.' }),
+        })
+        .optional(),
+    },
+    mapping('a remote backend', 'remote: { organization: my-org }'),
+  )
+  .meta({
+    description: 'A remote backend (cdktf RemoteBackend); its token from TF_TOKEN_<host> or `tofu login`.',
+  });
+
+export const backendSchema = z
+  .strictObject(
+    {
+      local: localBackendSchema.optional(),
+      s3: s3BackendSchema.optional(),
+      remote: remoteBackendSchema.optional(),
+    },
+    mapping('a backend', 'local: {}'),
+  )
+  .refine(
+    (b) => Object.keys(b).length === 1,
+    rule('exactly one of local, s3, remote', 'keep one backend kind per environment'),
+  )
+  .meta({
+    description:
+      'Where the stacks of this environment keep their state. Strings may use {stack}, {env} and {project}.',
+    minProperties: 1,
+    maxProperties: 1,
+  });
+
+export const environmentSchema = z
+  .strictObject(
+    {
+      baseUrl: apiSchema.shape.baseUrl.meta({ description: 'The IoT Flow API of this environment.' }),
+      clientId: apiSchema.shape.clientId.meta({ description: 'OAuth2 client id of the service account.' }),
+      clientSecretVariable: variableName(
+        'the ThingPark client secret',
+        'prod_thingpark_client_secret',
+      ).optional(),
+      bearerTokenVariable: variableName('a ThingPark bearer token', 'prod_thingpark_token').optional(),
+      tokenUrl: apiSchema.shape.tokenUrl,
+      maxRetries: apiSchema.shape.maxRetries,
+      backend: backendSchema.optional(),
+    },
+    mapping('an environment', 'baseUrl: …, clientId: …, clientSecretVariable: …'),
+  )
+  .meta({
+    description:
+      'One ThingPark endpoint: clientId with clientSecretVariable, or bearerTokenVariable alone. ' +
+      'Default backend: local, terraform.<stack>.tfstate under stateDir.',
+  });
+
+/** What a connection may set: the QubitroConnection rules, without the secrets and what the stack provides. */
+const connectionOptionsShape = {
+  ...qubitroConnectionSchema.omit({ webhookSigningKey: true, downlinkAsKey: true }).shape,
+  projectId: qubitroConnectionSchema.shape.projectId
+    .optional()
+    .meta({ description: "Overrides the project's Qubitro project id for this connection." }),
+  alarms: strictDeep(connectionSchema.shape.alarms),
+};
+
+const optionOverridesSchema = z
+  .strictObject(
+    {
+      ...z.object(connectionOptionsShape).partial().shape,
+      importFrom: connectionSchema.shape.importFrom.meta({
+        description: 'Adopt the existing connection with this id in this environment.',
+      }),
+    },
+    mapping('connection options', 'reconnectStrategy: CALM'),
+  )
+  .meta({ description: 'Options that differ in this environment.' });
+
+export const connectionIdSchema = z
+  .string(rule('a PascalCase construct id', 'write an id such as Uplinks'))
+  .max(64, rule('at most 64 characters', 'shorten the id'))
+  .regex(
+    /^[A-Z][A-Za-z0-9]*$/,
+    rule('PascalCase letters and digits, e.g. Uplinks', 'rename it, e.g. Uplinks or FarmBackup'),
+  )
+  .meta({ description: 'Names the resource in state: renaming it replaces the connection.' });
+
+const connectionEntrySchema = z.strictObject(
+  {
+    id: connectionIdSchema,
+    ...connectionOptionsShape,
+    promoteTo: z
+      .array(environmentKeySchema, rule('a list of environment keys', 'write e.g. [dev, staging]'))
+      .min(1, rule('at least one environment', 'list the environments it is deployed to, e.g. [dev]'))
+      .meta({ description: 'The environments this connection is deployed to. Add one to promote it.' }),
+    overrides: z
+      .record(
+        environmentKeySchema,
+        optionOverridesSchema,
+        rule('a map of environment keys', 'write e.g. prod: {}'),
+      )
+      .optional()
+      .meta({ description: 'Per-environment options, e.g. prod: { reconnectStrategy: CALM }.' }),
+  },
+  mapping('a connection', 'id: Uplinks, name: …, promoteTo: [dev]'),
+);
+
+const projectEnvironmentSchema = z
+  .strictObject(
+    {
+      projectId: qubitroConnectionSchema.shape.projectId.optional(),
+      signingKeyVariable: variableName(
+        "the project's webhook signing key",
+        'prod_farm_signing_key',
+      ).optional(),
+    },
+    mapping('project settings', 'projectId: …'),
+  )
+  .meta({
+    description: 'Settings of this project in one environment. Listing an environment keeps its stack.',
+  });
+
+const projectSchema = z.strictObject(
+  {
+    key: projectKeySchema,
+    projectId: qubitroConnectionSchema.shape.projectId.meta({
+      description: 'The Qubitro project id (a UUID).',
+    }),
+    signingKeyVariable: variableName("the project's webhook signing key", 'farm_signing_key')
+      .optional()
+      .meta({ description: 'Default: <env>_<key>_signing_key, hyphens as underscores.' }),
+    environments: z
+      .record(
+        environmentKeySchema,
+        projectEnvironmentSchema,
+        rule('a map of environment keys', 'write e.g. prod: {}'),
+      )
+      .optional(),
+    connections: z
+      .array(connectionEntrySchema, rule('a list of connections', 'write connections as a YAML list'))
+      .meta({ description: 'The connections to this project, each promoted to some environments.' }),
+  },
+  mapping('a project', 'key: farm, projectId: …, connections: […]'),
+);
+
+export const environmentsConfigSchema = z
+  .strictObject(
+    {
+      $schema: z.string().optional(),
+      stateDir: text('stateDir')
+        .optional()
+        .meta({ description: 'Folder of local state files, relative to this file. Default: its folder.' }),
+      environments: z
+        .record(
+          environmentKeySchema,
+          environmentSchema,
+          rule('a map of environments', 'write e.g. dev: {...}'),
+        )
+        .refine((e) => Object.keys(e).length > 0, rule('at least one environment', 'declare e.g. dev')),
+      projects: z
+        .array(projectSchema, rule('a list of projects', 'write projects as a YAML list'))
+        .min(1, rule('at least one project', 'declare a project with its connections')),
+    },
+    mapping('an environments config', 'environments: … and projects: …'),
+  )
+  .superRefine((config, ctx) => {
+    for (const p of checkEnvironmentsConfig(config)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: p.path,
+        message: rule(p.allowed, p.fix).error,
+        params: { crossField: true, value: p.value, secret: p.secret },
+      });
+    }
+  })
+  .meta({
+    title: 'Qubitro connections per environment',
+    description:
+      'Environments and Qubitro projects for cdktf-thingpark-qubitro. Holds variable names, never secrets. ' +
+      'Cross-references (promoteTo, overrides, unique keys and names) are checked by the loader.',
+  });
+
+export type EnvironmentsConfig = z.infer<typeof environmentsConfigSchema>;
+export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type BackendConfig = z.infer<typeof backendSchema>;
+export type ProjectConfig = EnvironmentsConfig['projects'][number];
+export type ConnectionConfig = ProjectConfig['connections'][number];
+export type ConnectionOverrides = z.infer<typeof optionOverridesSchema>;
+
+/** The JSON Schema for editors (`schema/environments.schema.json`), generated from the zod schema. */
+export function environmentsJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(environmentsConfigSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
+}
