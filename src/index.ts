@@ -39,3 +39,4 @@ export {
   environmentsConfigSchema,
   environmentsJsonSchema,
 } from './schema/environments';
+export * from './review';

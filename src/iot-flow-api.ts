@@ -97,7 +97,6 @@ export class IotFlowApi extends Construct {
       statusCodes: RETRY_STATUS_CODES,
       count: props.maxRetries ?? 3,
       waitInSec: 1,
-      maxWaitInSec: 30,
     };
     const tokenUrl = hasClient ? (props.tokenUrl ?? defaultTokenUrl(this.baseUrl)) : undefined;
     let bearerToken = props.bearerToken;

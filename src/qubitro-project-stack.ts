@@ -57,6 +57,11 @@ export interface QubitroProjectStackProps {
    * @default 3
    */
   readonly maxRetries?: number;
+  /**
+   * Fetch one token per run and keep the provider's retries (see `IotFlowApiProps.tokenPerRun`).
+   * @default false
+   */
+  readonly tokenPerRun?: boolean;
 }
 
 /**
@@ -88,6 +93,7 @@ export class QubitroProjectStack extends TerraformStack {
       baseUrl: props.baseUrl,
       tokenUrl: props.tokenUrl,
       maxRetries: props.maxRetries,
+      tokenPerRun: props.tokenPerRun,
       ...(props.clientId !== undefined
         ? {
             clientId: props.clientId,

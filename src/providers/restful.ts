@@ -28,7 +28,6 @@ export interface RestfulRetry {
   readonly statusCodes: number[];
   readonly count: number;
   readonly waitInSec: number;
-  readonly maxWaitInSec: number;
 }
 
 export interface RestfulProviderConfig {
@@ -77,7 +76,7 @@ export class RestfulProvider extends TerraformProvider {
           status_codes: retry.statusCodes,
           count: retry.count,
           wait_in_sec: retry.waitInSec,
-          max_wait_in_sec: retry.maxWaitInSec,
+          // max_wait_in_sec is left out: restful 0.25.2 assigns it to the *minimum* wait (provider.go:918).
         },
       },
       security: cc

@@ -1,5 +1,5 @@
 /** Runs the real engine (OpenTofu and the mirrored providers) on stacks synthesized in-process. */
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -63,13 +63,21 @@ export class Workspace {
    * process, and a blocking spawn would stop it from answering.
    */
   public async tofu(...args: string[]): Promise<RunResult> {
+    return this.tofuWith({}, ...args);
+  }
+
+  /** `tofu` with a hook on the started process, e.g. to kill it half-way. */
+  public async tofuWith(
+    hooks: { onStart?: (child: ChildProcess) => void },
+    ...args: string[]
+  ): Promise<RunResult> {
     if (!this.initialized && args[0] !== 'init') {
       this.expectOk(await this.tofu('init', '-input=false'));
       this.initialized = true;
     }
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.engine.env, TF_IN_AUTOMATION: '1' };
     for (const [k, v] of Object.entries(this.vars)) env[`TF_VAR_${k}`] = v;
-    return run(this.engine.binaryName, [...args, '-no-color'], this.stackDir, env);
+    return run(this.engine.binaryName, [...args, '-no-color'], this.stackDir, env, 300_000, hooks.onStart);
   }
 
   public async apply(...args: string[]): Promise<RunResult> {
@@ -105,9 +113,12 @@ export function run(
   cwd: string,
   env: NodeJS.ProcessEnv,
   timeoutMs = 300_000,
+  onStart?: (child: ChildProcess) => void,
 ): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Its own process group, so a test can kill the engine together with its provider plugins.
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    onStart?.(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

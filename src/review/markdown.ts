@@ -1,0 +1,152 @@
+/**
+ * Renders a review as Markdown for a pull request comment: a heading per environment, a table per stack.
+ * The text is scrubbed of every secret value the inputs held, a last line of defence behind the model,
+ * which never carries one.
+ */
+import {
+  secretLabel,
+  type FieldChange,
+  type Review,
+  type ReviewedConnection,
+  type ReviewedSecret,
+  type ReviewedStack,
+} from './model';
+
+export interface RenderOptions {
+  /** @default Qubitro connections */
+  readonly title?: string;
+  /** Values that must not appear, e.g. `planSecrets(plan)`; each is replaced wherever it shows. */
+  readonly secrets?: readonly string[];
+}
+
+/** Secrets shorter than this are not scrubbed from the text: they would match ordinary words. */
+export const MIN_SCRUBBED_LENGTH = 4;
+export const REDACTION = '(redacted)';
+
+export function renderReview(review: Review, options: RenderOptions = {}): string {
+  const lines = [`## ${options.title ?? 'Qubitro connections'}`, '', summary(review), ''];
+  const groups = new Map<string | undefined, ReviewedStack[]>();
+  for (const stack of review.stacks) {
+    groups.set(stack.environment, [...(groups.get(stack.environment) ?? []), stack]);
+  }
+  for (const [environment, stacks] of groups) {
+    lines.push(environment === undefined ? '### Stacks' : `### Environment ${code(environment)}`, '');
+    for (const stack of stacks) lines.push(...renderStack(stack), '');
+  }
+  return scrub(`${lines.join('\n').trimEnd()}\n`, options.secrets ?? []);
+}
+
+function summary(review: Review): string {
+  const environments = new Set(review.stacks.map((s) => s.environment).filter((e) => e !== undefined));
+  const counts =
+    plural(review.stacks.length, 'stack') +
+    (environments.size ? ` in ${plural(environments.size, 'environment')}` : '');
+  const planned = review.stacks.filter((s) => s.planned);
+  if (!planned.length) return `${counts}, from the synthesized code (no plan given).`;
+  return `${counts}; plan of ${plural(planned.length, 'stack')}: ${tally(planned.flatMap((s) => s.connections))}.`;
+}
+
+function tally(connections: readonly ReviewedConnection[]): string {
+  const order = ['create', 'update', 'replace', 'delete', 'import', 'import, update', 'no-op'];
+  const count = (a: string) => connections.filter((c) => c.action === a).length;
+  const parts = order
+    .filter((a) => count(a) > 0)
+    .map((a) => `${count(a)} to ${a === 'no-op' ? 'leave unchanged' : a}`);
+  return parts.length ? parts.join(', ') : 'no connections';
+}
+
+function renderStack(stack: ReviewedStack): string[] {
+  const about = [
+    stack.project !== undefined ? `project ${code(stack.project)}` : '',
+    stack.endpoint ? code(stack.endpoint) : '',
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const heading = `#### ${code(stack.name)}${about ? ` — ${about}` : ''}`;
+  if (!stack.connections.length) return [heading, '', '_No connections._'];
+  const columns = [
+    ...(stack.planned ? ['Action'] : []),
+    'Connection',
+    'Qubitro project',
+    'Destination',
+    'Options',
+    'Secrets',
+    ...(stack.planned ? ['Changes'] : []),
+  ];
+  const rows = stack.connections.map((c) => [
+    ...(stack.planned ? [c.action ? `**${c.action}**` : 'not in plan'] : []),
+    `${c.name !== undefined ? plain(c.name) : '(no name)'}<br>${code(c.id)}`,
+    c.projectId !== undefined ? code(String(c.projectId)) : '—',
+    c.destination !== undefined ? plain(String(c.destination)) : '—',
+    Object.entries(c.options)
+      .map(([k, v]) => code(`${k}: ${show(v)}`))
+      .join('<br>') || '—',
+    c.secrets.map(secretCell).join('<br>') || '—',
+    ...(stack.planned ? [changesCell(c)] : []),
+  ]);
+  const table = [columns, columns.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  return [heading, '', ...table, ...(stack.planned ? ['', `Plan: ${tally(stack.connections)}.`] : [])];
+}
+
+function secretCell(s: ReviewedSecret): string {
+  const status = s.status ? `: **${s.status}**` : '';
+  const source = s.source
+    ? ` (from ${s.source.startsWith('TF_VAR_') ? code(s.source) : plain(s.source)})`
+    : '';
+  return `${plain(secretLabel(s.path))}${status}${source}`;
+}
+
+function changesCell(c: ReviewedConnection): string {
+  const fields = (c.changes ?? []).map(changeText);
+  const secrets =
+    c.action === 'create' || c.action === 'delete'
+      ? []
+      : c.secrets.filter((s) => s.status && s.status !== 'unchanged');
+  const all = [...fields, ...secrets.map((s) => `${plain(secretLabel(s.path))}: ${s.status}`)];
+  return all.join('<br>') || '—';
+}
+
+function changeText(change: FieldChange): string {
+  const field = code(change.path.replace(/^configuration\./, ''));
+  if (change.hidden) return `${field}: changed (holds a secret, not shown)`;
+  if (change.afterUnknown) return `${field}: ${show(change.before)} → (known after apply)`;
+  if (change.before === undefined) return `${field}: added ${code(show(change.after))}`;
+  if (change.after === undefined) return `${field}: removed (was ${code(show(change.before))})`;
+  return `${field}: ${code(show(change.before))} → ${code(show(change.after))}`;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** A value as a reviewer reads it: JSON, shortened. */
+function show(value: unknown): string {
+  const json = JSON.stringify(value) ?? 'null';
+  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
+}
+
+/** Inline code inside a table cell (pipes escaped); text with a backtick is shown plain instead. */
+function code(text: string): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.includes('`') ? plain(oneLine) : `\`${oneLine.replace(/\|/g, '\\|')}\``;
+}
+
+/** Text with Markdown and HTML special characters escaped, on one line. */
+function plain(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;');
+}
+
+/** Replaces each secret, as it is and as the renderer or JSON would escape it. */
+export function scrub(text: string, secrets: readonly string[]): string {
+  const forms = secrets
+    .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1), plain(s), code(s).slice(1, -1)])
+    .filter((f) => f.length >= MIN_SCRUBBED_LENGTH);
+  return [...new Set(forms)]
+    .sort((a, b) => b.length - a.length)
+    .reduce((t, f) => t.split(f).join(REDACTION), text);
+}

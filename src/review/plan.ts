@@ -1,0 +1,267 @@
+/**
+ * Reads `tofu show -json <planfile>`: each connection's action and the body fields that change, from
+ * `change.before` and `change.after` of its `restful_resource`. That JSON holds sensitive values in plain
+ * text, so secrets (the known secret paths, write-only attributes and every path the plan marks sensitive)
+ * are only compared by fingerprint and reported as set / rotated / unchanged / removed.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { CONNECTIONS_PATH } from '../iot-flow-api';
+import { fingerprint } from '../secrets';
+import type { Action, FieldChange, ReviewedConnection, ReviewedStack, SecretStatus } from './model';
+import {
+  constructId,
+  type Json,
+  providerEndpoints,
+  reviewBody,
+  secretPathsOf,
+  type SynthesizedStack,
+  valueAtPath,
+} from './synthesized';
+
+/** A plan JSON and, when the user said so, the stack it is for. */
+export interface PlanInput {
+  readonly file: string;
+  readonly stack?: string;
+  readonly plan: Json;
+}
+
+/** Refuses JSON that is not `tofu show -json` of a saved plan (e.g. the state's). */
+export function checkPlanJson(file: string, plan: Json): void {
+  if (
+    plan === null ||
+    typeof plan !== 'object' ||
+    !('format_version' in plan) ||
+    !('planned_values' in plan)
+  ) {
+    throw new Error(
+      `${file} is not a plan in JSON: write it with \`tofu plan -out=plan\` then \`tofu show -json plan > ${file}\``,
+    );
+  }
+}
+
+const ACTIONS: Record<string, Action> = {
+  create: 'create',
+  update: 'update',
+  delete: 'delete',
+  'no-op': 'no-op',
+  'create,delete': 'replace',
+};
+
+function actionOf(actions: string[], importing: unknown): Action | undefined {
+  const base = ACTIONS[[...actions].sort().join(',')];
+  if (importing && base === 'no-op') return 'import';
+  if (importing && base === 'update') return 'import, update';
+  return base;
+}
+
+/** The dotted paths a sensitivity mark tree (`before_sensitive.body`, …) marks, `''` for the whole tree. */
+export function markedPaths(marks: Json, prefix = ''): string[] {
+  if (marks === true) return [prefix];
+  if (marks === null || typeof marks !== 'object') return [];
+  return Object.entries(marks).flatMap(([k, v]) => markedPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+function isConnectionChange(rc: Json): boolean {
+  const values = rc.change?.after ?? rc.change?.before;
+  return rc.mode === 'managed' && rc.type === 'restful_resource' && values?.path === CONNECTIONS_PATH;
+}
+
+/** Every path of a connection body whose value must never be printed. */
+function secretPathsOfChange(rc: Json): string[] {
+  const c = rc.change;
+  return [
+    ...new Set([
+      ...secretPathsOf(c.before),
+      ...secretPathsOf(c.after),
+      ...markedPaths(c.before_sensitive?.body),
+      ...markedPaths(c.after_sensitive?.body),
+    ]),
+  ];
+}
+
+/** Whether `path` (or a parent of it) is marked true in `marks`. */
+function marked(marks: Json, path: string): boolean {
+  if (marks === true) return true;
+  if (!path || marks === null || typeof marks !== 'object') return false;
+  const [head, ...rest] = path.split('.');
+  return marked(marks[head], rest.join('.'));
+}
+
+function valueAt(body: Json, path: string): unknown {
+  return path === '' ? body : valueAtPath(body, path);
+}
+
+function secretStatus(before: unknown, after: unknown, afterUnknown: boolean): SecretStatus | undefined {
+  if (afterUnknown) return 'known after apply';
+  if (before === undefined || before === null)
+    return after === undefined || after === null ? undefined : 'set';
+  if (after === undefined || after === null) return 'removed';
+  // Compared by fingerprint: the review never holds on to (or prints) either value.
+  return fingerprint(JSON.stringify(before)) === fingerprint(JSON.stringify(after)) ? 'unchanged' : 'rotated';
+}
+
+/** The non-secret fields that differ between two bodies; a secret subtree is left to `secretStatus`. */
+function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix = ''): FieldChange[] {
+  if (skip.includes(prefix)) return [];
+  if (unknown === true) return [{ path: prefix, before, afterUnknown: true }];
+  const isObject = (v: Json) => v !== null && typeof v === 'object' && !Array.isArray(v);
+  // An added or removed object is compared leaf by leaf, so that its secrets stay out.
+  if (
+    (isObject(before) || before == null) &&
+    (isObject(after) || after == null) &&
+    (isObject(before) || isObject(after))
+  ) {
+    const b = before ?? {};
+    const a = after ?? {};
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
+    return keys.flatMap((k) => diff(b[k], a[k], skip, unknown?.[k], prefix ? `${prefix}.${k}` : k));
+  }
+  if (isDeepStrictEqual(before ?? null, after ?? null)) return [];
+  // A changed value that holds a secret deeper down (e.g. inside a list) is named, never shown.
+  if (skip.some((s) => s.startsWith(`${prefix}.`))) return [{ path: prefix, hidden: true }];
+  return [{ path: prefix, before: before ?? undefined, after: after ?? undefined }];
+}
+
+/** Action, changes and secret statuses of one connection from its resource change. */
+function planned(rc: Json, connection: ReviewedConnection): ReviewedConnection {
+  const c = rc.change;
+  const before = c.before?.body;
+  const after = c.after?.body;
+  const unknown = c.after_unknown?.body;
+  const action = actionOf(c.actions ?? [], c.importing);
+  const paths = secretPathsOfChange(rc);
+  const sources = new Map(connection.secrets.map((s) => [s.path, s.source]));
+  const secrets = paths.flatMap((path) => {
+    const status = secretStatus(valueAt(before, path), valueAt(after, path), marked(unknown, path));
+    return status || sources.has(path) ? [{ path, source: sources.get(path), status }] : [];
+  });
+  const changes =
+    action === 'update' || action === 'replace' || action === 'import, update'
+      ? diff(before ?? {}, after ?? {}, paths, unknown)
+      : [];
+  return { ...connection, action, changes, secrets };
+}
+
+/** The stack model with the plan's actions; connections the plan deletes are added from their state. */
+export function applyPlan(stack: ReviewedStack, plan: Json): ReviewedStack {
+  const changes = ((plan.resource_changes ?? []) as Json[]).filter(isConnectionChange);
+  const known = new Set(stack.connections.map((c) => c.address));
+  const byAddress = new Map(changes.map((rc) => [rc.address as string, rc]));
+  const declared = stack.connections.map((c) =>
+    byAddress.has(c.address) ? planned(byAddress.get(c.address), c) : c,
+  );
+  const removed = changes
+    .filter((rc) => !known.has(rc.address))
+    .map((rc) => {
+      const body = rc.change.before?.body ?? rc.change.after?.body ?? {};
+      const base = reviewBody(
+        rc.address,
+        constructId(undefined, rc.name),
+        body,
+        secretPathsOfChange(rc),
+        () => undefined,
+      );
+      return planned(rc, base);
+    });
+  return { ...stack, planned: true, connections: [...declared, ...removed] };
+}
+
+/**
+ * Every secret value a plan holds: sensitive variables, and each value under a sensitive mark or a secret
+ * path of any resource or output. The review output is scrubbed of them as a last line of defence.
+ */
+export function planSecrets(plan: Json): string[] {
+  const found = new Set<string>();
+  const add = (v: unknown) => {
+    if (v === undefined || v === null) return;
+    if (typeof v === 'object') Object.values(v).forEach(add);
+    else found.add(String(v));
+  };
+  const declared = (plan.configuration?.root_module?.variables ?? {}) as Record<string, Json>;
+  for (const [name, v] of Object.entries((plan.variables ?? {}) as Record<string, Json>)) {
+    if (declared[name]?.sensitive) add(v?.value);
+  }
+  const underMarks = (value: Json, marks: Json) => {
+    for (const p of markedPaths(marks)) add(valueAt(value, p));
+  };
+  for (const rc of (plan.resource_changes ?? []) as Json[]) {
+    const c = rc.change ?? {};
+    underMarks(c.before, c.before_sensitive);
+    underMarks(c.after, c.after_sensitive);
+    for (const p of [...secretPathsOf(c.before), ...secretPathsOf(c.after)]) {
+      add(valueAtPath(c.before?.body, p));
+      add(valueAtPath(c.after?.body, p));
+    }
+  }
+  for (const o of Object.values((plan.output_changes ?? {}) as Record<string, Json>)) {
+    underMarks(o.before, o.before_sensitive);
+    underMarks(o.after, o.after_sensitive);
+  }
+  const stateResources = (values: Json): Json[] => [
+    ...((values?.root_module?.resources ?? []) as Json[]),
+    ...((values?.root_module?.child_modules ?? []) as Json[]).flatMap((m) => m.resources ?? []),
+  ];
+  for (const r of [...stateResources(plan.prior_state?.values), ...stateResources(plan.planned_values)]) {
+    underMarks(r.values, r.sensitive_values);
+  }
+  return [...found];
+}
+
+/** What identifies a stack's configuration in a plan: its variables, resources and data sources. */
+function planFacts(plan: Json): Set<string> {
+  const root = plan.configuration?.root_module ?? {};
+  return new Set([
+    ...Object.keys(root.variables ?? {}).map((v) => `var.${v}`),
+    ...((root.resources ?? []) as Json[]).map((r) => r.address as string),
+  ]);
+}
+
+function stackFacts(tf: Json): Set<string> {
+  const blocks = (kind: Json, prefix: string) =>
+    Object.entries((kind ?? {}) as Record<string, Record<string, unknown>>).flatMap(([type, byName]) =>
+      Object.keys(byName).map((n) => `${prefix}${type}.${n}`),
+    );
+  return new Set([
+    ...Object.keys(tf.variable ?? {}).map((v) => `var.${v}`),
+    ...blocks(tf.resource, ''),
+    ...blocks(tf.data, 'data.'),
+  ]);
+}
+
+function planEndpoints(plan: Json): string[] {
+  return Object.values((plan.configuration?.provider_config ?? {}) as Record<string, Json>)
+    .map((p) => p.expressions?.base_url?.constant_value as string | undefined)
+    .filter((u): u is string => u !== undefined)
+    .sort();
+}
+
+/**
+ * The stack a plan was made for: the one named with `--plan <stack>=<file>`, the `stacks/<name>/` folder the
+ * file sits in, or the only stack with the same variables, resources and endpoint.
+ */
+export function stackOfPlan(input: PlanInput, stacks: SynthesizedStack[]): SynthesizedStack {
+  const names = stacks.map((s) => s.name);
+  const named = input.stack ?? input.file.split(/[\\/]/).find((_, i, parts) => parts[i - 1] === 'stacks');
+  if (input.stack !== undefined || (named && names.includes(named))) {
+    const stack = stacks.find((s) => s.name === named);
+    if (!stack)
+      throw new Error(
+        `--plan ${input.stack}=${input.file}: no stack ${input.stack} in cdktf.out (${names.join(', ')})`,
+      );
+    return stack;
+  }
+  const facts = planFacts(input.plan);
+  const sameSet = (a: Set<string>, b: Set<string>) => a.size === b.size && [...a].every((x) => b.has(x));
+  let candidates = stacks.filter((s) => sameSet(stackFacts(s.tf), facts));
+  if (candidates.length > 1) {
+    const endpoints = planEndpoints(input.plan);
+    candidates = candidates.filter((s) =>
+      isDeepStrictEqual(Object.values(providerEndpoints(s.tf)).sort(), endpoints),
+    );
+  }
+  if (candidates.length === 1) return candidates[0];
+  throw new Error(
+    `${input.file}: ${candidates.length ? `matches several stacks (${candidates.map((s) => s.name).join(', ')})` : 'matches no stack of cdktf.out'}; ` +
+      `name it with --plan <stack>=${input.file} (stacks: ${names.join(', ')}), and synthesize again if the code changed`,
+  );
+}

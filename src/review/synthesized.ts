@@ -1,0 +1,173 @@
+/**
+ * Reads the connections a synthesized cdktf app declares: `cdktf.out/manifest.json`, then each stack's
+ * `cdk.tf.json`. A secret field shows only where its value comes from (`TF_VAR_<name>`), never a value.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { CONNECTIONS_PATH } from '../iot-flow-api';
+import { QUBITRO_DEFAULT_DESTINATION } from '../schema/qubitro';
+import { SECRET_PATHS, type ReviewedConnection, type ReviewedSecret, type ReviewedStack } from './model';
+
+/** Loosely typed JSON as cdktf and tofu write it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Json = any;
+
+/** Fields shown in their own column, or fixed by the Qubitro preset: not repeated under options. */
+const SHOWN_ELSEWHERE = ['name', 'configuration.destinationURL', 'configuration.headers.projectId'];
+const PRESET: Record<string, unknown> = { connectorId: 'actility-http-iot', brand: 'QUBITRO' };
+
+export interface SynthesizedStack {
+  readonly name: string;
+  /** The stack's cdk.tf.json. */
+  readonly tf: Json;
+}
+
+/** Every stack of a `cdktf.out` folder, in the manifest's order. */
+export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
+  const manifestFile = path.join(outDir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) {
+    throw new Error(`${manifestFile} not found: run \`cdktf synth\` first, or pass --out <cdktf.out folder>`);
+  }
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Json;
+  return Object.values(manifest.stacks as Record<string, Json>).map((s) => ({
+    name: s.name as string,
+    tf: JSON.parse(fs.readFileSync(path.join(outDir, s.synthesizedStackPath), 'utf8')),
+  }));
+}
+
+/** The review model of one synthesized stack (no plan yet). */
+export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): ReviewedStack {
+  const endpoints = providerEndpoints(tf);
+  const resources = Object.entries((tf.resource?.restful_resource ?? {}) as Record<string, Json>).filter(
+    ([, r]) => r.path === CONNECTIONS_PATH,
+  );
+  const metadata = tf['//']?.qubitro as { environment?: string; project?: string } | undefined;
+  const distinct = [...new Set(Object.values(endpoints))];
+  return {
+    name,
+    environment: metadata?.environment,
+    project: metadata?.project,
+    endpoint: distinct.length === 1 ? distinct[0] : undefined,
+    planned: false,
+    connections: resources.map(([logicalId, r]) =>
+      reviewBody(
+        `restful_resource.${logicalId}`,
+        constructId(r['//']?.metadata?.path, logicalId),
+        r.body ?? {},
+        secretPathsOf(r),
+        (value) => secretSource(value),
+      ),
+    ),
+  };
+}
+
+/** The restful provider blocks (cdktf writes a list once a provider has an alias). */
+function restfulProviders(tf: Json): Json[] {
+  const raw = tf.provider?.restful;
+  return Array.isArray(raw) ? raw : raw ? [raw] : [];
+}
+
+/** `alias → base_url` of the restful providers (`restful` for the default one). */
+export function providerEndpoints(tf: Json): Record<string, string> {
+  return Object.fromEntries(
+    restfulProviders(tf).map((p) => [p.alias ? `restful.${p.alias}` : 'restful', p.base_url]),
+  );
+}
+
+/** The secret paths of a resource: the known ones and those it declares write-only. */
+export function secretPathsOf(resource: Json): string[] {
+  return [...new Set([...SECRET_PATHS, ...((resource?.write_only_attrs as string[] | undefined) ?? [])])];
+}
+
+/** `dev-farm/Uplinks/Resource` → `Uplinks`; else the logical id without its hash. */
+export function constructId(constructPath: string | undefined, logicalId: string): string {
+  if (constructPath) {
+    const parts = constructPath.split('/');
+    return parts.slice(1, parts[parts.length - 1] === 'Resource' ? -1 : undefined).join('/');
+  }
+  return logicalId.replace(/_[0-9A-F]{8}$/, '');
+}
+
+/** Where a secret comes from, without its value. */
+function secretSource(value: unknown): string {
+  if (typeof value === 'string') {
+    const variable = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(value);
+    if (variable) return `TF_VAR_${variable[1]}`;
+    if (value.includes('${')) return 'an expression';
+  }
+  return 'plain text in cdk.tf.json (unsafePlaintextSecret)';
+}
+
+/**
+ * A connection from its request body: the shown columns, the other fields as options, and its secrets
+ * (described by `describe`, which never sees anything but the value it must not print).
+ */
+export function reviewBody(
+  address: string,
+  id: string,
+  body: Json,
+  secretPaths: string[],
+  describe: (value: unknown, path: string) => string | undefined,
+): ReviewedConnection {
+  const leaves = flatten(body, secretPaths);
+  const options = Object.fromEntries(
+    Object.entries(leaves)
+      .filter(([k, v]) => !SHOWN_ELSEWHERE.includes(k) && PRESET[k] !== v)
+      .map(([k, v]) => [k.replace(/^configuration\./, ''), v]),
+  );
+  const secrets: ReviewedSecret[] = secretPaths
+    .filter((p) => valueAtPath(body, p) !== undefined)
+    .map((p) => ({ path: p, source: describe(valueAtPath(body, p), p) }));
+  const destination = body?.configuration?.destinationURL;
+  return {
+    address,
+    id,
+    name: typeof body?.name === 'string' ? body.name : undefined,
+    projectId: body?.configuration?.headers?.projectId,
+    destination: destination === QUBITRO_DEFAULT_DESTINATION ? 'Qubitro (default)' : destination,
+    options,
+    secrets,
+  };
+}
+
+/**
+ * The leaves of `value` by dotted path (arrays are leaves), leaving out the subtrees at `skip` and any leaf
+ * that holds one of them. The path `''` skips everything.
+ */
+export function flatten(value: Json, skip: string[], prefix = ''): Record<string, unknown> {
+  if (skip.includes(prefix)) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return prefix && !skip.some((s) => s.startsWith(`${prefix}.`)) ? { [prefix]: value } : {};
+  }
+  return Object.fromEntries(
+    Object.entries(value).flatMap(([k, v]) =>
+      Object.entries(flatten(v, skip, prefix ? `${prefix}.${k}` : k)),
+    ),
+  );
+}
+
+export function valueAtPath(value: Json, dotted: string): unknown {
+  return dotted
+    .split('.')
+    .reduce<Json>((v, k) => (v !== null && typeof v === 'object' ? v[k] : undefined), value);
+}
+
+/**
+ * Secret values written in plain text into a stack (through `unsafePlaintextSecret`): the review never shows
+ * them, and scrubs them from its text all the same.
+ */
+export function synthesizedSecrets(tf: Json): string[] {
+  const literal = (v: unknown): v is string => typeof v === 'string' && !v.includes('${');
+  const resources = Object.values((tf.resource?.restful_resource ?? {}) as Record<string, Json>);
+  const sensitiveDefaults = Object.values((tf.variable ?? {}) as Record<string, Json>)
+    .filter((v) => v.sensitive)
+    .map((v) => v.default);
+  return [
+    ...resources.flatMap((r) => secretPathsOf(r).map((p) => valueAtPath(r.body, p))),
+    ...restfulProviders(tf).flatMap((p) => [
+      p.security?.oauth2?.client_credentials?.client_secret,
+      p.security?.http?.token?.token,
+    ]),
+    ...sensitiveDefaults,
+  ].filter(literal);
+}

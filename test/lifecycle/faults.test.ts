@@ -1,0 +1,194 @@
+/**
+ * The fault matrix: the real engine against the emulator's fault injection. After each fault the tenant
+ * holds no duplicate name and no connection the state does not know, and the plan is empty once recovered;
+ * where recovery is impossible the error says what to fix. (Deleted and edited in the UI: lifecycle.test.ts.)
+ */
+import { EmulatorOptions, FaultRule, RunningEmulator, startEmulator } from '../../emulator';
+import { QubitroProjectConnection, QubitroProjectStackProps } from '../../src';
+import { callApi, CLIENT_SECRET, connectionCalls, control, RunResult, Workspace } from '../support/engine';
+
+const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
+
+const connections = (n: number): QubitroProjectConnection[] =>
+  Array.from({ length: n }, (_, i) => ({ id: `Conn${i + 1}`, name: `Sensor route ${i + 1}` }));
+
+interface Scenario {
+  emulator: RunningEmulator;
+  ws: Workspace;
+}
+
+const open: Scenario[] = [];
+
+async function scenario(
+  options: EmulatorOptions,
+  props: Omit<QubitroProjectStackProps, 'baseUrl' | 'clientId'>,
+): Promise<Scenario> {
+  const emulator = await startEmulator(options);
+  const ws = new Workspace(emulator);
+  ws.synth(props);
+  const s = { emulator, ws };
+  open.push(s);
+  return s;
+}
+
+afterEach(async () => {
+  for (const { emulator, ws } of open.splice(0)) {
+    ws.dispose();
+    await emulator.close();
+  }
+});
+
+const faults = (emulator: RunningEmulator, rules: FaultRule[]) => control(emulator, 'faults', rules);
+/** POSTs that created a connection, answered or not (a dropped answer is logged with the status it had). */
+const posts = (emulator: RunningEmulator, since = 0) =>
+  connectionCalls(emulator, since).filter((r) => r.method === 'POST' && r.status === 201);
+
+/** No duplicate names, nothing the state does not know, and an empty plan. */
+async function expectConverged({ emulator, ws }: Scenario, expected: number): Promise<void> {
+  const tenant = (await callApi(emulator, 'GET', '/connections')).body as unknown as Array<{
+    id: string;
+    name: string;
+  }>;
+  expect(new Set(tenant.map((c) => c.name)).size).toBe(tenant.length);
+  expect(tenant).toHaveLength(expected);
+  const managed = Object.entries(await ws.outputs())
+    .filter(([k]) => k.endsWith('Id'))
+    .map(([, v]) => v);
+  expect(tenant.map((c) => c.id).sort()).toEqual(managed.sort());
+  expect((await ws.plan()).code).toBe(0);
+}
+
+const failed = (r: RunResult) => {
+  expect(r.code).not.toBe(0);
+  return r.output;
+};
+
+describe('rate limiting', () => {
+  test('429 with Retry-After on the first calls: the apply succeeds by retrying (tokenPerRun)', async () => {
+    const s = await scenario({}, { projectId: PROJECT, connections: connections(3), tokenPerRun: true });
+    await faults(s.emulator, [
+      { method: 'POST', path: '/connections$', status: 429, retryAfter: 1, times: 2 },
+    ]);
+    await s.ws.apply();
+    expect(connectionCalls(s.emulator).filter((r) => r.status === 429)).toHaveLength(2);
+    await expectConverged(s, 3);
+  });
+
+  test('429 without tokenPerRun fails the apply naming the status, and a re-run converges', async () => {
+    const s = await scenario({}, { projectId: PROJECT, connections: connections(3) });
+    await faults(s.emulator, [
+      { method: 'POST', path: '/connections$', status: 429, retryAfter: 1, times: 1 },
+    ]);
+    expect(failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'))).toMatch(
+      /Create API returns 429/,
+    );
+    await s.ws.apply();
+    await expectConverged(s, 3);
+  });
+});
+
+describe('service unavailable', () => {
+  test('a burst of 503s within the retries: the apply succeeds', async () => {
+    const s = await scenario(
+      {},
+      { projectId: PROJECT, connections: connections(2), tokenPerRun: true, maxRetries: 3 },
+    );
+    await faults(s.emulator, [{ path: '/connections', status: 503, times: 3 }]);
+    await s.ws.apply();
+    await expectConverged(s, 2);
+  });
+
+  test('503s beyond the retries: a clear error naming the call and the status', async () => {
+    const s = await scenario(
+      {},
+      { projectId: PROJECT, connections: connections(1), tokenPerRun: true, maxRetries: 1 },
+    );
+    await faults(s.emulator, [{ method: 'POST', path: '/connections$', status: 503, times: 5 }]);
+    const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
+    expect(output).toMatch(/Create API returns 503/);
+    expect(output).toMatch(/restful_resource\.Conn1_\w+/);
+    await control(s.emulator, 'reset', {});
+  });
+});
+
+describe('token expiry', () => {
+  test('tokens expiring during an apply of many connections are renewed and the apply succeeds', async () => {
+    const s = await scenario(
+      { tokenTtlSeconds: 2, latencyMs: 150 },
+      { projectId: PROJECT, connections: connections(12) },
+    );
+    await s.ws.apply('-parallelism=2');
+    const tokens = s.emulator.requests().filter((r) => r.path.endsWith('/token'));
+    expect(tokens.length).toBeGreaterThan(2);
+    expect(connectionCalls(s.emulator).filter((r) => r.status === 401)).toEqual([]);
+    await expectConverged(s, 12);
+  });
+});
+
+describe('lost answers and killed runs', () => {
+  test('a POST whose answer is lost: the next apply adopts the connection instead of creating a second', async () => {
+    const s = await scenario({}, { projectId: PROJECT, connections: connections(2) });
+    await faults(s.emulator, [{ method: 'POST', path: '/connections$', dropAfterCommit: true, times: 1 }]);
+    failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
+    expect(posts(s.emulator)).toHaveLength(2);
+    const mark = s.emulator.requests().length;
+    const retry = await s.ws.apply();
+    expect(retry.output).toMatch(/1 imported/);
+    expect(posts(s.emulator, mark)).toHaveLength(0);
+    await expectConverged(s, 2);
+  });
+
+  test('the engine killed half-way through an apply of 20: the next apply converges without duplicates', async () => {
+    const s = await scenario({ latencyMs: 200 }, { projectId: PROJECT, connections: connections(20) });
+    await s.ws.tofu('init', '-input=false');
+    const killed = await s.ws.tofuWith(
+      {
+        onStart: (child) => {
+          const timer = setInterval(() => {
+            if (posts(s.emulator).length >= 6) {
+              clearInterval(timer);
+              process.kill(-child.pid!, 'SIGKILL');
+            }
+          }, 20);
+          child.on('close', () => clearInterval(timer));
+        },
+      },
+      'apply',
+      '-auto-approve',
+      '-input=false',
+      '-parallelism=3',
+    );
+    expect(killed.code).not.toBe(0);
+    const before = posts(s.emulator).length;
+    expect(before).toBeGreaterThanOrEqual(6);
+    expect(before).toBeLessThan(20);
+    // A killed local run leaves its lock behind only when the process held it through a crash of the OS;
+    // OpenTofu's local lock is released with the process, so no force-unlock is needed.
+    const mark = s.emulator.requests().length;
+    await s.ws.apply();
+    expect(posts(s.emulator, mark).length).toBeLessThanOrEqual(20 - before);
+    await expectConverged(s, 20);
+  });
+});
+
+describe('errors that need the user', () => {
+  test('the account limit: the error names the limit and the connection that did not fit', async () => {
+    const s = await scenario(
+      { maxConnections: 2 },
+      { projectId: PROJECT, connections: [...connections(2), { id: 'Overflow', name: 'One too many' }] },
+    );
+    const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false', '-parallelism=1'));
+    expect(output).toMatch(/Max connection limit reached/);
+    expect(output).toMatch(/restful_resource\.(Overflow|Conn\d)_\w+/);
+  });
+
+  test('a wrong client secret: the error names the credential to fix and shows no secret', async () => {
+    const s = await scenario({}, { projectId: PROJECT, connections: connections(1) });
+    s.ws.vars.thingpark_client_secret = 'wrong-secret-5f4e3d2c1b';
+    const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
+    expect(output).toMatch(/invalid_client/);
+    expect(output).not.toContain('wrong-secret-5f4e3d2c1b');
+    expect(output).not.toContain(CLIENT_SECRET);
+    expect(output).not.toContain(s.ws.vars.qubitro_webhook_signing_key);
+  });
+});
