@@ -12,7 +12,8 @@ import { installEngine } from '../engine/engine';
 import { startEmulator, RunningEmulator } from '../emulator';
 
 const root = path.resolve(__dirname, '..');
-const demoDir = path.join(root, '.demo');
+// QUBITRO_DEMO_DIR moves the demo's state, e.g. for the secret-hygiene test.
+const demoDir = path.resolve(process.env.QUBITRO_DEMO_DIR ?? path.join(root, '.demo'));
 const STACKS = ['farm-sensors', 'fleet-trackers'];
 const CLIENT_ID = 'emulator-client';
 const CLIENT_SECRET = 'emulator-secret';
