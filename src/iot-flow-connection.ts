@@ -6,6 +6,7 @@ import { CONNECTIONS_PATH, IotFlowApi } from './iot-flow-api';
 import { addImportBlock } from './imports';
 import { DataRestfulResource, RestfulResource } from './providers/restful';
 import { Alarm, connectionSchema } from './schema/connection';
+import { PLAIN_TEXT } from './schema/rules';
 import { isSecretReference } from './secrets';
 import { validateProps } from './validate';
 
@@ -197,8 +198,6 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !Tokenization.isResolvable(v);
 }
 
-const TEMPLATE_SAFE_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
-
 /**
  * restful's `read_response_template` for `body`: subtrees without secrets are copied raw; inside the
  * subtrees that hold secrets, the secrets are left out and each other value is copied on its own. The
@@ -221,7 +220,7 @@ export function readTemplate(
       if (isPlainObject(value) && hasSecretUnder(path))
         return [`"${key}":{${render(value, path).join(',')}}`];
       if (typeof value === 'string') {
-        if (!Token.isUnresolved(value) && !TEMPLATE_SAFE_TEXT.test(value)) {
+        if (!Token.isUnresolved(value) && !PLAIN_TEXT.test(value)) {
           throw invalidProps(constructPath, [
             {
               field: path,

@@ -90,6 +90,12 @@ export interface QubitroConnectionProps {
    * @default - a new connection is created
    */
   readonly importFrom?: string;
+  /**
+   * Adopt the one existing connection with the same name (and Qubitro connector) when the state has no
+   * record of this one, instead of creating a second (see `IotFlowConnectionProps.adoptExisting`).
+   * @default true
+   */
+  readonly adoptExisting?: boolean;
 }
 
 /**
@@ -109,6 +115,7 @@ export class QubitroConnection extends IotFlowConnection {
       active: props.active,
       alarms: props.alarms,
       importFrom: props.importFrom,
+      adoptExisting: props.adoptExisting,
       configuration: {
         destinationURL: props.destinationUrl ?? QUBITRO_DEFAULT_DESTINATION,
         headers: { projectId: props.projectId, webhookSigningKey: props.webhookSigningKey },

@@ -109,7 +109,9 @@ function changesCell(c: ReviewedConnection): string {
 function changeText(change: FieldChange): string {
   const field = code(change.path.replace(/^configuration\./, ''));
   if (change.hidden) return `${field}: changed (holds a secret, not shown)`;
-  if (change.afterUnknown) return `${field}: ${show(change.before)} → (known after apply)`;
+  if (change.afterUnknown) {
+    return `${field}: ${change.before === undefined ? 'added' : `${code(show(change.before))} →`} (known after apply)`;
+  }
   if (change.before === undefined) return `${field}: added ${code(show(change.after))}`;
   if (change.after === undefined) return `${field}: removed (was ${code(show(change.before))})`;
   return `${field}: ${code(show(change.before))} → ${code(show(change.after))}`;

@@ -12,9 +12,9 @@ const SECRET_LABELS: Record<string, string> = {
   'configuration.downlinkAsKey': 'downlink AS key',
 };
 
-/** How a reviewer reads a secret path: `signing key`, `downlink AS key`, or the path itself. */
+/** How a reviewer reads a secret path: `signing key`, `downlink AS key`, the path itself, or `body` for all. */
 export function secretLabel(path: string): string {
-  return SECRET_LABELS[path] ?? path;
+  return SECRET_LABELS[path] ?? (path || 'body');
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'import' | 'import, update';

@@ -103,7 +103,7 @@ function secretStatus(before: unknown, after: unknown, afterUnknown: boolean): S
 /** The non-secret fields that differ between two bodies; a secret subtree is left to `secretStatus`. */
 function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix = ''): FieldChange[] {
   if (skip.includes(prefix)) return [];
-  if (unknown === true) return [{ path: prefix, before, afterUnknown: true }];
+  if (unknown === true) return [{ path: prefix, before: before ?? undefined, afterUnknown: true }];
   const isObject = (v: Json) => v !== null && typeof v === 'object' && !Array.isArray(v);
   // An added or removed object is compared leaf by leaf, so that its secrets stay out.
   if (
@@ -172,10 +172,10 @@ export function applyPlan(stack: ReviewedStack, plan: Json): ReviewedStack {
  */
 export function planSecrets(plan: Json): string[] {
   const found = new Set<string>();
+  // Strings only: a sensitive number or boolean would scrub every `true` or `15` of the text.
   const add = (v: unknown) => {
-    if (v === undefined || v === null) return;
-    if (typeof v === 'object') Object.values(v).forEach(add);
-    else found.add(String(v));
+    if (typeof v === 'string') found.add(v);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(add);
   };
   const declared = (plan.configuration?.root_module?.variables ?? {}) as Record<string, Json>;
   for (const [name, v] of Object.entries((plan.variables ?? {}) as Record<string, Json>)) {

@@ -113,6 +113,7 @@ export function reviewBody(
   const options = Object.fromEntries(
     Object.entries(leaves)
       .filter(([k, v]) => !SHOWN_ELSEWHERE.includes(k) && PRESET[k] !== v)
+      .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => [k.replace(/^configuration\./, ''), v]),
   );
   const secrets: ReviewedSecret[] = secretPaths

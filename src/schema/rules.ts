@@ -18,7 +18,10 @@ export function splitRule(message: string): { allowed: string; fix: string } {
 
 // Control characters are rejected everywhere. `"` and `\` too: the REST provider rebuilds what it reads
 // back from a text template that cannot escape them (see iot-flow-connection.ts).
-const PLAIN_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const PLAIN_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
+// Terraform evaluates `${...}` and `%{...}` in every string of cdk.tf.json.
+const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
 
 export function plainText(field: string, max: number) {
   return z
@@ -30,6 +33,13 @@ export function plainText(field: string, max: number) {
       rule(
         'text without control characters, double quotes or backslashes',
         `remove those characters from ${field}`,
+      ),
+    )
+    .regex(
+      NO_TEMPLATE,
+      rule(
+        'text without ${ or %{ (Terraform would read them as a template)',
+        `remove those sequences from ${field}`,
       ),
     );
 }

@@ -32,6 +32,7 @@ afterAll(async () => {
 });
 
 // cdktf colours the engine's output whatever the terminal; assertions read plain text.
+// eslint-disable-next-line no-control-regex -- strips ANSI escapes
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, '');
 
 const cli = async (...args: string[]) => {
