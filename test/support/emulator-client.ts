@@ -8,7 +8,7 @@ export interface ApiResponse {
   headers: Headers;
   text: string;
   // Tests inspect arbitrary JSON shapes.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+   
   body: any;
 }
 
