@@ -7,8 +7,6 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   text: string;
-  // Tests inspect arbitrary JSON shapes.
-   
   body: any;
 }
 

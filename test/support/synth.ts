@@ -24,7 +24,6 @@ export const RESTFUL_RESOURCE = { tfResourceType: 'restful_resource' };
 export const RESTFUL_PROVIDER_TYPE = { tfResourceType: 'restful' };
 
 /** The synthesized Terraform JSON of one stack, loosely typed for reading. */
- 
 export type TfJson = Record<string, any>;
 
 export function newStack(id = 'stack'): TerraformStack {
@@ -159,7 +158,6 @@ export function unhashed(name: string): string {
 }
 
 /** The check block of a construct path such as `stack_Uplinks`, whatever its hash suffix. */
- 
 export function checkBlock(tf: any, readableName: string): any {
   const key = Object.keys(tf.check ?? {}).find((k) => unhashed(k) === readableName);
   if (!key) throw new Error(`no check block named ${readableName}_<hash>`);
