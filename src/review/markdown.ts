@@ -142,11 +142,12 @@ function plain(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
-/** Replaces each secret, as it is and as the renderer or JSON would escape it. */
+/** Replaces each secret, as it is and as JSON, the renderer, or both would escape it. */
 export function scrub(text: string, secrets: readonly string[]): string {
   const forms = secrets
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
-    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1), plain(s), code(s).slice(1, -1)])
+    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])
+    .flatMap((s) => [s, plain(s), code(s).slice(1, -1)])
     .filter((f) => f.length >= MIN_SCRUBBED_LENGTH);
   return [...new Set(forms)]
     .sort((a, b) => b.length - a.length)

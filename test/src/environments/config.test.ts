@@ -10,7 +10,6 @@ import {
 } from '../../../src';
 import { baseConfig, configError, EXAMPLE_FILE, FILE, FLEET_PROJECT, load, PUMPS_PROJECT } from './fixture';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Edit = (c: any) => void;
 
 interface BadConfig {
@@ -266,6 +265,40 @@ describe('a bad environments config', () => {
     expect(err.message).toContain(`invalid ${bad.path}: received ${bad.received}; allowed: `);
     expect(err.message).toMatch(new RegExp(`Fix: [^\\n]*${bad.fix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     if (bad.secret) expect(err.message).not.toContain(bad.secret);
+  });
+
+  it('never shows a secret written under a secret-like key, wherever it is in the file', () => {
+    const keys = [
+      'clientSecret',
+      'webhookSigningKey',
+      'bearerToken',
+      'token',
+      'password',
+      'apiKey',
+      'secretKey',
+      'accessKey',
+      'downlinkAsKey',
+      'privateKey',
+    ];
+    const places: ((c: Parameters<Edit>[0]) => Record<string, unknown>)[] = [
+      (c) => c,
+      (c) => c.environments.dev,
+      (c) => (c.environments.prod.backend = { s3: { bucket: 'state' } }).s3,
+      (c) => (c.environments.prod.backend = { remote: { organization: 'ops' } }).remote,
+      (c) => c.projects[1],
+      (c) => c.projects[0].environments.prod,
+      (c) => c.projects[0].connections[1],
+      (c) => c.projects[0].connections[0].overrides.prod,
+    ];
+    for (let i = 0; i < keys.length * places.length; i++) {
+      const secret = `s3cr3t-${i}-${(i * 7919).toString(36)}|"*`;
+      const config = baseConfig();
+      const value = [secret, { value: secret }, [secret]][i % 3];
+      places[i % places.length](config)[keys[i % keys.length]] = value;
+      const err = configError(config);
+      expect(err.message).toContain(`.${keys[i % keys.length]}: received <redacted>`.replace(/^\./, ''));
+      expect(err.message).not.toContain(`s3cr3t-${i}-`);
+    }
   });
 
   it('names the line of the value in the file', () => {

@@ -23,7 +23,7 @@ export const FILE = 'config/environments.yaml';
 export const EXAMPLE_FILE = path.resolve(__dirname, '../../../examples/environments/environments.yaml');
 
 /** The config tests start from, as plain data to edit; `any` so a test can break it in any way. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+
 export function baseConfig(): any {
   return {
     environments: {

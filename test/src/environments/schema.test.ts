@@ -5,7 +5,6 @@ import { EXAMPLE_FILE } from './fixture';
 
 const SCHEMA_FILE = path.resolve(__dirname, '../../../schema/environments.schema.json');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const committed = (): any => JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'));
 
 describe('schema/environments.schema.json', () => {
