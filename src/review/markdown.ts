@@ -25,13 +25,14 @@ export const REDACTION = '(redacted)';
 
 export function renderReview(review: Review, options: RenderOptions = {}): string {
   const lines = [`## ${options.title ?? 'Qubitro connections'}`, '', summary(review), ''];
+  const someoneWasPlanned = review.stacks.some((s) => s.planned);
   const groups = new Map<string | undefined, ReviewedStack[]>();
   for (const stack of review.stacks) {
     groups.set(stack.environment, [...(groups.get(stack.environment) ?? []), stack]);
   }
   for (const [environment, stacks] of groups) {
     lines.push(environment === undefined ? '### Stacks' : `### Environment ${code(environment)}`, '');
-    for (const stack of stacks) lines.push(...renderStack(stack), '');
+    for (const stack of stacks) lines.push(...renderStack(stack, someoneWasPlanned), '');
   }
   return scrub(`${lines.join('\n').trimEnd()}\n`, options.secrets ?? []);
 }
@@ -55,7 +56,7 @@ function tally(connections: readonly ReviewedConnection[]): string {
   return parts.length ? parts.join(', ') : 'no connections';
 }
 
-function renderStack(stack: ReviewedStack): string[] {
+function renderStack(stack: ReviewedStack, othersPlanned: boolean): string[] {
   const about = [
     stack.project !== undefined ? `project ${code(stack.project)}` : '',
     stack.endpoint ? code(stack.endpoint) : '',
@@ -85,7 +86,12 @@ function renderStack(stack: ReviewedStack): string[] {
     ...(stack.planned ? [changesCell(c)] : []),
   ]);
   const table = [columns, columns.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
-  return [heading, '', ...table, ...(stack.planned ? ['', `Plan: ${tally(stack.connections)}.`] : [])];
+  const footer = stack.planned
+    ? ['', `Plan: ${tally(stack.connections)}.`]
+    : othersPlanned
+      ? ['', '_No plan given for this stack: from the code only._']
+      : [];
+  return [heading, '', ...table, ...footer];
 }
 
 function secretCell(s: ReviewedSecret): string {

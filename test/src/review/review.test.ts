@@ -268,6 +268,11 @@ describe('a review with a plan', () => {
     expect(row(review(plan), 'Farm uplinks')).toContain('`active`: added (known after apply)');
   });
 
+  it('says which stacks no plan was given for', () => {
+    const [, prod] = review(devFarmPlan(noOp)).split('### Environment `prod`');
+    expect(prod.trim().split('\n').pop()).toBe('_No plan given for this stack: from the code only._');
+  });
+
   it('counts the plan of each stack it was given', () => {
     expect(review(devFarmPlan(noOp))).toContain(
       '3 stacks in 2 environments; plan of 1 stack: 2 to leave unchanged.',
