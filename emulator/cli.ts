@@ -98,13 +98,14 @@ async function main(): Promise<void> {
     if (err instanceof OptionError) usageError(`${FLAGS[err.option]} ${err.reason}`);
     throw err;
   }
-  process.stdout.write(`listening on ${emulator.url}\n`);
-
+  const running = emulator;
   const shutdown = (): void => {
-    emulator.close().then(() => process.exit(0), fail);
+    running.close().then(() => process.exit(0), fail);
   };
+  // Handlers first: whoever reads the line below may signal at once.
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
+  process.stdout.write(`listening on ${emulator.url}\n`);
 }
 
 function fail(err: unknown): never {

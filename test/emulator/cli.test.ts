@@ -46,6 +46,15 @@ describe('emulator CLI', () => {
     expect(res.status).toBe(200);
   });
 
+  it('starts the same way from the bin that package.json publishes (built by `npm run build`)', async () => {
+    const bin = (require('../../package.json') as { bin: Record<string, string> }).bin['iotflow-emulator'];
+    // npm makes the bin executable when it installs the package; here node runs it the same way.
+    expect(require('node:fs').readFileSync(`${ROOT}/${bin}`, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    const child = start(process.execPath, [`${ROOT}/${bin}`, '--port', '0']);
+
+    expect(await firstLine(child)).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+  });
+
   it('closes cleanly with exit code 0 on SIGTERM', async () => {
     const child = start(process.execPath, ['--import', 'tsx', 'emulator/cli.ts', '--port', '0']);
     await firstLine(child);
