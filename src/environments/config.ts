@@ -181,18 +181,20 @@ function unknownKey(at: ConfigPath, key: string, value: unknown): Omit<ConfigPro
   const known = knownKeys(environmentsConfigSchema, at);
   const allowed = `one of the keys ${known.join(', ')}`;
   const field = fieldName([...at, key]);
-  if (SECRET_KEY.test(key)) {
+  const closest = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+  // A secret-like key is always redacted; a misspelt known key (tokenURL) still gets its suggestion.
+  const secret = SECRET_KEY.test(key);
+  if (secret && !closest) {
     return {
       field,
       value,
-      secret: true,
+      secret,
       allowed: `${allowed} (the file holds variable names, never secret values)`,
       fix: secretFix(at, key),
     };
   }
-  const closest = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
   const fix = MISPLACED[key] || (closest ? `rename it to ${closest}` : 'remove it, or correct its spelling');
-  return { field, value, allowed, fix };
+  return { field, value, secret, allowed, fix };
 }
 
 /** The keys the schema allows in the object at `at` (walking objects, arrays, records and optionals). */

@@ -158,6 +158,13 @@ const BAD_CONFIGS: BadConfig[] = [
     fix: 'rename it to uplinkTimeValidity',
   },
   {
+    problem: 'a misspelt known key that looks like a secret, redacted all the same',
+    edit: (c) => (c.environments.prod.tokenURL = 'https://community.thingpark.io/token'),
+    path: 'environments.prod.tokenURL',
+    received: '<redacted>',
+    fix: 'rename it to tokenUrl',
+  },
+  {
     problem: 'importFrom for every environment at once',
     edit: (c) => (c.projects[1].connections[0].importFrom = '1114'),
     path: 'projects[1].connections[0].importFrom',
