@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import packageJson from '../../package.json';
 import { createInterface } from 'node:readline';
 
 const ROOT = join(__dirname, '..', '..');
@@ -47,9 +49,9 @@ describe('emulator CLI', () => {
   });
 
   it('starts the same way from the bin that package.json publishes (built by `npm run build`)', async () => {
-    const bin = (require('../../package.json') as { bin: Record<string, string> }).bin['iotflow-emulator'];
+    const bin = packageJson.bin['iotflow-emulator'];
     // npm makes the bin executable when it installs the package; here node runs it the same way.
-    expect(require('node:fs').readFileSync(`${ROOT}/${bin}`, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    expect(readFileSync(`${ROOT}/${bin}`, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     const child = start(process.execPath, [`${ROOT}/${bin}`, '--port', '0']);
 
     expect(await firstLine(child)).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
