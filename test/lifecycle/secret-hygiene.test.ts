@@ -1,5 +1,5 @@
 /**
- * Secret hygiene end to end: synth, plan, apply, a failing apply and the demo, with probe secrets; every
+ * Secret hygiene end to end: synth, plan, apply, a failing apply, the review summary and the demo, with probe secrets; every
  * output, synthesized file and log is searched for them. The state files are the one place they live.
  */
 import * as fs from 'node:fs';
@@ -10,6 +10,7 @@ import { control, run, Workspace } from '../support/engine';
 
 const CLIENT_SECRET = 'probe-client-secret-9a8b7c6d5e';
 const SIGNING_KEY = 'probe-signing-key-1f2e3d4c5b';
+const ROTATED_KEY = 'probe-rotated-key-6a7b8c9d0e';
 const root = path.resolve(__dirname, '../..');
 
 /** Every file under `dir` except the ones that are meant to hold secrets. */
@@ -43,7 +44,7 @@ afterAll(async () => {
   await emulator.close();
 });
 
-test('synth, plan, apply, a failing apply and their INFO logs never contain a secret', async () => {
+test('synth, plan, apply, a failing apply, the review and their INFO logs never contain a secret', async () => {
   const log = path.join(ws.dir, 'tofu.log');
   process.env.TF_LOG = 'INFO';
   process.env.TF_LOG_PATH = log;
@@ -67,11 +68,34 @@ test('synth, plan, apply, a failing apply and their INFO logs never contain a se
     expect(failing.code).not.toBe(0);
     outputs.failingApply = failing.output;
     outputs.output = (await ws.tofu('output', '-json')).output;
+    // The review of a plan that rotates the key: the plan JSON holds both keys, the review neither.
+    ws.vars.qubitro_webhook_signing_key = ROTATED_KEY;
+    expect((await ws.tofu('plan', '-input=false', '-out=rotate.tfplan')).code).toBe(0);
+    const show = await ws.tofu('show', '-json', 'rotate.tfplan');
+    expect(show.stdout).toContain(ROTATED_KEY);
+    const planFile = path.join(ws.dir, 'plan.json');
+    fs.writeFileSync(planFile, show.stdout);
+    const review = await run(
+      path.join(root, 'node_modules/.bin/tsx'),
+      [
+        path.join(root, 'src/review/cli.ts'),
+        '--out',
+        path.join(ws.dir, 'out'),
+        '--plan',
+        `project=${planFile}`,
+      ],
+      root,
+      process.env,
+    );
+    expect(review.code).toBe(0);
+    expect(review.stdout).toMatch(/rotated/);
+    outputs.review = review.output;
+    ws.vars.qubitro_webhook_signing_key = SIGNING_KEY;
     for (const file of filesUnder(path.join(ws.dir, 'out'), /\.tfstate/))
       outputs[file] = fs.readFileSync(file, 'utf8');
     outputs.log = fs.readFileSync(log, 'utf8');
     expect(outputs.log.length).toBeGreaterThan(1000);
-    expect(hits(outputs, [CLIENT_SECRET, SIGNING_KEY])).toEqual([]);
+    expect(hits(outputs, [CLIENT_SECRET, SIGNING_KEY, ROTATED_KEY])).toEqual([]);
     // The state is where they live; this is what the README tells users to protect.
     expect(fs.readFileSync(path.join(ws.dir, 'terraform.tfstate'), 'utf8')).toContain(SIGNING_KEY);
   } finally {
