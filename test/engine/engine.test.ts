@@ -50,6 +50,47 @@ describe('engine:install', () => {
     expect(r.stderr).not.toContain('Unable to open CLI configuration file');
   });
 
+  test('QUBITRO_ENGINE_BINARY=terraform points cdktf at terraform, which (when installed) inits from the same mirror', async () => {
+    const env = { ...inherited, QUBITRO_ENGINE_BINARY: 'terraform' };
+    const r = await run(
+      'bash',
+      [
+        '-c',
+        `eval "$(${tsx} engine/install.ts 2>/dev/null)" && echo "$TERRAFORM_BINARY_NAME" && command -v terraform || true`,
+      ],
+      root,
+      env,
+    );
+    expect(r.stdout.split('\n')[0]).toBe('terraform');
+    const hostTerraform = r.stdout.split('\n')[1];
+    if (!hostTerraform) return; // nothing to drive on a machine without terraform: the tofu engine covers the rest
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-terraform-'));
+    try {
+      fs.writeFileSync(
+        path.join(dir, 'main.tf.json'),
+        JSON.stringify({
+          terraform: { required_providers: { restful: { source: 'magodo/restful', version: '0.25.2' } } },
+        }),
+      );
+      const init = await run(
+        'bash',
+        [
+          '-c',
+          `eval "$(${tsx} ${root}/engine/install.ts 2>/dev/null)" && terraform init -input=false -no-color`,
+        ],
+        dir,
+        env,
+      );
+      expect(init.code).toBe(0);
+      expect(init.output).toContain('Installed magodo/restful v0.25.2');
+      expect(fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8')).toContain(
+        'registry.terraform.io/magodo/restful',
+      );
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('the cache lives outside the repository in a versioned folder', () => {
     const engine = requireEngine();
     expect(path.relative(root, engine.dir).startsWith('..')).toBe(true);
