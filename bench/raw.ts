@@ -1,0 +1,167 @@
+/**
+ * The baseline for the synth benchmark: what a user would write with raw cdktf instead of the constructs.
+ * The same Terraform blocks as a `QubitroProjectStack` (two sensitive variables, one restful provider, and
+ * per connection a `restful_resource`, its read-back data source, a check and two outputs), declared with
+ * a plain `TerraformProvider` subclass and `TerraformResource`/`TerraformDataSource` objects whose attributes
+ * are plain objects: no validation, no secret handling, no name checks.
+ */
+import { Construct } from 'constructs';
+import {
+  Fn,
+  Op,
+  TerraformDataSource,
+  TerraformOutput,
+  TerraformProvider,
+  TerraformResource,
+  TerraformStack,
+  TerraformVariable,
+  Token,
+} from 'cdktf';
+import type { QubitroProjectConnection } from '../src';
+
+type Attrs = Record<string, unknown>;
+
+class RawProvider extends TerraformProvider {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly providerAlias: string,
+    private readonly attrs: Attrs,
+  ) {
+    super(scope, id, {
+      terraformResourceType: 'restful',
+      terraformProviderSource: 'magodo/restful',
+      terraformGeneratorMetadata: { providerName: 'restful', providerVersion: '0.25.2' },
+    });
+  }
+  public get alias(): string {
+    return this.providerAlias;
+  }
+  protected synthesizeAttributes(): Attrs {
+    return this.attrs;
+  }
+}
+
+/** A resource or data source whose attributes are this plain object, as generated bindings synthesize them. */
+function withAttributes<T extends TerraformResource | TerraformDataSource>(element: T, attrs: Attrs): T {
+  (element as unknown as { synthesizeAttributes: () => Attrs }).synthesizeAttributes = () => attrs;
+  return element;
+}
+
+const DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
+const SECRET = 'configuration.headers.webhookSigningKey';
+
+/** restful's read template for `body` without the secret: `"key":"$(body.path)"` for each leaf. */
+function readTemplate(body: Attrs, prefix = ''): string {
+  const parts = Object.entries(body).flatMap(([key, value]) => {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (path === SECRET) return [];
+    if (value !== null && typeof value === 'object')
+      return [`"${key}":${readTemplate(value as Attrs, path)}`];
+    return [typeof value === 'string' ? `"${key}":"$(body.${path})"` : `"${key}":$(body.${path})`];
+  });
+  if (!prefix) parts.push('"id":"$(body.id)"', '"state":"$(body.state)"');
+  return `{${parts.join(',')}}`;
+}
+
+function defined(o: Attrs): Attrs {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+}
+
+export interface RawProjectStackProps {
+  readonly baseUrl: string;
+  readonly clientId: string;
+  readonly projectId: string;
+  readonly connections: QubitroProjectConnection[];
+}
+
+export class RawProjectStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: RawProjectStackProps) {
+    super(scope, id);
+    const secret = (name: string, description: string) =>
+      new TerraformVariable(this, name, {
+        type: 'string',
+        sensitive: true,
+        nullable: false,
+        description: `${description} Set TF_VAR_${name}.`,
+        validation: [
+          {
+            condition: `\${length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0}`,
+            errorMessage: `${name} must be non-empty and contain no whitespace. Set TF_VAR_${name} again.`,
+          },
+        ],
+      }).stringValue;
+    const clientSecret = secret('thingpark_client_secret', 'ThingPark client secret.');
+    const signingKey = secret('qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
+    const provider = new RawProvider(new Construct(this, 'Api'), 'Provider', `${id}_api`, {
+      base_url: props.baseUrl,
+      client: {
+        retry: { status_codes: [429, 502, 503, 504], count: 3, wait_in_sec: 1, max_wait_in_sec: 30 },
+      },
+      security: {
+        oauth2: {
+          client_credentials: {
+            client_id: props.clientId,
+            client_secret: clientSecret,
+            token_url: `${new URL(props.baseUrl).origin}/users-auth/protocol/openid-connect/token`,
+            in: 'params',
+          },
+        },
+      },
+    });
+
+    for (const c of props.connections) {
+      const scope = new Construct(this, c.id);
+      const body = defined({
+        name: c.name,
+        connectorId: 'actility-http-iot',
+        configuration: defined({
+          destinationURL: c.destinationUrl ?? DESTINATION,
+          headers: { projectId: props.projectId, webhookSigningKey: signingKey },
+          description: c.description,
+          createDevices: c.createDevices,
+          sendMetadata: c.sendMetadata,
+          sendRawDecodedFormat: c.sendRawDecodedFormat,
+          uplinkTimeValidity: c.uplinkTimeValidity,
+          downlinkEnabled: c.downlinkEnabled,
+          downlinkAsId: c.downlinkAsId,
+          downlinkPort: c.downlinkPort,
+          reconnectStrategy: c.reconnectStrategy,
+        }),
+        brand: 'QUBITRO',
+        active: c.active,
+      });
+      const resource = withAttributes(
+        new TerraformResource(scope, 'Resource', { terraformResourceType: 'restful_resource', provider }),
+        {
+          path: '/connections',
+          body,
+          read_path: '$(path)/$(body.id)',
+          read_response_template: readTemplate(body),
+          write_only_attrs: [SECRET],
+          output_attrs: ['id', 'state'],
+          create_method: 'POST',
+          update_method: 'PUT',
+          delete_method: 'DELETE',
+        },
+      );
+      const readBack = withAttributes(
+        new TerraformDataSource(scope, 'State', { terraformResourceType: 'restful_resource', provider }),
+        { id: resource.getStringAttribute('id'), allow_not_exist: true, output_attrs: ['state'] },
+      );
+      const readState = readBack.interpolationForAttribute('output.state');
+      const state = Token.asString(Fn.try([readState, 'MISSING']));
+      const expected = c.active === false ? 'DEACTIVATED' : 'OPENED';
+      this.addOverride(`check.${id}_${c.id}`, {
+        assert: [
+          {
+            condition: Op.eq(Fn.try([readState, expected]), expected),
+            error_message: `Connection ${id}/${c.id} is in state ${state}, not ${expected}.`,
+          },
+        ],
+      });
+      new TerraformOutput(this, `${c.id}Id`, { value: resource.interpolationForAttribute('output.id') });
+      new TerraformOutput(this, `${c.id}State`, { value: state });
+    }
+  }
+}
