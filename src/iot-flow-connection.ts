@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { Fn, IResolvable, Op, TerraformStack, Token, Tokenization } from 'cdktf';
-import { ambiguousAdoption, invalidProps, plaintextSecret } from './errors';
+import { ambiguousAdoption, invalidProps, plaintextSecret, unhealthyConnection } from './errors';
 import { uniqueName } from './names';
 import { CONNECTIONS_PATH, IotFlowApi } from './iot-flow-api';
 import { addImportBlock } from './imports';
@@ -174,7 +174,7 @@ export class IotFlowConnection extends Construct {
       assert: [
         {
           condition: Op.eq(Fn.try([readState, expected]), expected),
-          error_message: `Connection ${this.node.path} (${props.name}) is in state ${this.state}, not ${expected}: check its destination and credentials in ThingPark.`,
+          error_message: unhealthyConnection(this.node.path, props.name, this.state, expected),
         },
       ],
     });
