@@ -8,7 +8,7 @@ import { DataRestfulResource, RestfulResource } from './providers/restful';
 import { Alarm, connectionSchema } from './schema/connection';
 import { PLAIN_TEXT } from './schema/rules';
 import { isSecretReference } from './secrets';
-import { validateProps } from './validate';
+import { validateProps, valueAt } from './validate';
 
 export type { Alarm } from './schema/connection';
 
@@ -121,6 +121,14 @@ export class IotFlowConnection extends Construct {
       updateMethod: 'PUT',
       deleteMethod: 'DELETE',
     });
+    this.adopt(props, writeOnly);
+    this.connectionId = this.resource.outputAttribute('id');
+
+    this.state = this.checkState(props);
+  }
+
+  /** Import blocks: `importFrom`, or adoption by name when the state has no record of this connection. */
+  private adopt(props: IotFlowConnectionProps, writeOnly: string[]): void {
     const address = `${RestfulResource.tfResourceType}.${this.resource.friendlyUniqueId}`;
     if (props.importFrom !== undefined) {
       addImportBlock(this, {
@@ -151,8 +159,10 @@ export class IotFlowConnection extends Construct {
         },
       ]);
     }
-    this.connectionId = this.resource.outputAttribute('id');
+  }
 
+  /** Reads the connection back after apply and warns when its state is not the expected one. */
+  private checkState(props: IotFlowConnectionProps): string {
     const readBack = new DataRestfulResource(this, 'State', {
       provider: props.api.provider,
       id: this.resource.id,
@@ -161,7 +171,7 @@ export class IotFlowConnection extends Construct {
       outputAttrs: ['state'],
     });
     const readState = readBack.interpolationForAttribute('output.state');
-    this.state = Token.asString(Fn.try([readState, 'MISSING']));
+    const state = Token.asString(Fn.try([readState, 'MISSING']));
     const expected =
       props.active === undefined || props.active === true
         ? HEALTHY_STATE
@@ -174,10 +184,11 @@ export class IotFlowConnection extends Construct {
       assert: [
         {
           condition: Op.eq(Fn.try([readState, expected]), expected),
-          error_message: unhealthyConnection(this.node.path, props.name, this.state, expected),
+          error_message: unhealthyConnection(this.node.path, props.name, state, expected),
         },
       ],
     });
+    return state;
   }
 }
 
@@ -186,12 +197,7 @@ function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
 }
 
 function valueAtPath(o: Record<string, unknown>, dotted: string): unknown {
-  return dotted
-    .split('.')
-    .reduce<unknown>(
-      (v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
-      o,
-    );
+  return valueAt(o, dotted.split('.'));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
