@@ -1,7 +1,8 @@
 /**
  * The baseline for the synth benchmark: what a user would write with raw cdktf instead of the constructs.
- * The same Terraform blocks as a `QubitroProjectStack` (two sensitive variables, one restful provider, and
- * per connection a `restful_resource`, its read-back data source, a check and two outputs), declared with
+ * The same Terraform blocks as a `QubitroProjectStack` (two sensitive variables, one restful provider, the
+ * list of connections read for adoption, and per connection a `restful_resource` with its adoption import
+ * block and precondition, its read-back data source, a check and two outputs), declared with
  * a plain `TerraformProvider` subclass and `TerraformResource`/`TerraformDataSource` objects whose attributes
  * are plain objects: no validation, no secret handling, no name checks.
  */
@@ -64,6 +65,18 @@ function readTemplate(body: Attrs, prefix = ''): string {
   return `{${parts.join(',')}}`;
 }
 
+/** The body's shape with null leaves and without the secret: what restful's import id carries. */
+function nullShape(body: Attrs, prefix = ''): Attrs {
+  return Object.fromEntries(
+    Object.entries(body)
+      .filter(([key]) => `${prefix}${key}` !== SECRET)
+      .map(([key, value]) => [
+        key,
+        value !== null && typeof value === 'object' ? nullShape(value as Attrs, `${prefix}${key}.`) : null,
+      ]),
+  );
+}
+
 function defined(o: Attrs): Attrs {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
@@ -93,7 +106,9 @@ export class RawProjectStack extends TerraformStack {
       }).stringValue;
     const clientSecret = secret('thingpark_client_secret', 'ThingPark client secret.');
     const signingKey = secret('qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
-    const provider = new RawProvider(new Construct(this, 'Api'), 'Provider', `${id}_api`, {
+    const api = new Construct(this, 'Api');
+    const alias = `${id}_api`;
+    const provider = new RawProvider(api, 'Provider', alias, {
       base_url: props.baseUrl,
       client: {
         retry: { status_codes: [429, 502, 503, 504], count: 3, wait_in_sec: 1, max_wait_in_sec: 30 },
@@ -109,6 +124,14 @@ export class RawProjectStack extends TerraformStack {
         },
       },
     });
+
+    // Adoption: every connection on the endpoint, read once per plan; a connection not in state that has
+    // exactly one namesake there is imported instead of created.
+    const list = withAttributes(
+      new TerraformDataSource(api, 'Connections', { terraformResourceType: 'restful_resource', provider }),
+      { id: '/connections' },
+    );
+    const imports: Attrs[] = [];
 
     for (const c of props.connections) {
       const scope = new Construct(this, c.id);
@@ -145,6 +168,26 @@ export class RawProjectStack extends TerraformStack {
           delete_method: 'DELETE',
         },
       );
+      const matches =
+        `[for c in data.restful_resource.${list.friendlyUniqueId}.output : c.id if try(c.name, "") == ` +
+        `${JSON.stringify(c.name)} && try(c.connectorId, "") == "actility-http-iot" && try(c.brand, "") == "QUBITRO"]`;
+      imports.push({
+        to: `restful_resource.${resource.friendlyUniqueId}`,
+        provider: `restful.${alias}`,
+        for_each: `\${toset(length(${matches}) == 1 ? ${matches} : [])}`,
+        id: JSON.stringify({
+          id: '/connections/${each.value}',
+          path: '/connections',
+          body: nullShape(body),
+          read_response_template: readTemplate(body),
+        }),
+      });
+      resource.addOverride('lifecycle.precondition', [
+        {
+          condition: `\${length(${matches}) <= 1}`,
+          error_message: `${id}/${c.id}: several connections are named ${c.name} (ids \${join(", ", ${matches})}).`,
+        },
+      ]);
       const readBack = withAttributes(
         new TerraformDataSource(scope, 'State', { terraformResourceType: 'restful_resource', provider }),
         { id: resource.getStringAttribute('id'), allow_not_exist: true, output_attrs: ['state'] },
@@ -163,5 +206,6 @@ export class RawProjectStack extends TerraformStack {
       new TerraformOutput(this, `${c.id}Id`, { value: resource.interpolationForAttribute('output.id') });
       new TerraformOutput(this, `${c.id}State`, { value: state });
     }
+    this.addOverride('import', imports);
   }
 }
