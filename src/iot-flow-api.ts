@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Token } from 'cdktf';
+import { TerraformLocal, Token } from 'cdktf';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
 import { uniqueName } from './names';
 import {
@@ -71,7 +71,7 @@ export class IotFlowApi extends Construct {
   /** The provider the connections of this endpoint use. */
   public readonly provider: RestfulProvider;
   private readonly connectionNames = new Map<string, string>();
-  private connectionList?: DataRestfulResource;
+  private idsByKey?: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: IotFlowApiProps) {
     super(scope, id);
@@ -134,16 +134,26 @@ export class IotFlowApi extends Construct {
   }
 
   /**
-   * The list of every connection on this endpoint, read once per plan and shared by the connections
-   * that look for one to adopt.
+   * An HCL expression for the ids of the existing connections with this connector, brand and name: read
+   * with one `GET /connections` per plan, grouped once per endpoint in a local, so each lookup is O(1)
+   * (a filter per connection would make a plan of N connections O(N²)).
    * @internal
    */
-  public _connectionList(): DataRestfulResource {
-    this.connectionList ??= new DataRestfulResource(this, 'Connections', {
-      provider: this.provider,
-      id: CONNECTIONS_PATH,
-    });
-    return this.connectionList;
+  public _existingConnectionIds(connectorId: string, brand: string, name: string): string {
+    if (!this.idsByKey) {
+      const list = new DataRestfulResource(this, 'Connections', {
+        provider: this.provider,
+        id: CONNECTIONS_PATH,
+      });
+      this.idsByKey = new TerraformLocal(
+        this,
+        'ConnectionIdsByKey',
+        `\${{ for c in data.${DataRestfulResource.tfResourceType}.${list.friendlyUniqueId}.output : ` +
+          `"\${try(c.connectorId, "")}/\${try(c.brand, "")}/\${try(c.name, "")}" => c.id... }}`,
+      );
+    }
+    // connectorId and brand cannot contain "/", so the name, last, keeps the key unambiguous.
+    return `lookup(local.${this.idsByKey.friendlyUniqueId}, ${JSON.stringify(`${connectorId}/${brand}/${name}`)}, [])`;
   }
 
   /**

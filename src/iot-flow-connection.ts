@@ -140,11 +140,7 @@ export class IotFlowConnection extends Construct {
       props.adoptExisting !== false &&
       ![props.name, props.connectorId, props.brand].some(Token.isUnresolved)
     ) {
-      const list = props.api._connectionList();
-      const same = (field: string, value: string) => `try(c.${field}, "") == ${JSON.stringify(value)}`;
-      const matches =
-        `[for c in data.${DataRestfulResource.tfResourceType}.${list.friendlyUniqueId}.output : c.id if ` +
-        `${same('name', props.name)} && ${same('connectorId', props.connectorId)} && ${same('brand', props.brand ?? '')}]`;
+      const matches = props.api._existingConnectionIds(props.connectorId, props.brand ?? '', props.name);
       // An import of an address already in state is a no-op, so this only acts when the state has no record.
       addImportBlock(this, {
         to: address,

@@ -11,12 +11,14 @@ function listsOf(tf: Record<string, any>) {
 }
 
 describe('adoption of an existing connection by name', () => {
-  test('reads the connection list once per endpoint, whatever the number of connections', () => {
+  test('reads the connection list and groups it once per endpoint, whatever the number of connections', () => {
     const stack = newStack();
     const api = oauthApi(stack);
     qubitro(stack, api, 'First');
     qubitro(stack, api, 'Second');
-    expect(listsOf(synth(stack).tf)).toHaveLength(1);
+    const { tf } = synth(stack);
+    expect(listsOf(tf)).toHaveLength(1);
+    expect(Object.keys(tf.locals)).toHaveLength(1);
   });
 
   test('imports the single connection with the same name, connector and brand, only when there is one', () => {
@@ -25,14 +27,16 @@ describe('adoption of an existing connection by name', () => {
     const { tf } = synth(stack);
     const [listId] = listsOf(tf)[0];
     const [resourceId] = Object.keys(tf.resource.restful_resource);
+    const [localId, grouping] = Object.entries(tf.locals)[0] as [string, string];
+    expect(grouping).toBe(
+      `\${{ for c in data.restful_resource.${listId}.output : ` +
+        '"${try(c.connectorId, "")}/${try(c.brand, "")}/${try(c.name, "")}" => c.id... }}',
+    );
     expect(tf.import).toHaveLength(1);
     const block = tf.import[0];
+    const lookup = `lookup(local.${localId}, "actility-http-iot/QUBITRO/Farm uplinks", [])`;
     expect(block.to).toBe(`restful_resource.${resourceId}`);
-    expect(block.for_each).toContain(`for c in data.restful_resource.${listId}.output : c.id`);
-    expect(block.for_each).toContain('try(c.name, "") == "Farm uplinks"');
-    expect(block.for_each).toContain('try(c.connectorId, "") == "actility-http-iot"');
-    expect(block.for_each).toContain('try(c.brand, "") == "QUBITRO"');
-    expect(block.for_each).toMatch(/^\$\{toset\(length\(.*\) == 1 \? .* : \[\]\)\}$/);
+    expect(block.for_each).toBe(`\${toset(length(${lookup}) == 1 ? ${lookup} : [])}`);
     expect(JSON.parse(block.id)).toMatchObject({ id: '/connections/${each.value}', path: '/connections' });
   });
 
@@ -41,11 +45,13 @@ describe('adoption of an existing connection by name', () => {
     qubitro(stack, oauthApi(stack), 'Uplinks', { name: 'Farm uplinks' });
     const resource = Object.values(synth(stack).tf.resource.restful_resource)[0] as any;
     const [precondition] = resource.lifecycle.precondition;
-    expect(precondition.condition).toMatch(/^\$\{length\(\[for c in .*\]\) <= 1\}$/);
+    expect(precondition.condition).toMatch(
+      /^\$\{length\(lookup\(local\.\w+, "actility-http-iot\/QUBITRO\/Farm uplinks", \[\]\)\) <= 1\}$/,
+    );
     expect(precondition.error_message).toContain(
       'several connections on this endpoint are named "Farm uplinks"',
     );
-    expect(precondition.error_message).toMatch(/ids \$\{join\(", ", \[for c in /);
+    expect(precondition.error_message).toMatch(/ids \$\{join\(", ", lookup\(local\./);
     expect(precondition.error_message).toContain('adoptExisting: false');
   });
 
