@@ -32,6 +32,8 @@ export interface ApiResult extends Traffic {
   /** GETs per declared connection (the refresh and the read-back data source each read one). */
   readonly readsPerConnection: number;
   readonly seconds: number;
+  /** The engine run was killed by the runner's timeout: the counts are those made until then. */
+  readonly timedOut?: boolean;
   /** Where the figures come from when not from this section (e.g. `apply`: the apply benchmark's run). */
   readonly source?: string;
 }

@@ -21,6 +21,8 @@ export interface ApplyResult extends Traffic {
   readonly defaultParallelism: boolean;
   /** The whole `tofu apply`. */
   readonly seconds: number;
+  /** The run was killed after ENGINE_TIMEOUT_SECONDS: `seconds` is then a lower bound. */
+  readonly timedOut: boolean;
   /** From the start of `tofu apply` to its first API call: provider start and the plan. */
   readonly firstCallSeconds: number | null;
   /** From the start to the last API call; what follows is writing state and outputs. */
@@ -97,11 +99,40 @@ async function curlLoop(
   return { connections, latencyMs, seconds, requests: emulator.requests().length };
 }
 
+/** Workspace's runner kills an engine run after this long; the benchmark records that as a timeout. */
+export const ENGINE_TIMEOUT_SECONDS = 300;
+
+/** Provider processes a killed engine run left behind in `dir` (they outlive a SIGKILLed tofu). */
+function killOrphans(dir: string): void {
+  for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir)) process.kill(Number(pid), 'SIGTERM');
+    } catch {
+      // gone already, or not ours to read
+    }
+  }
+}
+
+/** `tofu apply`, timed; a run killed by the runner's timeout is a result, not a failure of the benchmark. */
+async function timedApply(ws: Workspace, ...args: string[]): Promise<{ seconds: number; timedOut: boolean }> {
+  const started = performance.now();
+  const r = await ws.tofu('apply', '-auto-approve', '-input=false', ...args);
+  const seconds = (performance.now() - started) / 1000;
+  const timedOut = r.code === -1 && seconds >= ENGINE_TIMEOUT_SECONDS - 1;
+  if (timedOut) killOrphans(ws.stackDir);
+  else ws.expectOk(r);
+  return { seconds, timedOut };
+}
+
+export interface ApplySize {
+  readonly connections: number;
+  readonly parallelisms: number[];
+}
+
 export async function benchApply(
   emulator: RunningEmulator,
   latencyMs: number,
-  sizes: number[],
-  parallelisms: number[],
+  sizes: ApplySize[],
   log: (m: string) => void,
 ): Promise<ApplyBench> {
   const out: { apply: ApplyResult[]; curlLoop: CurlLoopResult[]; api: ApiResult[] } = {
@@ -109,7 +140,7 @@ export async function benchApply(
     curlLoop: [],
     api: [],
   };
-  for (const connections of sizes) {
+  for (const { connections, parallelisms } of sizes) {
     const ws = new Workspace(emulator, `apply${connections}`);
     try {
       ws.synth({ projectId: BENCH_PROJECT_ID, connections: benchConnections(connections) });
@@ -123,9 +154,10 @@ export async function benchApply(
         removeState(ws);
         emulator.reset();
         const startedMs = Date.now();
-        const started = performance.now();
-        await ws.apply(...(isDefault ? [] : [`-parallelism=${parallelism}`]));
-        const seconds = (performance.now() - started) / 1000;
+        const { seconds, timedOut } = await timedApply(
+          ws,
+          ...(isDefault ? [] : [`-parallelism=${parallelism}`]),
+        );
         const t = traffic(emulator, 0);
         const result: ApplyResult = {
           connections,
@@ -133,6 +165,7 @@ export async function benchApply(
           parallelism,
           defaultParallelism: isDefault,
           seconds,
+          timedOut,
           ...callWindow(emulator, 0, startedMs),
           curlLoopSeconds: curl.seconds,
           speedupVsCurl: curl.seconds === null ? null : curl.seconds / seconds,
@@ -141,48 +174,29 @@ export async function benchApply(
         log(
           `apply ${connections} at ${latencyMs} ms, parallelism ${parallelism}: ${seconds.toFixed(1)} s ` +
             `(first call at ${result.firstCallSeconds?.toFixed(1)} s, last at ${result.lastCallSeconds?.toFixed(1)} s)` +
-            (result.speedupVsCurl === null ? '' : `, ×${result.speedupVsCurl.toFixed(2)} vs curl`),
+            (result.speedupVsCurl === null ? '' : `, ×${result.speedupVsCurl.toFixed(2)} vs curl`) +
+            (timedOut ? ', TIMED OUT' : ''),
         );
         out.apply.push(result);
-        if (!isDefault) continue;
+        if (!isDefault || timedOut) continue;
 
+        const fields = { mode: 'apply', connections, latencyMs, changed: 0, engineRuns: 1 } as const;
         const source = `apply section, ${latencyMs} ms latency`;
         out.api.push(
           apiResult(
-            {
-              scenario: 'create',
-              mode: 'apply',
-              connections,
-              latencyMs,
-              changed: 0,
-              idealWrites: connections,
-              engineRuns: 1,
-              seconds,
-              source,
-            },
+            { ...fields, scenario: 'create', idealWrites: connections, seconds, timedOut, source },
             t,
           ),
         );
         const mark = emulator.requests().length;
-        const reStarted = performance.now();
-        await ws.apply();
+        const again = await timedApply(ws);
         const reapply = apiResult(
-          {
-            scenario: 'reapply',
-            mode: 'apply',
-            connections,
-            latencyMs,
-            changed: 0,
-            idealWrites: 0,
-            engineRuns: 1,
-            seconds: (performance.now() - reStarted) / 1000,
-            source,
-          },
+          { ...fields, scenario: 'reapply', idealWrites: 0, ...again, source },
           traffic(emulator, mark),
         );
         log(
           `re-apply ${connections} unchanged: ${reapply.writes} writes, ${reapply.reads} reads, ` +
-            `${reapply.tokens} tokens, ${reapply.seconds.toFixed(1)} s`,
+            `${reapply.tokens} tokens, ${reapply.seconds.toFixed(1)} s${again.timedOut ? ', TIMED OUT' : ''}`,
         );
         out.api.push(reapply);
       }

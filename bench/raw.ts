@@ -11,6 +11,7 @@ import {
   Fn,
   Op,
   TerraformDataSource,
+  TerraformLocal,
   TerraformOutput,
   TerraformProvider,
   TerraformResource,
@@ -125,11 +126,17 @@ export class RawProjectStack extends TerraformStack {
       },
     });
 
-    // Adoption: every connection on the endpoint, read once per plan; a connection not in state that has
-    // exactly one namesake there is imported instead of created.
+    // Adoption: every connection on the endpoint, read once per plan and grouped by connector/brand/name in
+    // a local; a connection not in state that has exactly one namesake there is imported instead of created.
     const list = withAttributes(
       new TerraformDataSource(api, 'Connections', { terraformResourceType: 'restful_resource', provider }),
       { id: '/connections' },
+    );
+    const byKey = new TerraformLocal(
+      api,
+      'ConnectionIdsByKey',
+      `\${{ for c in data.restful_resource.${list.friendlyUniqueId}.output : ` +
+        '"${try(c.connectorId, "")}/${try(c.brand, "")}/${try(c.name, "")}" => c.id... }}',
     );
     const imports: Attrs[] = [];
 
@@ -168,13 +175,11 @@ export class RawProjectStack extends TerraformStack {
           delete_method: 'DELETE',
         },
       );
-      const matches =
-        `[for c in data.restful_resource.${list.friendlyUniqueId}.output : c.id if try(c.name, "") == ` +
-        `${JSON.stringify(c.name)} && try(c.connectorId, "") == "actility-http-iot" && try(c.brand, "") == "QUBITRO"]`;
+      const ids = `lookup(local.${byKey.friendlyUniqueId}, "actility-http-iot/QUBITRO/${c.name}", [])`;
       imports.push({
         to: `restful_resource.${resource.friendlyUniqueId}`,
         provider: `restful.${alias}`,
-        for_each: `\${toset(length(${matches}) == 1 ? ${matches} : [])}`,
+        for_each: `\${toset(length(${ids}) == 1 ? ${ids} : [])}`,
         id: JSON.stringify({
           id: '/connections/${each.value}',
           path: '/connections',
@@ -184,8 +189,8 @@ export class RawProjectStack extends TerraformStack {
       });
       resource.addOverride('lifecycle.precondition', [
         {
-          condition: `\${length(${matches}) <= 1}`,
-          error_message: `${id}/${c.id}: several connections are named ${c.name} (ids \${join(", ", ${matches})}).`,
+          condition: `\${length(${ids}) <= 1}`,
+          error_message: `${id}/${c.id}: several connections are named ${c.name} (ids \${join(", ", ${ids})}).`,
         },
       ]);
       const readBack = withAttributes(

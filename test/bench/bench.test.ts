@@ -113,6 +113,7 @@ test('the raw cdktf baseline declares what the constructs declare, no more', () 
       resources: normalize(tf.resource),
       data: normalize(tf.data),
       imports: normalize(tf.import),
+      locals: normalize(tf.locals),
       counts: ['output', 'check', 'variable'].map((b) => Object.keys(tf[b] ?? {}).length),
       providers: tf.provider.restful.length,
     };
