@@ -5,6 +5,7 @@ import { uniqueName } from './names';
 import {
   DataRestfulResource,
   RestfulProvider,
+  RestfulResource,
   RestfulRetry,
   restfulEphemeralResource,
 } from './providers/restful';
@@ -72,6 +73,8 @@ export class IotFlowApi extends Construct {
   public readonly provider: RestfulProvider;
   private readonly connectionNames = new Map<string, string>();
   private idsByKey?: TerraformLocal;
+  private readBack?: DataRestfulResource;
+  private stateById?: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: IotFlowApiProps) {
     super(scope, id);
@@ -154,6 +157,30 @@ export class IotFlowApi extends Construct {
     }
     // connectorId and brand cannot contain "/", so the name, last, keeps the key unambiguous.
     return `lookup(local.${this.idsByKey.friendlyUniqueId}, ${JSON.stringify(`${connectorId}/${brand}/${name}`)}, [])`;
+  }
+
+  /**
+   * An HCL expression for a connection's state read back after apply: one `GET /connections` per endpoint
+   * and plan, made once every connection of the endpoint is applied (depends_on), instead of one GET per
+   * connection.
+   * @internal
+   */
+  public _stateAfterApply(resource: RestfulResource): string {
+    if (!this.readBack || !this.stateById) {
+      this.readBack = new DataRestfulResource(this, 'ReadBack', {
+        provider: this.provider,
+        id: CONNECTIONS_PATH,
+      });
+      this.stateById = new TerraformLocal(
+        this,
+        'StateById',
+        `\${{ for c in data.${DataRestfulResource.tfResourceType}.${this.readBack.friendlyUniqueId}.output : ` +
+          'c.id => try(c.state, "UNKNOWN") }}',
+      );
+    }
+    const address = `${RestfulResource.tfResourceType}.${resource.friendlyUniqueId}`;
+    this.readBack.dependsOn = [...(this.readBack.dependsOn ?? []), address];
+    return `lookup(local.${this.stateById.friendlyUniqueId}, ${address}.output.id, "MISSING")`;
   }
 
   /**

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { Fn, IResolvable, Op, TerraformStack, Token, Tokenization } from 'cdktf';
+import { Fn, IResolvable, TerraformStack, Token, Tokenization } from 'cdktf';
 import { ambiguousAdoption, invalidProps, plaintextSecret, unhealthyConnection } from './errors';
 import { uniqueName } from './names';
 import { CONNECTIONS_PATH, IotFlowApi } from './iot-flow-api';
 import { addImportBlock } from './imports';
-import { DataRestfulResource, RestfulResource } from './providers/restful';
+import { RestfulResource } from './providers/restful';
 import { Alarm, connectionSchema } from './schema/connection';
 import { PLAIN_TEXT } from './schema/rules';
 import { isSecretReference } from './secrets';
@@ -159,27 +159,20 @@ export class IotFlowConnection extends Construct {
 
   /** Reads the connection back after apply and warns when its state is not the expected one. */
   private checkState(props: IotFlowConnectionProps): string {
-    const readBack = new DataRestfulResource(this, 'State', {
-      provider: props.api.provider,
-      id: this.resource.id,
-      // Deleted behind our back: the plan must still run so that it can propose the re-create.
-      allowNotExist: true,
-      outputAttrs: ['state'],
-    });
-    const readState = readBack.interpolationForAttribute('output.state');
-    const state = Token.asString(Fn.try([readState, 'MISSING']));
+    const stateExpression = props.api._stateAfterApply(this.resource);
+    const state = `\${${stateExpression}}`;
     const expected =
       props.active === undefined || props.active === true
         ? HEALTHY_STATE
         : props.active === false
           ? INACTIVE_STATE
-          : // tostring() keeps the conditional whole inside the `==` below.
-            Fn.tostring(Fn.conditional(props.active, HEALTHY_STATE, INACTIVE_STATE));
+          : Token.asString(Fn.conditional(props.active, HEALTHY_STATE, INACTIVE_STATE));
     // A check block warns without failing the apply: the connection exists, but is not delivering.
     TerraformStack.of(this).addOverride(`check.${uniqueName(this)}`, {
       assert: [
         {
-          condition: Op.eq(Fn.try([readState, expected]), expected),
+          // A deploy-time flag's conditional is parenthesised: HCL's `?:` binds looser than `==`.
+          condition: `\${${stateExpression} == ${Token.isUnresolved(expected) ? `(${expected})` : JSON.stringify(expected)}}`,
           error_message: unhealthyConnection(this.node.path, props.name, state, expected),
         },
       ],

@@ -139,7 +139,7 @@ describe('examples/per-project', () => {
       .flatMap(({ tf }) => Object.entries(tf.check as Record<string, TfJson>))
       .map(([name, check]) => [
         unhashed(name),
-        /"(OPENED|DEACTIVATED)"\)\}$/.exec(check.assert[0].condition)?.[1],
+        / == "(OPENED|DEACTIVATED)"\}$/.exec(check.assert[0].condition)?.[1],
       ])
       .sort();
     expect(expected).toEqual([

@@ -8,7 +8,6 @@ import {
   oauthApi,
   only,
   qubitro,
-  RESTFUL_RESOURCE,
   secretVar,
   synth,
   TfJson,
@@ -27,37 +26,48 @@ function uplinks(props: Parameters<typeof qubitro>[3] = {}): TfJson {
   return synth(stack).tf;
 }
 
-function logicalId(tf: TfJson, kind: 'resource' | 'data'): string {
-  const ids = Object.keys(kind === 'data' ? readBacks(tf) : all(tf, kind, 'restful_resource'));
+function resourceId(tf: TfJson): string {
+  const ids = Object.keys(all(tf, 'resource', 'restful_resource'));
   expect(ids).toHaveLength(1);
   return ids[0];
 }
 
+/** The state expression of the one connection in `tf`: its id looked up in the endpoint's read-back. */
+function stateOf(tf: TfJson): string {
+  const [local] = Object.keys(tf.locals).filter((k) => k.includes('StateById'));
+  return `lookup(local.${local}, restful_resource.${resourceId(tf)}.output.id, "MISSING")`;
+}
+
 describe('IotFlowConnection read-back', () => {
-  it('reads each connection back through a restful_resource data source', () => {
+  it('reads all connections of an endpoint back with one data source, after they are applied', () => {
     const stack = newStack();
     const api = oauthApi(stack);
     qubitro(stack, api, 'First');
     qubitro(stack, api, 'Second');
-    expect(Object.keys(readBacks(synth(stack).tf))).toHaveLength(2);
+    const tf = synth(stack).tf;
+    const backs = Object.values(readBacks(tf));
+    expect(backs).toHaveLength(1);
+    expect(backs[0].id).toBe('/connections');
+    expect([...backs[0].depends_on].sort()).toEqual(
+      Object.keys(all(tf, 'resource', 'restful_resource'))
+        .map((id) => `restful_resource.${id}`)
+        .sort(),
+    );
   });
 
-  it('reads the id of the managed connection, tolerating its absence', () => {
-    const stack = newStack();
-    qubitro(stack, oauthApi(stack));
-    const { text, tf } = synth(stack);
-    expect(text).toHaveDataSourceWithProperties(RESTFUL_RESOURCE, {
-      id: `\${restful_resource.${logicalId(tf, 'resource')}.id}`,
-      allow_not_exist: true,
-    });
+  it('maps each read-back connection id to its state once per endpoint', () => {
+    const tf = uplinks();
+    const [readBackId] = Object.keys(readBacks(tf));
+    const [local] = Object.entries(tf.locals).filter(([k]) => k.includes('StateById'));
+    expect(local[1]).toBe(
+      `\${{ for c in data.restful_resource.${readBackId}.output : c.id => try(c.state, "UNKNOWN") }}`,
+    );
   });
 
   it('reads the state through the provider of the connection', () => {
     const tf = uplinks();
-    expect(Object.values(readBacks(tf))).toHaveLength(1);
     expect(Object.values(readBacks(tf))[0]).toMatchObject({
       provider: expect.stringMatching(/^restful\.stack_api_[0-9a-f]{8}$/),
-      output_attrs: ['state'],
     });
   });
 
@@ -66,9 +76,7 @@ describe('IotFlowConnection read-back', () => {
     const c = qubitro(stack, oauthApi(stack));
     new TerraformOutput(stack, 'State', { value: c.state });
     const tf = synth(stack).tf;
-    expect(tf.output.State.value).toBe(
-      `\${try(data.restful_resource.${logicalId(tf, 'data')}.output.state, "MISSING")}`,
-    );
+    expect(tf.output.State.value).toBe(`\${${stateOf(tf)}}`);
   });
 });
 
@@ -83,23 +91,19 @@ describe('IotFlowConnection check', () => {
 
   it('compares the read-back state with OPENED by default', () => {
     const tf = uplinks();
-    const state = `data.restful_resource.${logicalId(tf, 'data')}.output.state`;
     expect(checkBlock(tf, 'stack_Uplinks').assert).toEqual([
-      expect.objectContaining({ condition: `\${(try(${state}, "OPENED") == "OPENED")}` }),
+      expect.objectContaining({ condition: `\${${stateOf(tf)} == "OPENED"}` }),
     ]);
   });
 
   it('compares the read-back state with OPENED when active is true', () => {
     const tf = uplinks({ active: true });
-    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toMatch(/ == "OPENED"\)\}$/);
+    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toMatch(/ == "OPENED"\}$/);
   });
 
   it('compares the read-back state with DEACTIVATED when active is false', () => {
     const tf = uplinks({ active: false });
-    const state = `data.restful_resource.${logicalId(tf, 'data')}.output.state`;
-    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toBe(
-      `\${(try(${state}, "DEACTIVATED") == "DEACTIVATED")}`,
-    );
+    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toBe(`\${${stateOf(tf)} == "DEACTIVATED"}`);
   });
 
   it('compares the read-back state with the state a deploy-time active flag selects', () => {
@@ -108,19 +112,15 @@ describe('IotFlowConnection check', () => {
     qubitro(stack, oauthApi(stack), 'Uplinks', { active });
     const condition: string = checkBlock(synth(stack).tf, 'stack_Uplinks').assert[0].condition;
 
-    expect(condition).toContain('var.active');
-    // HCL's `?:` binds looser than `==`: a bare conditional on the right would compare the state with the
-    // flag and make the whole condition a string, which a check rejects.
-    expect(condition).not.toMatch(/==\s*var\.active\s*\?/);
+    // Parenthesised: HCL's `?:` binds looser than `==`, and would swallow the comparison.
+    expect(condition).toMatch(/ == \(var\.active \? "OPENED" : "DEACTIVATED"\)\}$/);
   });
 
   it('names the connection, its state and the expected state in the check message', () => {
     const tf = uplinks({ name: 'Farm sensors' });
     const message: string = checkBlock(tf, 'stack_Uplinks').assert[0].error_message;
     expect(message).toContain('stack/Uplinks (Farm sensors)');
-    expect(message).toContain(
-      `\${try(data.restful_resource.${logicalId(tf, 'data')}.output.state, "MISSING")}`,
-    );
+    expect(message).toContain(`\${${stateOf(tf)}}`);
     expect(message).toContain('not OPENED');
   });
 

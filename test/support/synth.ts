@@ -164,9 +164,9 @@ export function checkBlock(tf: any, readableName: string): any {
   return tf.check[key];
 }
 
-/** The per-connection read-backs (`data.restful_resource` with `allow_not_exist`), keyed by logical id. */
+/** The after-apply read-backs (`data.restful_resource` that waits for the connections), keyed by logical id. */
 export function readBacks(tf: TfJson): Record<string, TfJson> {
   return Object.fromEntries(
-    Object.entries(all(tf, 'data', 'restful_resource')).filter(([, d]) => d.allow_not_exist),
+    Object.entries(all(tf, 'data', 'restful_resource')).filter(([, d]) => d.depends_on),
   );
 }
