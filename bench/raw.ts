@@ -1,15 +1,13 @@
 /**
  * The baseline for the synth benchmark: what a user would write with raw cdktf instead of the constructs.
  * The same Terraform blocks as a `QubitroProjectStack` (two sensitive variables, one restful provider, the
- * list of connections read for adoption, and per connection a `restful_resource` with its adoption import
- * block and precondition, its read-back data source, a check and two outputs), declared with
+ * list of connections read for adoption and again after apply for the read-back, and per connection a
+ * `restful_resource` with its adoption import block and precondition, a check and two outputs), declared with
  * a plain `TerraformProvider` subclass and `TerraformResource`/`TerraformDataSource` objects whose attributes
  * are plain objects: no validation, no secret handling, no name checks.
  */
 import { Construct } from 'constructs';
 import {
-  Fn,
-  Op,
   TerraformDataSource,
   TerraformLocal,
   TerraformOutput,
@@ -17,7 +15,6 @@ import {
   TerraformResource,
   TerraformStack,
   TerraformVariable,
-  Token,
 } from 'cdktf';
 import type { QubitroProjectConnection } from '../src';
 
@@ -139,6 +136,17 @@ export class RawProjectStack extends TerraformStack {
         '"${try(c.connectorId, "")}/${try(c.brand, "")}/${try(c.name, "")}" => c.id... }}',
     );
     const imports: Attrs[] = [];
+    // Read-back: one more read of the list after every connection is applied, states grouped by id.
+    const readBack = withAttributes(
+      new TerraformDataSource(api, 'ReadBack', { terraformResourceType: 'restful_resource', provider }),
+      { id: '/connections' },
+    );
+    const stateById = new TerraformLocal(
+      api,
+      'StateById',
+      `\${{ for c in data.restful_resource.${readBack.friendlyUniqueId}.output : c.id => try(c.state, "UNKNOWN") }}`,
+    );
+    const resources: TerraformResource[] = [];
 
     for (const c of props.connections) {
       const scope = new Construct(this, c.id);
@@ -193,24 +201,21 @@ export class RawProjectStack extends TerraformStack {
           error_message: `${id}/${c.id}: several connections are named ${c.name} (ids \${join(", ", ${ids})}).`,
         },
       ]);
-      const readBack = withAttributes(
-        new TerraformDataSource(scope, 'State', { terraformResourceType: 'restful_resource', provider }),
-        { id: resource.getStringAttribute('id'), allow_not_exist: true, output_attrs: ['state'] },
-      );
-      const readState = readBack.interpolationForAttribute('output.state');
-      const state = Token.asString(Fn.try([readState, 'MISSING']));
+      const state = `lookup(local.${stateById.friendlyUniqueId}, ${resource.fqn}.output.id, "MISSING")`;
       const expected = c.active === false ? 'DEACTIVATED' : 'OPENED';
       this.addOverride(`check.${id}_${c.id}`, {
         assert: [
           {
-            condition: Op.eq(Fn.try([readState, expected]), expected),
-            error_message: `Connection ${id}/${c.id} is in state ${state}, not ${expected}.`,
+            condition: `\${${state} == "${expected}"}`,
+            error_message: `Connection ${id}/${c.id} is in state \${${state}}, not ${expected}.`,
           },
         ],
       });
+      resources.push(resource);
       new TerraformOutput(this, `${c.id}Id`, { value: resource.interpolationForAttribute('output.id') });
-      new TerraformOutput(this, `${c.id}State`, { value: state });
+      new TerraformOutput(this, `${c.id}State`, { value: `\${${state}}` });
     }
+    readBack.dependsOn = resources.map((r) => `restful_resource.${r.friendlyUniqueId}`);
     this.addOverride('import', imports);
   }
 }

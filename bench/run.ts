@@ -14,6 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import * as prettier from 'prettier';
 import { installEngine } from '../engine/engine';
 import { startEmulator } from '../emulator';
 import { benchApi } from './api';
@@ -166,7 +167,9 @@ export async function main(argv: string[]): Promise<BenchResults> {
   }
 
   const final: BenchResults = { ...results, targets: targets(results) };
-  fs.writeFileSync(out, `${JSON.stringify(final, null, 2)}\n`);
+  // Formatted as the repository's Prettier config wants it, so that `npm run lint` accepts the committed file.
+  const options = { ...(await prettier.resolveConfig(out)), parser: 'json' };
+  fs.writeFileSync(out, await prettier.format(JSON.stringify(final, null, 2), options));
   process.stdout.write(`${formatResults(final)}\n\nwritten to ${path.relative(process.cwd(), out) || out}\n`);
   return final;
 }
