@@ -123,28 +123,32 @@ export class RawProjectStack extends TerraformStack {
       },
     });
 
-    // Adoption: every connection on the endpoint, read once per plan and grouped by connector/brand/name in
-    // a local; a connection not in state that has exactly one namesake there is imported instead of created.
-    const list = withAttributes(
-      new TerraformDataSource(api, 'Connections', { terraformResourceType: 'restful_resource', provider }),
-      { id: '/connections' },
-    );
-    const byKey = new TerraformLocal(
-      api,
+    /** `GET /connections` as a data source, its items grouped into a local by `key => value`. */
+    const listInLocal = (list: string, local: string, forBody: string) => {
+      const source = withAttributes(
+        new TerraformDataSource(api, list, { terraformResourceType: 'restful_resource', provider }),
+        { id: '/connections' },
+      );
+      const grouped = new TerraformLocal(
+        api,
+        local,
+        `\${{ for c in data.restful_resource.${source.friendlyUniqueId}.output : ${forBody} }}`,
+      );
+      return { source, local: `local.${grouped.friendlyUniqueId}` };
+    };
+    // Adoption: every connection on the endpoint, read once per plan and grouped by connector/brand/name;
+    // a connection not in state that has exactly one namesake there is imported instead of created.
+    const byKey = listInLocal(
+      'Connections',
       'ConnectionIdsByKey',
-      `\${{ for c in data.restful_resource.${list.friendlyUniqueId}.output : ` +
-        '"${try(c.connectorId, "")}/${try(c.brand, "")}/${try(c.name, "")}" => c.id... }}',
-    );
+      '"${try(c.connectorId, "")}/${try(c.brand, "")}/${try(c.name, "")}" => c.id...',
+    ).local;
     const imports: Attrs[] = [];
-    // Read-back: one more read of the list after every connection is applied, states grouped by id.
-    const readBack = withAttributes(
-      new TerraformDataSource(api, 'ReadBack', { terraformResourceType: 'restful_resource', provider }),
-      { id: '/connections' },
-    );
-    const stateById = new TerraformLocal(
-      api,
+    // Read-back: the list read again after every connection is applied, states by id.
+    const { source: readBack, local: stateById } = listInLocal(
+      'ReadBack',
       'StateById',
-      `\${{ for c in data.restful_resource.${readBack.friendlyUniqueId}.output : c.id => try(c.state, "UNKNOWN") }}`,
+      'c.id => try(c.state, "UNKNOWN")',
     );
     const resources: TerraformResource[] = [];
 
@@ -183,7 +187,7 @@ export class RawProjectStack extends TerraformStack {
           delete_method: 'DELETE',
         },
       );
-      const ids = `lookup(local.${byKey.friendlyUniqueId}, "actility-http-iot/QUBITRO/${c.name}", [])`;
+      const ids = `lookup(${byKey}, "actility-http-iot/QUBITRO/${c.name}", [])`;
       imports.push({
         to: `restful_resource.${resource.friendlyUniqueId}`,
         provider: `restful.${alias}`,
@@ -201,7 +205,7 @@ export class RawProjectStack extends TerraformStack {
           error_message: `${id}/${c.id}: several connections are named ${c.name} (ids \${join(", ", ${ids})}).`,
         },
       ]);
-      const state = `lookup(local.${stateById.friendlyUniqueId}, ${resource.fqn}.output.id, "MISSING")`;
+      const state = `lookup(${stateById}, restful_resource.${resource.friendlyUniqueId}.output.id, "MISSING")`;
       const expected = c.active === false ? 'DEACTIVATED' : 'OPENED';
       this.addOverride(`check.${id}_${c.id}`, {
         assert: [
