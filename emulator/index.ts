@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { TOKEN_PATH, TokenIssuer } from './auth';
 import { API_PREFIXES } from './connections-api';
@@ -40,6 +41,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new FaultInjector();
   const log = new RequestLog();
   const closing = new AbortController();
+  // Every call waiting out its latency listens to this one signal: many at once is normal, not a leak.
+  setMaxListeners(0, closing.signal);
   const reset = (): void => {
     store.clear();
     log.clear();
