@@ -14,9 +14,9 @@ import {
   TerraformProvider,
   TerraformResource,
   TerraformStack,
-  TerraformVariable,
 } from 'cdktf';
 import type { QubitroProjectConnection } from '../src';
+import { sensitiveVariable } from '../src/secrets';
 
 type Attrs = Record<string, unknown>;
 
@@ -89,19 +89,8 @@ export interface RawProjectStackProps {
 export class RawProjectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RawProjectStackProps) {
     super(scope, id);
-    const secret = (name: string, description: string) =>
-      new TerraformVariable(this, name, {
-        type: 'string',
-        sensitive: true,
-        nullable: false,
-        description: `${description} Set TF_VAR_${name}.`,
-        validation: [
-          {
-            condition: `\${length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0}`,
-            errorMessage: `${name} must be non-empty and contain no whitespace. Set TF_VAR_${name} again.`,
-          },
-        ],
-      }).stringValue;
+    // Variables are plain cdktf either way; the library's helper keeps the two declarations identical.
+    const secret = (name: string, description: string) => sensitiveVariable(this, name, description);
     const clientSecret = secret('thingpark_client_secret', 'ThingPark client secret.');
     const signingKey = secret('qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
     const api = new Construct(this, 'Api');

@@ -162,12 +162,13 @@ function buildTofu(work: string, binDir: string, log: Log): void {
 function buildProvider(p: ProviderBuild, work: string, out: string, log: Log): void {
   log(`building provider ${p.source} ${p.version}`);
   const src = fetchModule(p.module, p.moduleVersion, work, log);
-  const mod = ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, '.'];
-  for (const [from, to] of Object.entries(p.replace ?? {})) {
+  const replacements = Object.entries(p.replace ?? {});
+  for (const [from, to] of replacements) {
     run('go', ['mod', 'edit', '-replace', `${from}=${path.join(__dirname, to)}`], src, log);
-    mod.splice(1, 0, '-mod=mod');
   }
-  run('go', mod, src, log);
+  // A local replacement is missing from go.sum, which -mod=mod lets the build fill in.
+  const mode = replacements.length ? ['-mod=mod'] : [];
+  run('go', ['build', ...mode, '-trimpath', '-ldflags', '-s -w', '-o', out, '.'], src, log);
 }
 
 function writeCliConfig(file: string, dir: string): void {

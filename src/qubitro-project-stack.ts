@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
+import { TerraformOutput, TerraformStack } from 'cdktf';
 import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
+import { sensitiveVariable } from './secrets';
 
 /** One connection of a project stack: everything but what the stack provides. */
 export interface QubitroProjectConnection extends Omit<
@@ -74,20 +75,7 @@ export class QubitroProjectStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: QubitroProjectStackProps) {
     super(scope, id);
-    const secret = (name: string, description: string) =>
-      new TerraformVariable(this, name, {
-        type: 'string',
-        sensitive: true,
-        nullable: false,
-        description: `${description} Set TF_VAR_${name}.`,
-        // Checked at plan time, where the value is known; the message never shows it.
-        validation: [
-          {
-            condition: `\${length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0}`,
-            errorMessage: `${name} must be non-empty and contain no whitespace (a pasted line break?). Set TF_VAR_${name} again.`,
-          },
-        ],
-      }).stringValue;
+    const secret = (name: string, description: string) => sensitiveVariable(this, name, description);
 
     this.api = new IotFlowApi(this, 'Api', {
       baseUrl: props.baseUrl,

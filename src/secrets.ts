@@ -3,7 +3,8 @@
  * cdk.tf.json. `unsafePlaintextSecret` is the explicit, visible escape hatch.
  */
 import { createHash } from 'node:crypto';
-import { Lazy, Token } from 'cdktf';
+import { Construct } from 'constructs';
+import { Lazy, TerraformVariable, Token } from 'cdktf';
 
 const plaintexts = new Map<string, string>();
 
@@ -30,4 +31,23 @@ export function isSecretReference(value: unknown): boolean {
 /** A short, non-reversible fingerprint that tells whether a secret changed, for reviews and logs. */
 export function fingerprint(secret: string): string {
   return createHash('sha256').update(secret).digest('hex').slice(0, 12);
+}
+
+/**
+ * A stack-level sensitive string variable fed by `TF_VAR_<name>`, checked at plan time (where the value is
+ * known) for the mistakes a pasted secret has; the message never shows the value. Returns its token.
+ */
+export function sensitiveVariable(scope: Construct, name: string, description: string): string {
+  return new TerraformVariable(scope, name, {
+    type: 'string',
+    sensitive: true,
+    nullable: false,
+    description: `${description} Set TF_VAR_${name}.`,
+    validation: [
+      {
+        condition: `\${length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0}`,
+        errorMessage: `${name} must be non-empty and contain no whitespace (a pasted line break?). Set TF_VAR_${name} again.`,
+      },
+    ],
+  }).stringValue;
 }

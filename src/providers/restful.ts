@@ -159,8 +159,6 @@ export class RestfulResource extends TerraformResource {
 export interface DataRestfulResourceConfig extends TerraformMetaArguments {
   /** The path to read, relative to the provider's base URL. */
   readonly id: string;
-  readonly allowNotExist?: boolean;
-  readonly outputAttrs?: string[];
 }
 
 /** `data "restful_resource"`: a read-only GET through the same provider (and its OAuth token). */
@@ -181,16 +179,8 @@ export class DataRestfulResource extends TerraformDataSource {
     });
   }
 
-  public outputAttribute(name: string): string {
-    return this.interpolationForAttribute(`output.${name}`).toString();
-  }
-
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    return {
-      id: this.config.id,
-      allow_not_exist: this.config.allowNotExist,
-      output_attrs: this.config.outputAttrs,
-    };
+    return { id: this.config.id };
   }
 }
 
