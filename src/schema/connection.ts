@@ -3,27 +3,57 @@ import { z } from 'zod';
 import { plainText, rule, secretString } from './rules';
 
 export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
-const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
+/** Day names exactly as the IoT Flow docs write them (`About_connections.md`). */
+export const ALARM_DAYS = [
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+] as const;
+export const ALARM_FREQUENCIES = ['daily', 'weekly'] as const;
+const DOCUMENTED_RECURRENCE = '{ frequency: "weekly", byDays: ["monday", "friday"] }';
 
-const alarm = z.object({
-  startTime: z.string().optional(),
-  endTime: z.string().optional(),
-  timezone: z.string().optional(),
-  recurrence: z
-    .array(
-      z.object({
-        frequency: z.enum(['DAILY', 'WEEKLY'], rule('DAILY or WEEKLY', 'pick one of DAILY, WEEKLY')),
-        byDays: z.array(z.enum(DAYS, rule(DAYS.join(', '), 'use two-letter day codes'))).optional(),
-      }),
-    )
-    .optional(),
-  uplinkRateMinPerHour: z
-    .number()
-    .int(rule('a whole number of uplinks per hour', 'round it'))
-    .min(0, rule('0 or more', 'use a non-negative rate'))
-    .optional(),
-  message: z.string().optional(),
-});
+const recurrence = z
+  .object({
+    frequency: z.enum(
+      ALARM_FREQUENCIES,
+      rule(
+        'daily or weekly (lower case, as the IoT Flow docs write it)',
+        `write it as ${DOCUMENTED_RECURRENCE}`,
+      ),
+    ),
+    byDays: z
+      .array(
+        z.enum(
+          ALARM_DAYS,
+          rule(
+            `full lower-case day names: ${ALARM_DAYS.join(', ')}`,
+            `write days in full, e.g. ${DOCUMENTED_RECURRENCE}`,
+          ),
+        ),
+      )
+      .optional(),
+  })
+  .strict();
+
+/** The documented alarm form: alert when fewer uplinks than `uplinkRateMinPerHour` arrive in the window. */
+const alarm = z
+  .object({
+    startTime: z.string().optional(),
+    endTime: z.string().optional(),
+    timezone: z.string().optional(),
+    recurrence: z.array(recurrence).optional(),
+    uplinkRateMinPerHour: z
+      .number()
+      .int(rule('a whole number of uplinks per hour', 'round it'))
+      .min(0, rule('0 or more', 'use a non-negative rate'))
+      .optional(),
+    message: z.string().optional(),
+  })
+  .strict();
 
 /** Parameters inside `configuration` common to all connectors. */
 export const commonConfigurationSchema = z.object({

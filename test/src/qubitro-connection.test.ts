@@ -124,9 +124,9 @@ describe('QubitroConnection request', () => {
     });
 
     it('sends alarms at the top level, not inside configuration', () => {
-      const alarms = [{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'DAILY' as const }] }];
+      const alarms = [{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'daily' as const }] }];
       const body = resourceOf({ alarms }).body;
-      expect(body.alarms).toEqual([{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'DAILY' }] }]);
+      expect(body.alarms).toEqual([{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'daily' }] }]);
       expect(body.configuration).not.toHaveProperty('alarms');
     });
 
@@ -170,7 +170,9 @@ describe('QubitroConnection request', () => {
         downlinkAsKey: unsafePlaintextSecret('as-key-value'),
         downlinkPort: 15,
         reconnectStrategy: 'CALM',
-        alarms: [{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'WEEKLY', byDays: ['MO', 'FR'] }] }],
+        alarms: [
+          { uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'weekly', byDays: ['monday', 'friday'] }] },
+        ],
       });
       const resource = only(synth(stack).tf, 'resource', 'restful_resource');
       const body = structuredClone(resource.body);

@@ -141,6 +141,29 @@ describe('QubitroConnection validation', () => {
     expect(err.message).toContain('CALM, NORMAL, AGGRESSIVE');
   });
 
+  it('refuses the upper-case WEEKLY frequency with a fix that shows the documented form', () => {
+    const alarms = [{ recurrence: [{ frequency: 'WEEKLY' }] }] as unknown as QubitroConnectionProps['alarms'];
+    const err = connectionError({ alarms });
+    expectDiagnostic(err, 'stack/Uplinks', 'alarms[0].recurrence[0].frequency', '"WEEKLY"');
+    expect(err.message).toContain('frequency: "weekly", byDays: ["monday", "friday"]');
+  });
+
+  it('refuses two-letter day codes with a fix that writes days in full', () => {
+    const alarms = [
+      { recurrence: [{ frequency: 'weekly', byDays: ['MO'] }] },
+    ] as unknown as QubitroConnectionProps['alarms'];
+    const err = connectionError({ alarms });
+    expectDiagnostic(err, 'stack/Uplinks', 'alarms[0].recurrence[0].byDays[0]', '"MO"');
+    expect(err.message).toContain('monday, tuesday');
+  });
+
+  it('refuses an alarm field the docs do not define', () => {
+    const alarms = [
+      { uplinkRateMinPerHour: 2, severity: 'high' },
+    ] as unknown as QubitroConnectionProps['alarms'];
+    expect(connectionError({ alarms }).message).toContain('severity');
+  });
+
   it('reports every invalid field of one connection in one error', () => {
     const err = connectionError({ projectId: 'nope', downlinkPort: 0 });
     expect(err.message).toContain('projectId: received "nope"');
