@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
-import { installEngine } from '../engine/engine';
+import { installEngine, RESTFUL_PROVIDER } from '../engine/engine';
 import { startEmulator } from '../emulator';
 import { benchApi } from './api';
 import { ApplySize, benchApply } from './apply';
@@ -138,7 +138,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
       benchSynth(plan.synth.configs, plan.synth.runs, log),
     );
   }
-  if (selected.has('api') || selected.has('apply')) installEngine(log);
+  if (selected.has('api') || selected.has('apply')) installEngine({ log, extraProviders: [RESTFUL_PROVIDER] });
   if (selected.has('api')) {
     const emulator = await startEmulator({ maxConnections: MAX_CONNECTIONS });
     try {

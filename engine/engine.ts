@@ -1,12 +1,19 @@
 /**
- * Builds, caches and locates the deployment engine: OpenTofu and the Terraform providers the constructs use,
- * compiled from Go modules (these machines reach the Go module proxy but no Terraform registry) and served
- * from a filesystem mirror through a CLI config file.
+ * Builds, caches and locates the deployment engine: OpenTofu and the project's own `iotflow` provider,
+ * compiled with the ordinary `go` client (these machines reach the Go module proxy but no Terraform registry)
+ * and served from a filesystem mirror through a CLI config file.
+ *
+ * Cache layout (outside the repository, so it survives a fresh clone):
+ *   tofu-<version>/tofu                       OpenTofu, built once per version (minutes)
+ *   provider-<type>-<version>-<key>/<binary>  a provider, keyed on a hash of its source (seconds)
+ *   engine-<key>/{bin,mirror,cli.tfrc}        links to those, one folder per combination
  */
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import registry from '../provider/registry.json';
 
 export const TOFU_VERSION = '1.12.6';
 
@@ -14,29 +21,36 @@ export interface ProviderBuild {
   /** Registry namespace/type, as in `required_providers`. */
   readonly source: string;
   readonly version: string;
-  /** Go module path and the version (tag or pseudo-version) to fetch from the module proxy. */
-  readonly module: string;
-  readonly moduleVersion: string;
+  /** A Go module to fetch from the module proxy at `moduleVersion`, or a local source folder. */
+  readonly module?: string;
+  readonly moduleVersion?: string;
+  readonly dir?: string;
   /** `replace` directives for dependencies the proxy does not serve, relative to engine/. */
   readonly replace?: Record<string, string>;
 }
 
-export const PROVIDERS: readonly ProviderBuild[] = [
-  {
-    source: 'magodo/restful',
-    version: '0.25.2',
-    module: 'github.com/magodo/terraform-provider-restful',
-    moduleVersion: 'v0.25.2',
-    // A documentation-rendering library the provider imports but never calls while serving plans.
-    replace: { 'github.com/magodo/terraform-plugin-framework-docs': 'stubs/terraform-plugin-framework-docs' },
-  },
-];
+/** The project's own provider, built from `provider/` (its address and version: `provider/registry.json`). */
+export const IOTFLOW_PROVIDER: ProviderBuild = {
+  source: `${registry.namespace}/${registry.type}`,
+  version: registry.version,
+  dir: path.join(__dirname, '..', 'provider'),
+};
+
+/** magodo/restful, the generic REST provider 0.1 ran on: built only as the benchmark's peer baseline. */
+export const RESTFUL_PROVIDER: ProviderBuild = {
+  source: 'magodo/restful',
+  version: '0.25.2',
+  module: 'github.com/magodo/terraform-provider-restful',
+  moduleVersion: 'v0.25.2',
+  // A documentation-rendering library the provider imports but never calls while serving plans.
+  replace: { 'github.com/magodo/terraform-plugin-framework-docs': 'stubs/terraform-plugin-framework-docs' },
+};
 
 /** Registry hosts served from the mirror: OpenTofu's default, and Terraform's for a host `terraform` binary. */
 const MIRROR_HOSTS = ['registry.opentofu.org', 'registry.terraform.io'];
 
 /** Bump when the layout or the build recipe changes, so old caches are not reused. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
 
 export interface Engine {
   readonly dir: string;
@@ -48,16 +62,52 @@ export interface Engine {
   readonly env: Record<string, string>;
 }
 
-export function engineDir(): string {
-  const root =
+export interface EngineOptions {
+  /** Extra providers to mirror besides `iotflow` (the benchmark adds restful). */
+  readonly extraProviders?: readonly ProviderBuild[];
+  readonly log?: Log;
+}
+
+type Log = (message: string) => void;
+
+function cacheRoot(): string {
+  return (
     process.env.QUBITRO_ENGINE_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cdktf-thingpark-qubitro');
-  const tag = [
-    `v${LAYOUT_VERSION}`,
-    `tofu-${TOFU_VERSION}`,
-    ...PROVIDERS.map((p) => `${p.source.split('/')[1]}-${p.version}`),
-  ];
-  return path.join(root, `engine-${tag.join('_')}`);
+    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cdktf-thingpark-qubitro')
+  );
+}
+
+/** The files a Go build reads; anything else under provider/ (a stray binary, an editor file) is ignored. */
+const SOURCE_FILE = /(\.go|^go\.mod|^go\.sum|\.json)$/;
+
+/** Every source file under `dir` (paths and contents) in one digest: a source change means a rebuild. */
+function sourceHash(dir: string): string {
+  const hash = createHash('sha256');
+  const walk = (rel: string): void => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const child = path.join(rel, entry.name);
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile() && SOURCE_FILE.test(entry.name)) hash.update(`${child}\0`).update(fs.readFileSync(path.join(dir, child)));
+    }
+  };
+  walk('.');
+  return hash.digest('hex').slice(0, 12);
+}
+
+function providerKey(p: ProviderBuild): string {
+  const type = p.source.split('/')[1];
+  return `${type}-${p.version}-${p.dir ? sourceHash(p.dir) : p.moduleVersion}`;
+}
+
+function engineDirFor(providers: readonly ProviderBuild[]): string {
+  const keys = [`v${LAYOUT_VERSION}`, `tofu-${TOFU_VERSION}`, ...providers.map(providerKey)];
+  return path.join(cacheRoot(), `engine-${keys.join('_')}`);
+}
+
+function providersOf(options: EngineOptions): ProviderBuild[] {
+  return [IOTFLOW_PROVIDER, ...(options.extraProviders ?? [])];
 }
 
 function platform(): string {
@@ -97,24 +147,23 @@ function resolveEngine(dir: string): Engine {
   };
 }
 
-function isInstalled(dir: string): boolean {
+function isInstalled(dir: string, providers: readonly ProviderBuild[]): boolean {
   return (
     fs.existsSync(path.join(dir, 'bin', 'tofu')) &&
     fs.existsSync(path.join(dir, 'cli.tfrc')) &&
-    PROVIDERS.every((p) => MIRROR_HOSTS.every((h) => fs.existsSync(mirrorPath(dir, h, p))))
+    providers.every((p) => MIRROR_HOSTS.every((h) => fs.existsSync(mirrorPath(dir, h, p))))
   );
 }
 
-/** The installed engine, or undefined when it has not been built yet. */
-export function findEngine(): Engine | undefined {
-  const dir = engineDir();
-  return isInstalled(dir) ? resolveEngine(dir) : undefined;
+/** The installed engine, or undefined when it has not been built (or its provider source changed since). */
+export function findEngine(options: EngineOptions = {}): Engine | undefined {
+  const providers = providersOf(options);
+  const dir = engineDirFor(providers);
+  return isInstalled(dir, providers) ? resolveEngine(dir) : undefined;
 }
 
-type Log = (message: string) => void;
-
 function goEnv(): NodeJS.ProcessEnv {
-  // The machine's Go is new enough for both modules; never let `go` fetch another toolchain.
+  // The machine's Go is new enough for every module; never let `go` fetch another toolchain.
   return { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-buildvcs=false' };
 }
 
@@ -146,35 +195,57 @@ function fetchModule(module: string, version: string, into: string, log: Log): s
   return src;
 }
 
-function buildTofu(work: string, binDir: string, log: Log): void {
-  log(`building OpenTofu ${TOFU_VERSION} (several minutes and ~2 GB of memory the first time)`);
-  const src = fetchModule('github.com/opentofu/opentofu', `v${TOFU_VERSION}`, work, log);
-  // `go install` refuses modules with replace directives; building inside the module honours them.
-  const ldflags = "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'";
-  run(
-    'go',
-    ['build', '-trimpath', '-ldflags', ldflags, '-o', path.join(binDir, 'tofu'), './cmd/tofu'],
-    src,
-    log,
-  );
+/** Runs `build` into a staging folder renamed into place at the end, so a half-built one never counts. */
+function buildOnce(target: string, what: string, log: Log, build: (staging: string) => void): void {
+  if (fs.existsSync(target)) return;
+  const started = Date.now();
+  const staging = `${target}.partial`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(staging, { recursive: true });
+  build(staging);
+  fs.renameSync(staging, target);
+  log(`${what} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
-function buildProvider(p: ProviderBuild, work: string, out: string, log: Log): void {
-  log(`building provider ${p.source} ${p.version}`);
-  const src = fetchModule(p.module, p.moduleVersion, work, log);
-  const replacements = Object.entries(p.replace ?? {});
-  for (const [from, to] of replacements) {
-    run('go', ['mod', 'edit', '-replace', `${from}=${path.join(__dirname, to)}`], src, log);
-  }
-  // A local replacement is missing from go.sum, which -mod=mod lets the build fill in.
-  const mode = replacements.length ? ['-mod=mod'] : [];
-  run('go', ['build', ...mode, '-trimpath', '-ldflags', '-s -w', '-o', out, '.'], src, log);
+function buildTofu(log: Log): string {
+  const target = path.join(cacheRoot(), `tofu-${TOFU_VERSION}`);
+  buildOnce(target, `OpenTofu ${TOFU_VERSION}`, log, (staging) => {
+    log(`building OpenTofu ${TOFU_VERSION} (several minutes and ~2 GB of memory the first time)`);
+    const src = fetchModule('github.com/opentofu/opentofu', `v${TOFU_VERSION}`, staging, log);
+    // `go install` refuses modules with replace directives; building inside the module honours them.
+    const ldflags = "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'";
+    run('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', path.join(staging, 'tofu'), './cmd/tofu'], src, log);
+    fs.rmSync(src, { recursive: true, force: true });
+  });
+  return path.join(target, 'tofu');
 }
 
-function writeCliConfig(file: string, dir: string): void {
-  const sources = PROVIDERS.flatMap((p) => MIRROR_HOSTS.map((h) => `"${h}/${p.source.toLowerCase()}"`)).join(
-    ', ',
-  );
+function buildProvider(p: ProviderBuild, log: Log): string {
+  const target = path.join(cacheRoot(), `provider-${providerKey(p)}`);
+  const out = (staging: string) => path.join(staging, providerBinaryName(p));
+  buildOnce(target, `provider ${p.source} ${p.version}`, log, (staging) => {
+    log(`building provider ${p.source} ${p.version}`);
+    if (p.dir) {
+      run('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out(staging), '.'], p.dir, log);
+      return;
+    }
+    const src = fetchModule(p.module!, p.moduleVersion!, staging, log);
+    const replacements = Object.entries(p.replace ?? {});
+    for (const [from, to] of replacements) {
+      run('go', ['mod', 'edit', '-replace', `${from}=${path.join(__dirname, to)}`], src, log);
+    }
+    // A local replacement is missing from go.sum, which -mod=mod lets the build fill in.
+    const mode = replacements.length ? ['-mod=mod'] : [];
+    run('go', ['build', ...mode, '-trimpath', '-ldflags', '-s -w', '-o', out(staging), '.'], src, log);
+    fs.rmSync(src, { recursive: true, force: true });
+  });
+  return out(target);
+}
+
+function writeCliConfig(file: string, dir: string, providers: readonly ProviderBuild[]): void {
+  const sources = providers
+    .flatMap((p) => MIRROR_HOSTS.map((h) => `"${h}/${p.source.toLowerCase()}"`))
+    .join(', ');
   fs.writeFileSync(
     file,
     [
@@ -195,41 +266,36 @@ function writeCliConfig(file: string, dir: string): void {
 }
 
 /** Builds whatever is missing, then returns the engine. Safe to call from several processes at once. */
-export function installEngine(log: Log = (m) => process.stderr.write(`${m}\n`)): Engine {
-  const dir = engineDir();
-  if (isInstalled(dir)) return resolveEngine(dir);
-  fs.mkdirSync(path.dirname(dir), { recursive: true });
-  const lock = `${dir}.lock`;
+export function installEngine(options: EngineOptions = {}): Engine {
+  const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+  const providers = providersOf(options);
+  const dir = engineDirFor(providers);
+  if (isInstalled(dir, providers)) return resolveEngine(dir);
+  fs.mkdirSync(cacheRoot(), { recursive: true });
+  const lock = path.join(cacheRoot(), 'build.lock');
   const started = Date.now();
   while (!tryLock(lock)) {
     if (Date.now() - started > 30 * 60_000)
       throw new Error(`engine: ${lock} is held for over 30 min; remove it`);
     if (Date.now() - started < 1000) log(`engine: another process is building it; waiting for ${lock}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
-    if (isInstalled(dir)) return resolveEngine(dir);
+    if (isInstalled(dir, providers)) return resolveEngine(dir);
   }
   try {
-    // Build into a temporary folder and rename it, so an interrupted build never looks installed.
-    const staging = `${dir}.partial`;
-    fs.rmSync(staging, { recursive: true, force: true });
-    const work = path.join(staging, 'work');
-    const binDir = path.join(staging, 'bin');
-    fs.mkdirSync(work, { recursive: true });
-    fs.mkdirSync(binDir, { recursive: true });
-    buildTofu(work, binDir, log);
-    for (const p of PROVIDERS) {
-      const out = mirrorPath(staging, MIRROR_HOSTS[0], p);
-      buildProvider(p, work, out, log);
-      for (const host of MIRROR_HOSTS.slice(1)) {
-        fs.mkdirSync(path.dirname(mirrorPath(staging, host, p)), { recursive: true });
-        fs.linkSync(out, mirrorPath(staging, host, p));
-      }
-    }
-    fs.rmSync(work, { recursive: true, force: true });
-    writeCliConfig(path.join(staging, 'cli.tfrc'), dir);
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.renameSync(staging, dir);
-    log(`engine ready in ${((Date.now() - started) / 1000).toFixed(0)} s: ${dir}`);
+    const tofu = buildTofu(log);
+    const binaries = providers.map((p) => buildProvider(p, log));
+    buildOnce(dir, 'engine', log, (staging) => {
+      fs.mkdirSync(path.join(staging, 'bin'));
+      fs.symlinkSync(tofu, path.join(staging, 'bin', 'tofu'));
+      providers.forEach((p, i) => {
+        for (const host of MIRROR_HOSTS) {
+          const link = mirrorPath(staging, host, p);
+          fs.mkdirSync(path.dirname(link), { recursive: true });
+          fs.linkSync(binaries[i], link);
+        }
+      });
+      writeCliConfig(path.join(staging, 'cli.tfrc'), dir, providers);
+    });
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }

@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   fs.mkdirSync(demoDir, { recursive: true });
 
   step('Engine: OpenTofu and the providers, built from Go modules (minutes the first time, cached after)');
-  const engine = installEngine((m) => process.stderr.write(`    ${m}\n`));
+  const engine = installEngine({ log: (m) => process.stderr.write(`    ${m}\n`) });
 
   step('Starting the IoT Flow emulator (state kept in .demo/emulator-state.json)');
   const emulator = await startEmulator({ stateFile: path.join(demoDir, 'emulator-state.json') });

@@ -91,24 +91,11 @@ export function tokenUrlNeeded(constructPath: string): ValidationError {
   ]);
 }
 
-/** The check warning (Terraform interpolates `state` and `expected`) when a connection does not deliver. */
-export function unhealthyConnection(
-  constructPath: string,
-  name: string,
-  state: string,
-  expected: string,
-): string {
-  return (
-    `Connection ${constructPath} (${name}) is in state ${state}, not ${expected}: ` +
-    'check its destination and credentials in ThingPark.'
-  );
-}
-
 /** A plan-time message (Terraform interpolates `ids`): several connections could be the one to adopt. */
 export function ambiguousAdoption(constructPath: string, name: string, ids: string): string {
   return (
     `${constructPath}: several connections on this endpoint are named "${name}" (ids ${ids}), so none is adopted. ` +
-    'Fix: delete or rename the extra ones in ThingPark, or pick one with importFrom, or set adoptExisting: false.'
+    'Fix: delete or rename the extra ones in ThingPark, or pick one with importFrom, or remove adoptExisting to fail instead of adopting.'
   );
 }
 

@@ -3,7 +3,6 @@ export {
   CONNECTIONS_PATH,
   IotFlowApi,
   IotFlowApiProps,
-  RETRY_STATUS_CODES,
   defaultTokenUrl,
 } from './iot-flow-api';
 export {
@@ -26,7 +25,7 @@ export {
   QubitroProjectStackProps,
 } from './qubitro-project-stack';
 export { fingerprint, unsafePlaintextSecret } from './secrets';
-export { RESTFUL_PROVIDER } from './providers/restful';
+export { IOTFLOW_PROVIDER } from './providers/iotflow';
 export * from './environments';
 export {
   BackendConfig,

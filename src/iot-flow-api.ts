@@ -2,13 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformLocal, Token } from 'cdktf';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
 import { uniqueName } from './names';
-import {
-  DataRestfulResource,
-  RestfulProvider,
-  RestfulResource,
-  RestfulRetry,
-  restfulEphemeralResource,
-} from './providers/restful';
+import { DataIotflowConnections, IotflowConnection, IotflowProvider } from './providers/iotflow';
 import { apiSchema } from './schema/api';
 import { validateProps } from './validate';
 
@@ -39,41 +33,42 @@ export interface IotFlowApiProps {
    */
   readonly bearerToken?: string;
   /**
-   * How many times a call answered 429, 502, 503 or 504 (or not answered) is retried, honouring
-   * `Retry-After`. restful 0.25.2 drops its retry settings when OAuth2 client credentials are configured,
-   * so with `clientId`/`clientSecret` this takes effect only once the provider fixes that.
+   * How many times a call answered 429, 502, 503 or 504 (or not answered in time) is retried, honouring
+   * `Retry-After` and otherwise backing off exponentially. A POST whose answer was lost is never re-sent
+   * blindly: the provider first looks the connection up by name.
    * @default 3
    */
   readonly maxRetries?: number;
   /**
-   * With client credentials: fetch one token per run through an ephemeral resource (never stored in
-   * state) and pass it to the provider as a bearer token. The provider then keeps its retries, so
-   * rate limiting and brief outages are ridden out, but (1) a token that expires during a run is not
-   * renewed, and (2) a POST whose answer is lost is retried and may create a duplicate, which the next
-   * plan reports by name (see `adoptExisting`).
-   * @default false - the provider's OAuth2 client fetches the token and renews it when it expires, and
-   * restful 0.25.2 then ignores retries: a 429 or 503 fails the apply, and a re-run converges.
+   * How long one HTTP call may take before it is abandoned (and retried, see `maxRetries`), in seconds.
+   * @default 30
    */
-  readonly tokenPerRun?: boolean;
+  readonly timeoutSeconds?: number;
+  /**
+   * After an apply, how long to wait for changed connections to leave their transitional states (`CLOSED`,
+   * `OPENING`, `AUTHENTICATING`) before warning, by name, about each one that is not `OPENED` (or
+   * `DEACTIVATED` when inactive). One `GET /connections` listing per endpoint and poll; 0 reads once.
+   * @default 60
+   */
+  readonly settleTimeoutSeconds?: number;
 }
 
 /** The collection every connection lives in, relative to the API base URL. */
 export const CONNECTIONS_PATH = '/connections';
 
-/** The HTTP statuses worth retrying: rate limiting and a gateway or service that is briefly unavailable. */
-export const RETRY_STATUS_CODES = [429, 502, 503, 504];
-
 /**
- * One ThingPark endpoint: configures the REST provider (under its own alias, so several endpoints can share a
- * stack) that every connection on this endpoint uses. The provider fetches one OAuth2 token per run.
+ * One ThingPark endpoint: configures the `iotflow` provider (under its own alias, so several endpoints can
+ * share a stack) that every connection on this endpoint uses, and reads their states back after apply.
  */
 export class IotFlowApi extends Construct {
   public readonly baseUrl: string;
   /** The provider the connections of this endpoint use. */
-  public readonly provider: RestfulProvider;
+  public readonly provider: IotflowProvider;
   private readonly connectionNames = new Map<string, string>();
+  private readonly settleTimeoutSeconds: number;
   private idsByKey?: TerraformLocal;
-  private readBack?: DataRestfulResource;
+  private readBack?: DataIotflowConnections;
+  private readonly readBackIds: string[] = [];
   private stateById?: TerraformLocal;
 
   constructor(scope: Construct, id: string, props: IotFlowApiProps) {
@@ -95,64 +90,33 @@ export class IotFlowApi extends Construct {
       throw tokenUrlNeeded(this.node.path);
     }
     this.baseUrl = props.baseUrl.replace(/\/+$/, '');
-    const alias = uniqueName(this).toLowerCase();
-    const retry: RestfulRetry = {
-      statusCodes: RETRY_STATUS_CODES,
-      count: props.maxRetries ?? 3,
-      waitInSec: 1,
-    };
-    const tokenUrl = hasClient ? (props.tokenUrl ?? defaultTokenUrl(this.baseUrl)) : undefined;
-    let bearerToken = props.bearerToken;
-    if (hasClient && props.tokenPerRun) {
-      if (Token.isUnresolved(tokenUrl)) throw tokenUrlNeeded(this.node.path);
-      const url = new URL(tokenUrl!);
-      const tokenProvider = new RestfulProvider(this, 'TokenProvider', {
-        alias: `${alias}_token`,
-        baseUrl: url.origin,
-        retry,
-      });
-      const token = restfulEphemeralResource(this, `${alias}_token`, {
-        provider: tokenProvider,
-        path: url.pathname,
-        method: 'POST',
-        header: { 'Content-Type': 'application/x-www-form-urlencoded' },
-        body: {
-          grant_type: 'client_credentials',
-          client_id: props.clientId,
-          client_secret: props.clientSecret,
-        },
-      });
-      bearerToken = token('access_token');
-    }
-    this.provider = new RestfulProvider(this, 'Provider', {
-      alias,
+    this.settleTimeoutSeconds = props.settleTimeoutSeconds ?? 60;
+    this.provider = new IotflowProvider(this, 'Provider', {
+      alias: uniqueName(this).toLowerCase(),
       baseUrl: this.baseUrl,
-      retry,
-      oauth2ClientCredentials:
-        hasClient && !props.tokenPerRun
-          ? { clientId: props.clientId!, clientSecret: props.clientSecret!, tokenUrl: tokenUrl! }
-          : undefined,
-      bearerToken,
+      clientId: props.clientId,
+      clientSecret: props.clientSecret,
+      tokenUrl: hasClient ? (props.tokenUrl ?? defaultTokenUrl(this.baseUrl)) : undefined,
+      bearerToken: props.bearerToken,
+      maxRetries: props.maxRetries ?? 3,
+      requestTimeoutSeconds: props.timeoutSeconds ?? 30,
     });
   }
 
   /**
-   * An HCL expression for the ids of the existing connections with this connector, brand and name: read
-   * with one `GET /connections` per plan, grouped once per endpoint in a local, so each lookup is O(1)
-   * (a filter per connection would make a plan of N connections O(N²)).
+   * An HCL expression for the ids of the existing connections with this connector, brand and name: every
+   * page of `GET /connections` read once per plan, grouped once per endpoint in a local, so each lookup is
+   * O(1) (a filter per connection would make a plan of N connections O(N²)).
    * @internal
    */
   public _existingConnectionIds(connectorId: string, brand: string, name: string): string {
     if (!this.idsByKey) {
-      const list = new DataRestfulResource(this, 'Connections', {
-        provider: this.provider,
-        id: CONNECTIONS_PATH,
-      });
+      const list = new DataIotflowConnections(this, 'Connections', { provider: this.provider });
       this.idsByKey = new TerraformLocal(
         this,
         'ConnectionIdsByKey',
-        `\${{ for c in data.${DataRestfulResource.tfResourceType}.${list.friendlyUniqueId}.output : ` +
-          `"\${try(c.connectorId, "")}/\${try(c.brand, "")}/\${try(c.name, "")}" => c.id... }}`,
+        `\${{ for c in ${list.connectionsRef} : ` +
+          `"\${c.connector_id}/\${c.brand == null ? "" : c.brand}/\${c.name}" => c.id... }}`,
       );
     }
     // connectorId and brand cannot contain "/", so the name, last, keeps the key unambiguous.
@@ -160,29 +124,28 @@ export class IotFlowApi extends Construct {
   }
 
   /**
-   * An HCL expression for a connection's state read back after apply: one `GET /connections` per endpoint
-   * and plan, made once every connection of the endpoint is applied (depends_on), instead of one GET per
-   * connection.
+   * An HCL expression for a connection's state read back once every connection of the endpoint is applied:
+   * one listing per endpoint (not one GET per connection), which waits for settling connections and warns
+   * by name about unhealthy ones, so plans carry no per-connection check.
    * @internal
    */
-  public _stateAfterApply(resource: RestfulResource): string {
+  public _stateAfterApply(resource: IotflowConnection): string {
     if (!this.readBack || !this.stateById) {
-      this.readBack = new DataRestfulResource(this, 'ReadBack', {
+      this.readBack = new DataIotflowConnections(this, 'ReadBack', {
         provider: this.provider,
-        id: CONNECTIONS_PATH,
+        ids: this.readBackIds,
+        settleTimeoutSeconds: this.settleTimeoutSeconds,
       });
       this.stateById = new TerraformLocal(
         this,
         'StateById',
-        `\${{ for c in data.${DataRestfulResource.tfResourceType}.${this.readBack.friendlyUniqueId}.output : ` +
-          'c.id => try(c.state, "UNKNOWN") }}',
+        `\${{ for c in ${this.readBack.connectionsRef} : c.id => c.state }}`,
       );
     }
-    const address = `${RestfulResource.tfResourceType}.${resource.friendlyUniqueId}`;
-    this.readBack.dependsOn = [...(this.readBack.dependsOn ?? []), address];
-    return `lookup(local.${this.stateById.friendlyUniqueId}, ${address}.output.id, "MISSING")`;
+    this.readBackIds.push(resource.id);
+    this.readBack.dependsOn = [...(this.readBack.dependsOn ?? []), `${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}`];
+    return `lookup(local.${this.stateById.friendlyUniqueId}, ${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}.id, "MISSING")`;
   }
-
   /**
    * Records that a connection with this name is managed here; IoT Flow does not enforce unique names, but two
    * declarations of one name on one endpoint are nearly always a copy-paste error and make adoption ambiguous.

@@ -1,19 +1,14 @@
 import { Construct } from 'constructs';
-import { Fn, IResolvable, TerraformStack, Token, Tokenization } from 'cdktf';
-import { ambiguousAdoption, invalidProps, plaintextSecret, unhealthyConnection } from './errors';
-import { uniqueName } from './names';
-import { CONNECTIONS_PATH, IotFlowApi } from './iot-flow-api';
+import { Fn, IResolvable, Token, Tokenization } from 'cdktf';
+import { ambiguousAdoption, plaintextSecret } from './errors';
+import { IotFlowApi } from './iot-flow-api';
 import { addImportBlock } from './imports';
-import { RestfulResource } from './providers/restful';
+import { IotflowConnection } from './providers/iotflow';
 import { Alarm, connectionSchema } from './schema/connection';
-import { PLAIN_TEXT } from './schema/rules';
 import { isSecretReference } from './secrets';
 import { validateProps, valueAt } from './validate';
 
 export type { Alarm } from './schema/connection';
-
-/** Server-assigned fields kept in the resource's `output`. */
-const OUTPUT_ATTRS = ['id', 'state'];
 
 /** The state of an active connection that delivers traffic. */
 export const HEALTHY_STATE = 'OPENED';
@@ -58,86 +53,79 @@ export interface IotFlowConnectionProps {
    */
   readonly importFrom?: string;
   /**
-   * When the state has no record of this connection (a first deploy, a lost POST answer, a lost state)
-   * and the endpoint has exactly one connection with the same name, connector and brand, adopt it with
-   * an import instead of POSTing a second one. Several such connections fail the plan with their ids.
-   * Costs one `GET /connections` per plan and endpoint.
-   * @default true
+   * When the state has no record of this connection and the endpoint has exactly one connection with the
+   * same name, connector and brand, adopt it with an import (the plan shows every field the apply changes
+   * or drops) instead of failing. Several such connections fail the plan with their ids. Costs one listing
+   * of `GET /connections` (every page) per plan and endpoint.
+   * @default false - a connection of that name that this state does not manage fails the plan, naming its
+   * id and the fixes (`importFrom`, `adoptExisting`, or a rename): nothing is ever taken over silently
    */
   readonly adoptExisting?: boolean;
 }
 
 /**
- * One connection of ThingPark X IoT Flow, managed as one REST resource: POST /connections creates it,
- * PUT /connections/{id} replaces it with the whole body, DELETE /connections/{id} removes it (a 404 is
- * success). After each apply a read-back reports its `state`, and a check warns when it is not OPENED.
+ * One connection of ThingPark X IoT Flow, managed by the `iotflow` provider: POST /connections creates it,
+ * PUT /connections/{id} replaces it with the whole configuration, DELETE removes it (a 404 is success).
+ * Secrets are write-only: sent on every write, never stored in state or plan. After each apply the
+ * endpoint's connections are read back once, and unhealthy ones are reported by name.
  */
 export class IotFlowConnection extends Construct {
-  /** The server-assigned connection id, e.g. `"1114"` (known after apply). */
+  /** The server-assigned connection id, e.g. `"1114"` (known after the first apply). */
   public readonly connectionId: string;
   /** The connection state read back after apply, e.g. `OPENED` or `UNREACHABLE`. */
   public readonly state: string;
-  /** The request body this connection sends on create and on every update. */
+  /** The request body this connection sends on create and on every update (secrets as tokens). */
   public readonly body: Record<string, unknown>;
-  /** The underlying REST resource. */
-  public readonly resource: RestfulResource;
+  /** The underlying `iotflow_connection` resource. */
+  public readonly resource: IotflowConnection;
 
   constructor(scope: Construct, id: string, props: IotFlowConnectionProps) {
     super(scope, id);
     validateProps(this.node.path, connectionSchema, props);
-    const secretFields = props.secretFields ?? [];
+    const secretFields = (props.secretFields ?? []).filter(
+      (f) => valueAtPath(props.configuration, f) !== undefined,
+    );
     for (const field of secretFields) {
-      const value = valueAtPath(props.configuration, field);
-      if (value !== undefined && !isSecretReference(value)) {
+      if (!isSecretReference(valueAtPath(props.configuration, field))) {
         throw plaintextSecret(this.node.path, `configuration.${field}`, field.split('.').pop()!);
       }
     }
     props.api._claimConnectionName(props.name, this.node.path);
 
+    const configuration = withoutUndefined(props.configuration);
     this.body = withoutUndefined({
       name: props.name,
       connectorId: props.connectorId,
-      configuration: withoutUndefined(props.configuration),
+      configuration,
       brand: props.brand,
       active: props.active,
       alarms: props.alarms,
     });
-    const writeOnly = secretFields
-      .filter((f) => valueAtPath(props.configuration, f) !== undefined)
-      .map((f) => `configuration.${f}`);
-
-    this.resource = new RestfulResource(this, 'Resource', {
+    const declared = withoutPaths(configuration, secretFields);
+    this.resource = new IotflowConnection(this, 'Resource', {
       provider: props.api.provider,
-      path: CONNECTIONS_PATH,
-      body: this.body,
-      readPath: `$(path)/$(body.id)`,
-      // The API masks secrets as "*****" on read. The template rebuilds the read body without them, and
-      // write_only_attrs fills them back from state, so masking is never drift while a changed key still
-      // changes `body` and so triggers a PUT of the whole connection.
-      readResponseTemplate: readTemplate(this.body, new Set(writeOnly), this.node.path),
-      writeOnlyAttrs: writeOnly.length ? writeOnly : undefined,
-      outputAttrs: OUTPUT_ATTRS,
-      createMethod: 'POST',
-      updateMethod: 'PUT',
-      deleteMethod: 'DELETE',
+      name: props.name,
+      connectorId: props.connectorId,
+      brand: props.brand,
+      active: props.active,
+      configuration: jsonText(declared),
+      alarms: props.alarms && jsonText(props.alarms),
+      secretsWo: secretFields.length
+        ? Object.fromEntries(secretFields.map((f) => [f, valueAtPath(props.configuration, f) as string]))
+        : undefined,
     });
-    this.adopt(props, writeOnly);
-    this.connectionId = this.resource.outputAttribute('id');
-
-    this.state = this.checkState(props);
+    this.adopt(props);
+    this.connectionId = this.resource.id;
+    this.state = `\${${props.api._stateAfterApply(this.resource)}}`;
   }
 
   /** Import blocks: `importFrom`, or adoption by name when the state has no record of this connection. */
-  private adopt(props: IotFlowConnectionProps, writeOnly: string[]): void {
-    const address = `${RestfulResource.tfResourceType}.${this.resource.friendlyUniqueId}`;
+  private adopt(props: IotFlowConnectionProps): void {
+    const address = `${IotflowConnection.tfResourceType}.${this.resource.friendlyUniqueId}`;
     if (props.importFrom !== undefined) {
-      addImportBlock(this, {
-        to: address,
-        provider: props.api.provider.fqn,
-        id: importId(props.importFrom, this.body, writeOnly, this.node.path),
-      });
+      addImportBlock(this, { to: address, provider: props.api.provider.fqn, id: props.importFrom });
     } else if (
-      props.adoptExisting !== false &&
+      props.adoptExisting === true &&
       ![props.name, props.connectorId, props.brand].some(Token.isUnresolved)
     ) {
       const matches = props.api._existingConnectionIds(props.connectorId, props.brand ?? '', props.name);
@@ -146,7 +134,7 @@ export class IotFlowConnection extends Construct {
         to: address,
         provider: props.api.provider.fqn,
         for_each: `\${toset(length(${matches}) == 1 ? ${matches} : [])}`,
-        id: importId('${each.value}', this.body, writeOnly, this.node.path),
+        id: '${each.value}',
       });
       this.resource.addOverride('lifecycle.precondition', [
         {
@@ -155,29 +143,6 @@ export class IotFlowConnection extends Construct {
         },
       ]);
     }
-  }
-
-  /** Reads the connection back after apply and warns when its state is not the expected one. */
-  private checkState(props: IotFlowConnectionProps): string {
-    const stateExpression = props.api._stateAfterApply(this.resource);
-    const state = `\${${stateExpression}}`;
-    const expected =
-      props.active === undefined || props.active === true
-        ? HEALTHY_STATE
-        : props.active === false
-          ? INACTIVE_STATE
-          : Token.asString(Fn.conditional(props.active, HEALTHY_STATE, INACTIVE_STATE));
-    // A check block warns without failing the apply: the connection exists, but is not delivering.
-    TerraformStack.of(this).addOverride(`check.${uniqueName(this)}`, {
-      assert: [
-        {
-          // A deploy-time flag's conditional is parenthesised: HCL's `?:` binds looser than `==`.
-          condition: `\${${stateExpression} == ${Token.isUnresolved(expected) ? `(${expected})` : JSON.stringify(expected)}}`,
-          error_message: unhealthyConnection(this.node.path, props.name, state, expected),
-        },
-      ],
-    });
-    return state;
   }
 }
 
@@ -193,68 +158,25 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v) && !Tokenization.isResolvable(v);
 }
 
-/**
- * restful's `read_response_template` for `body`: subtrees without secrets are copied raw; inside the
- * subtrees that hold secrets, the secrets are left out and each other value is copied on its own. The
- * provider inserts strings unquoted and unescaped, so those strings are quoted here and may not contain
- * `"` or `\`.
- */
-export function readTemplate(
-  body: Record<string, unknown>,
-  secrets: Set<string>,
-  constructPath: string,
-): string {
-  // The provider fills `output` from the templated read, so the server's id and state are carried too;
-  // `body` keeps only the keys it declares, so they never show as drift.
-  const serverFields = OUTPUT_ATTRS.map((k) => `"${k}":"$(body.${k})"`);
-  const hasSecretUnder = (prefix: string) => [...secrets].some((s) => s.startsWith(`${prefix}.`));
-  const render = (obj: Record<string, unknown>, prefix: string): string[] => {
-    const parts = Object.entries(obj).flatMap(([key, value]) => {
-      const path = prefix ? `${prefix}.${key}` : key;
-      if (secrets.has(path)) return [];
-      if (isPlainObject(value) && hasSecretUnder(path))
-        return [`"${key}":{${render(value, path).join(',')}}`];
-      if (typeof value === 'string') {
-        if (!Token.isUnresolved(value) && !PLAIN_TEXT.test(value)) {
-          throw invalidProps(constructPath, [
-            {
-              field: path,
-              value,
-              allowed: 'text without control characters, double quotes or backslashes',
-              fix: `remove those characters from ${path}: the REST provider cannot read them back`,
-            },
-          ]);
-        }
-        return [`"${key}":"$(body.${path})"`];
-      }
-      return [`"${key}":$(body.${path})`];
-    });
-    return parts;
-  };
-  return `{${[...render(body, ''), ...serverFields].join(',')}}`;
+/** A copy of `o` without the values at these dotted paths (the secrets, which travel write-only). */
+function withoutPaths(o: Record<string, unknown>, paths: string[], prefix = ''): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(o)
+      .filter(([k]) => !paths.includes(prefix + k))
+      .map(([k, v]) => [k, isPlainObject(v) ? withoutPaths(v, paths, `${prefix}${k}.`) : v]),
+  );
 }
 
 /**
- * restful's import id: the object path plus the body's shape with null leaves, so the imported state tracks
- * the same fields as a created one. Secrets stay out: they cannot be read back, so the first apply after
- * the import PUTs the whole declared connection, key included.
+ * JSON text for the provider: a plain string when every value is known at synth (readable in cdk.tf.json
+ * and the review), else `jsonencode(...)` so deploy-time values are encoded by the engine.
  */
-function importId(
-  connectionId: string,
-  body: Record<string, unknown>,
-  writeOnly: string[],
-  constructPath: string,
-): string {
-  const shape = (obj: Record<string, unknown>, prefix: string): Record<string, unknown> =>
-    Object.fromEntries(
-      Object.entries(obj)
-        .filter(([k]) => !writeOnly.includes(prefix ? `${prefix}.${k}` : k))
-        .map(([k, v]) => [k, isPlainObject(v) ? shape(v, prefix ? `${prefix}.${k}` : k) : null]),
-    );
-  return JSON.stringify({
-    id: `${CONNECTIONS_PATH}/${connectionId}`,
-    path: CONNECTIONS_PATH,
-    body: shape(body, ''),
-    read_response_template: readTemplate(body, new Set(writeOnly), constructPath),
-  });
+function jsonText(value: unknown): string {
+  return containsToken(value) ? Fn.jsonencode(value) : JSON.stringify(value);
+}
+
+function containsToken(v: unknown): boolean {
+  if (Token.isUnresolved(v)) return true;
+  if (Array.isArray(v)) return v.some(containsToken);
+  return isPlainObject(v) && Object.values(v).some(containsToken);
 }

@@ -59,10 +59,10 @@ export interface QubitroProjectStackProps {
    */
   readonly maxRetries?: number;
   /**
-   * Fetch one token per run and keep the provider's retries (see `IotFlowApiProps.tokenPerRun`).
-   * @default false
+   * How long one HTTP call may take, in seconds (see `IotFlowApiProps.timeoutSeconds`).
+   * @default 30
    */
-  readonly tokenPerRun?: boolean;
+  readonly timeoutSeconds?: number;
 }
 
 /**
@@ -81,7 +81,7 @@ export class QubitroProjectStack extends TerraformStack {
       baseUrl: props.baseUrl,
       tokenUrl: props.tokenUrl,
       maxRetries: props.maxRetries,
-      tokenPerRun: props.tokenPerRun,
+      timeoutSeconds: props.timeoutSeconds,
       ...(props.clientId !== undefined
         ? {
             clientId: props.clientId,

@@ -34,11 +34,13 @@ export function fingerprint(secret: string): string {
 }
 
 /**
- * A stack-level sensitive string variable fed by `TF_VAR_<name>`, checked at plan time (where the value is
- * known) for the mistakes a pasted secret has; the message never shows the value. Returns its token.
+ * A stack-level sensitive, ephemeral string variable fed by `TF_VAR_<name>`, checked at plan time (where the
+ * value is known) for the mistakes a pasted secret has; the message never shows the value. Ephemeral
+ * (OpenTofu and Terraform >= 1.11): it may only reach write-only attributes and provider configuration, so
+ * neither the state nor a saved plan can hold it. Returns its token.
  */
 export function sensitiveVariable(scope: Construct, name: string, description: string): string {
-  return new TerraformVariable(scope, name, {
+  const variable = new TerraformVariable(scope, name, {
     type: 'string',
     sensitive: true,
     nullable: false,
@@ -49,5 +51,8 @@ export function sensitiveVariable(scope: Construct, name: string, description: s
         errorMessage: `${name} must be non-empty and contain no whitespace (a pasted line break?). Set TF_VAR_${name} again.`,
       },
     ],
-  }).stringValue;
+  });
+  // cdktf 0.21 predates ephemeral variables.
+  variable.addOverride('ephemeral', true);
+  return variable.stringValue;
 }

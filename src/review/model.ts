@@ -4,6 +4,12 @@
  * where they come from (a variable name) and, with a plan, as set / rotated / unchanged / removed.
  */
 
+import registry from '../../provider/registry.json';
+
+/** The provider's name in `cdk.tf.json` and plans, and its connection resource type. */
+export const PROVIDER_NAME = registry.type;
+export const CONNECTION_RESOURCE = `${registry.type}_connection`;
+
 /** Paths inside a connection body that always hold secrets, whatever the plan marks. */
 export const SECRET_PATHS = ['configuration.headers.webhookSigningKey', 'configuration.downlinkAsKey'];
 

@@ -1,14 +1,20 @@
 /**
  * Reads `tofu show -json <planfile>`: each connection's action and the body fields that change, from
- * `change.before` and `change.after` of its `restful_resource`. That JSON holds sensitive values in plain
- * text, so secrets (the known secret paths, write-only attributes and every path the plan marks sensitive)
- * are only compared by fingerprint and reported as set / rotated / unchanged / removed.
+ * `change.before` and `change.after` of its `iotflow_connection`. Secrets are write-only there (null in the
+ * plan); whether they are set or rotated comes from the provider's `secrets_fingerprint`. Any value the plan
+ * marks sensitive is still treated as a secret and never printed.
  */
 import { isDeepStrictEqual } from 'node:util';
-import { CONNECTIONS_PATH } from '../iot-flow-api';
-import { fingerprint } from '../secrets';
-import type { Action, FieldChange, ReviewedConnection, ReviewedStack, SecretStatus } from './model';
 import {
+  type Action,
+  CONNECTION_RESOURCE,
+  type FieldChange,
+  type ReviewedConnection,
+  type ReviewedStack,
+  type SecretStatus,
+} from './model';
+import {
+  connectionBody,
   constructId,
   type Json,
   providerEndpoints,
@@ -62,42 +68,46 @@ export function markedPaths(marks: Json, prefix = ''): string[] {
 }
 
 function isConnectionChange(rc: Json): boolean {
-  const values = rc.change?.after ?? rc.change?.before;
-  return rc.mode === 'managed' && rc.type === 'restful_resource' && values?.path === CONNECTIONS_PATH;
+  return rc.mode === 'managed' && rc.type === CONNECTION_RESOURCE;
 }
 
 /** Every path of a connection body whose value must never be printed. */
-function secretPathsOfChange(rc: Json): string[] {
+function secretPathsOfChange(rc: Json, declared: string[] = []): string[] {
   const c = rc.change;
-  return [
-    ...new Set([
-      ...secretPathsOf(c.before),
-      ...secretPathsOf(c.after),
-      ...markedPaths(c.before_sensitive?.body),
-      ...markedPaths(c.after_sensitive?.body),
-    ]),
-  ];
+  return [...new Set([...declared, ...secretPathsOf(c.before), ...secretPathsOf(c.after)])];
 }
 
-/** Whether `path` (or a parent of it) is marked true in `marks`. */
-function marked(marks: Json, path: string): boolean {
-  if (marks === true) return true;
-  if (!path || marks === null || typeof marks !== 'object') return false;
-  const [head, ...rest] = path.split('.');
-  return marked(marks[head], rest.join('.'));
+/** The plan's unknown-value marks of a resource, in the shape of its request body. */
+function bodyUnknown(marks: Json): Json {
+  if (!marks || typeof marks !== 'object') return marks;
+  return {
+    name: marks.name,
+    connectorId: marks.connector_id,
+    brand: marks.brand,
+    active: marks.active,
+    configuration: marks.configuration,
+    alarms: marks.alarms,
+  };
 }
 
 function valueAt(body: Json, path: string): unknown {
   return path === '' ? body : valueAtPath(body, path);
 }
 
-function secretStatus(before: unknown, after: unknown, afterUnknown: boolean): SecretStatus | undefined {
-  if (afterUnknown) return 'known after apply';
-  if (before === undefined || before === null)
-    return after === undefined || after === null ? undefined : 'set';
-  if (after === undefined || after === null) return 'removed';
-  // Compared by fingerprint: the review never holds on to (or prints) either value.
-  return fingerprint(JSON.stringify(before)) === fingerprint(JSON.stringify(after)) ? 'unchanged' : 'rotated';
+/**
+ * What the plan does to a connection's write-only secrets, from the provider's keyed fingerprint of them
+ * (the plan never holds the values): one status for all the secrets of a connection.
+ */
+function secretStatus(c: Json, action: Action | undefined): SecretStatus | undefined {
+  if (action === 'delete' || action === 'no-op' || action === 'import') {
+    return action === 'delete' ? 'removed' : c.before?.secrets_fingerprint ? 'unchanged' : undefined;
+  }
+  const before = c.before?.secrets_fingerprint;
+  const afterUnknown = c.after_unknown?.secrets_fingerprint === true;
+  const after = c.after?.secrets_fingerprint;
+  if (!before) return afterUnknown || after ? 'set' : undefined;
+  if (!afterUnknown && !after) return 'removed';
+  return afterUnknown || after !== before ? 'rotated' : 'unchanged';
 }
 
 /** The non-secret fields that differ between two bodies; a secret subtree is left to `secretStatus`. */
@@ -125,16 +135,19 @@ function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix =
 /** Action, changes and secret statuses of one connection from its resource change. */
 function planned(rc: Json, connection: ReviewedConnection): ReviewedConnection {
   const c = rc.change;
-  const before = c.before?.body;
-  const after = c.after?.body;
-  const unknown = c.after_unknown?.body;
+  const before = connectionBody(c.before);
+  const after = connectionBody(c.after);
+  const unknown = bodyUnknown(c.after_unknown);
   const action = actionOf(c.actions ?? [], c.importing);
-  const paths = secretPathsOfChange(rc);
+  const paths = secretPathsOfChange(
+    rc,
+    connection.secrets.map((s) => s.path),
+  );
   const sources = new Map(connection.secrets.map((s) => [s.path, s.source]));
-  const secrets = paths.flatMap((path) => {
-    const status = secretStatus(valueAt(before, path), valueAt(after, path), marked(unknown, path));
-    return status || sources.has(path) ? [{ path, source: sources.get(path), status }] : [];
-  });
+  const status = secretStatus(c, action);
+  const secrets = paths.flatMap((path) =>
+    sources.has(path) ? [{ path, source: sources.get(path), status }] : [],
+  );
   const changes =
     action === 'update' || action === 'replace' || action === 'import, update'
       ? diff(before ?? {}, after ?? {}, paths, unknown)
@@ -153,7 +166,7 @@ export function applyPlan(stack: ReviewedStack, plan: Json): ReviewedStack {
   const removed = changes
     .filter((rc) => !known.has(rc.address))
     .map((rc) => {
-      const body = rc.change.before?.body ?? rc.change.after?.body ?? {};
+      const body = connectionBody(rc.change.before ?? rc.change.after) ?? {};
       const base = reviewBody(
         rc.address,
         constructId(undefined, rc.name),
@@ -188,9 +201,10 @@ export function planSecrets(plan: Json): string[] {
     const c = rc.change ?? {};
     underMarks(c.before, c.before_sensitive);
     underMarks(c.after, c.after_sensitive);
+    if (!isConnectionChange(rc)) continue;
     for (const p of [...secretPathsOf(c.before), ...secretPathsOf(c.after)]) {
-      add(valueAtPath(c.before?.body, p));
-      add(valueAtPath(c.after?.body, p));
+      add(valueAtPath(connectionBody(c.before), p));
+      add(valueAtPath(connectionBody(c.after), p));
     }
   }
   for (const o of Object.values((plan.output_changes ?? {}) as Record<string, Json>)) {

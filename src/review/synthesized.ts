@@ -4,9 +4,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONNECTIONS_PATH } from '../iot-flow-api';
 import { QUBITRO_DEFAULT_DESTINATION } from '../schema/qubitro';
-import { SECRET_PATHS, type ReviewedConnection, type ReviewedSecret, type ReviewedStack } from './model';
+import {
+  CONNECTION_RESOURCE,
+  PROVIDER_NAME,
+  SECRET_PATHS,
+  type ReviewedConnection,
+  type ReviewedSecret,
+  type ReviewedStack,
+} from './model';
 
 /** Loosely typed JSON as cdktf and tofu write it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -38,9 +44,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
 /** The review model of one synthesized stack (no plan yet). */
 export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): ReviewedStack {
   const endpoints = providerEndpoints(tf);
-  const resources = Object.entries((tf.resource?.restful_resource ?? {}) as Record<string, Json>).filter(
-    ([, r]) => r.path === CONNECTIONS_PATH,
-  );
+  const resources = Object.entries((tf.resource?.[CONNECTION_RESOURCE] ?? {}) as Record<string, Json>);
   const metadata = tf['//']?.qubitro as { environment?: string; project?: string } | undefined;
   const distinct = [...new Set(Object.values(endpoints))];
   return {
@@ -51,9 +55,9 @@ export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): Reviewed
     planned: false,
     connections: resources.map(([logicalId, r]) =>
       reviewBody(
-        `restful_resource.${logicalId}`,
+        `${CONNECTION_RESOURCE}.${logicalId}`,
         constructId(r['//']?.metadata?.path, logicalId),
-        r.body ?? {},
+        connectionBody(r),
         secretPathsOf(r),
         (value) => secretSource(value),
       ),
@@ -61,22 +65,59 @@ export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): Reviewed
   };
 }
 
-/** The restful provider blocks (cdktf writes a list once a provider has an alias). */
-function restfulProviders(tf: Json): Json[] {
-  const raw = tf.provider?.restful;
+/** The iotflow provider blocks (cdktf writes a list once a provider has an alias). */
+function iotflowProviders(tf: Json): Json[] {
+  const raw = tf.provider?.[PROVIDER_NAME];
   return Array.isArray(raw) ? raw : raw ? [raw] : [];
 }
 
-/** `alias → base_url` of the restful providers (`restful` for the default one). */
+/** `alias → base_url` of the iotflow providers (`iotflow` for the default one). */
 export function providerEndpoints(tf: Json): Record<string, string> {
   return Object.fromEntries(
-    restfulProviders(tf).map((p) => [p.alias ? `restful.${p.alias}` : 'restful', p.base_url]),
+    iotflowProviders(tf).map((p) => [p.alias ? `${PROVIDER_NAME}.${p.alias}` : PROVIDER_NAME, p.base_url]),
   );
 }
 
-/** The secret paths of a resource: the known ones and those it declares write-only. */
+/** The secret paths of a resource: the known ones and those it sends write-only. */
 export function secretPathsOf(resource: Json): string[] {
-  return [...new Set([...SECRET_PATHS, ...((resource?.write_only_attrs as string[] | undefined) ?? [])])];
+  const writeOnly = Object.keys((resource?.secrets_wo as Record<string, unknown> | null) ?? {});
+  return [...new Set([...SECRET_PATHS, ...writeOnly.map((p) => `configuration.${p}`)])];
+}
+
+/** JSON text as the resource holds it; an expression (`${jsonencode(...)}`) cannot be read before deploy. */
+function parseJson(text: unknown): Json {
+  if (typeof text !== 'string') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The request body an `iotflow_connection` (its cdk.tf.json block, or its values in a plan) sends: the
+ * configuration JSON with each write-only secret put back at its path (as the reference it comes from, or
+ * null where a plan withholds it).
+ */
+export function connectionBody(r: Json): Json {
+  if (r === null || r === undefined) return undefined;
+  const configuration = parseJson(r.configuration) ?? {};
+  for (const [dotted, value] of Object.entries((r.secrets_wo as Record<string, unknown> | null) ?? {})) {
+    const keys = dotted.split('.');
+    let node = configuration;
+    for (const k of keys.slice(0, -1)) node = node[k] ??= {};
+    node[keys[keys.length - 1]] = value;
+  }
+  return Object.fromEntries(
+    Object.entries({
+      name: r.name,
+      connectorId: r.connector_id,
+      brand: r.brand,
+      active: r.active,
+      configuration,
+      alarms: parseJson(r.alarms),
+    }).filter(([, v]) => v !== undefined && v !== null),
+  );
 }
 
 /** `dev-farm/Uplinks/Resource` → `Uplinks`; else the logical id without its hash. */
@@ -159,16 +200,13 @@ export function valueAtPath(value: Json, dotted: string): unknown {
  */
 export function synthesizedSecrets(tf: Json): string[] {
   const literal = (v: unknown): v is string => typeof v === 'string' && !v.includes('${');
-  const resources = Object.values((tf.resource?.restful_resource ?? {}) as Record<string, Json>);
+  const resources = Object.values((tf.resource?.[CONNECTION_RESOURCE] ?? {}) as Record<string, Json>);
   const sensitiveDefaults = Object.values((tf.variable ?? {}) as Record<string, Json>)
     .filter((v) => v.sensitive)
     .map((v) => v.default);
   return [
-    ...resources.flatMap((r) => secretPathsOf(r).map((p) => valueAtPath(r.body, p))),
-    ...restfulProviders(tf).flatMap((p) => [
-      p.security?.oauth2?.client_credentials?.client_secret,
-      p.security?.http?.token?.token,
-    ]),
+    ...resources.flatMap((r) => secretPathsOf(r).map((p) => valueAtPath(connectionBody(r), p))),
+    ...iotflowProviders(tf).flatMap((p) => [p.client_secret, p.bearer_token]),
     ...sensitiveDefaults,
   ].filter(literal);
 }

@@ -7,7 +7,7 @@ import { installEngine } from '../../engine/engine';
 
 export default function globalSetup(): void {
   try {
-    installEngine((m) => process.stderr.write(`[engine] ${m}\n`));
+    installEngine({ log: (m) => process.stderr.write(`[engine] ${m}\n`) });
   } catch (err) {
     if (process.env.CI === 'true') throw err;
     process.stderr.write(`[engine] not available: ${(err as Error).message}\n`);

@@ -1,0 +1,476 @@
+// Package client is the HTTP client of the ThingPark X IoT Flow Connections
+// API: authentication, per-attempt timeouts, retries, paging and recovery of
+// POSTs whose answer was lost. It deliberately has no Terraform imports so it
+// can be tested and reused on its own.
+package client
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/oauth2"
+	"golang.org/x/oauth2/clientcredentials"
+)
+
+// Defaults used when the corresponding Config field is zero.
+const (
+	DefaultMaxRetries     = 3
+	DefaultRequestTimeout = 30 * time.Second
+	DefaultBaseBackoff    = time.Second
+	DefaultMaxRetryAfter  = 60 * time.Second
+	maxBackoff            = 30 * time.Second
+	// tokenExpiryDelta renews a token this long before it expires, so a call
+	// never leaves with a token that dies in flight.
+	tokenExpiryDelta = 30 * time.Second
+	// TokenPath is appended to scheme://host[:port] of the base URL when no
+	// token URL is configured (the Keycloak realm used by ThingPark X).
+	TokenPath = "/users-auth/protocol/openid-connect/token"
+)
+
+// Config holds everything needed to build a Client.
+type Config struct {
+	BaseURL        string
+	TokenURL       string // optional; derived from BaseURL when empty
+	ClientID       string
+	ClientSecret   string
+	BearerToken    string
+	MaxRetries     int // negative = DefaultMaxRetries; 0 = no retries
+	RequestTimeout time.Duration
+	HTTPClient     *http.Client
+	UserAgent      string
+	// Logf receives debug lines (never secrets or bodies); may be nil.
+	Logf func(ctx context.Context, msg string, fields map[string]any)
+}
+
+// Client talks to one IoT Flow endpoint. All mutable state (token, listing
+// cache, ids created by this process) hangs off the instance.
+type Client struct {
+	baseURL        string
+	tokenURL       string
+	httpClient     *http.Client
+	maxRetries     int
+	requestTimeout time.Duration
+	userAgent      string
+	logf           func(ctx context.Context, msg string, fields map[string]any)
+
+	// BaseBackoff is the first retry wait (doubled per attempt, with jitter).
+	// Tests set a few milliseconds.
+	BaseBackoff time.Duration
+	// MaxRetryAfter caps a server-requested Retry-After.
+	MaxRetryAfter time.Duration
+	// SettlePollInterval is the first poll interval of the data source's
+	// settle wait (grows to 4x).
+	SettlePollInterval time.Duration
+	// Now is the clock used for token expiry; tests replace it.
+	Now func() time.Time
+
+	bearer string
+	cc     *clientcredentials.Config
+
+	tokenMu sync.Mutex
+	token   *oauth2.Token
+
+	state processState
+}
+
+// New validates cfg and returns a Client.
+func New(cfg Config) (*Client, error) {
+	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base_url %q is not an absolute http(s) URL", cfg.BaseURL)
+	}
+	c := &Client{
+		baseURL:            base,
+		httpClient:         cfg.HTTPClient,
+		maxRetries:         cfg.MaxRetries,
+		requestTimeout:     cfg.RequestTimeout,
+		userAgent:          cfg.UserAgent,
+		logf:               cfg.Logf,
+		BaseBackoff:        DefaultBaseBackoff,
+		MaxRetryAfter:      DefaultMaxRetryAfter,
+		SettlePollInterval: 500 * time.Millisecond,
+		Now:                time.Now,
+	}
+	if c.httpClient == nil {
+		// No http.Client.Timeout: every attempt gets its own context deadline.
+		c.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	}
+	if c.maxRetries < 0 {
+		c.maxRetries = DefaultMaxRetries
+	}
+	if c.requestTimeout <= 0 {
+		c.requestTimeout = DefaultRequestTimeout
+	}
+	if c.userAgent == "" {
+		c.userAgent = "terraform-provider-iotflow"
+	}
+	hasCC := cfg.ClientID != "" || cfg.ClientSecret != ""
+	switch {
+	case hasCC && cfg.BearerToken != "":
+		return nil, errors.New("set either client_id and client_secret, or bearer_token, not both")
+	case cfg.BearerToken != "":
+		c.bearer = cfg.BearerToken
+	case cfg.ClientID != "" && cfg.ClientSecret != "":
+		c.tokenURL = cfg.TokenURL
+		if c.tokenURL == "" {
+			c.tokenURL = u.Scheme + "://" + u.Host + TokenPath
+		}
+		c.cc = &clientcredentials.Config{
+			ClientID:     cfg.ClientID,
+			ClientSecret: cfg.ClientSecret,
+			TokenURL:     c.tokenURL,
+			// Form-encoded id/secret: deterministic, one request per renewal
+			// (auto-detect would cost a failed request first on some servers).
+			AuthStyle: oauth2.AuthStyleInParams,
+		}
+	default:
+		return nil, errors.New("no credentials: set client_id and client_secret, or bearer_token")
+	}
+	return c, nil
+}
+
+// BaseURL returns the normalised base URL (no trailing slash).
+func (c *Client) BaseURL() string { return c.baseURL }
+
+// TokenURL returns the OAuth2 token URL ("" in bearer mode).
+func (c *Client) TokenURL() string { return c.tokenURL }
+
+// RequestTimeout returns the per-attempt deadline.
+func (c *Client) RequestTimeout() time.Duration { return c.requestTimeout }
+
+func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
+	if c.logf != nil {
+		c.logf(ctx, msg, fields)
+	}
+}
+
+// APIError is a final (non-retried or retries exhausted) failure of one call.
+// Its text names method, path, status or timeout and attempts, never tokens
+// or bodies (request bodies carry connector secrets).
+type APIError struct {
+	Method     string
+	Path       string
+	StatusCode int // 0 for transport errors and timeouts
+	Status     string
+	Timeout    time.Duration // >0 when the last attempt hit the per-attempt deadline
+	Attempts   int
+	Err        error
+	// notSent: the request never left (token fetch failed), so even a
+	// POST may simply be repeated.
+	notSent bool
+}
+
+func (e *APIError) Error() string {
+	var what string
+	switch {
+	case e.Timeout > 0:
+		what = fmt.Sprintf("no answer within %s (request_timeout_seconds)", e.Timeout)
+	case e.StatusCode != 0:
+		what = "HTTP " + e.Status
+	case e.Err != nil:
+		what = e.Err.Error()
+	default:
+		what = "failed"
+	}
+	s := fmt.Sprintf("%s %s: %s", e.Method, e.Path, what)
+	if e.Attempts > 1 {
+		s += fmt.Sprintf(", %d attempts", e.Attempts)
+	} else if e.Attempts == 1 {
+		s += ", 1 attempt"
+	}
+	return s
+}
+
+func (e *APIError) Unwrap() error { return e.Err }
+
+// IsNotFound reports whether err is an API answer 404.
+func IsNotFound(err error) bool {
+	var ae *APIError
+	return errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound
+}
+
+// response is one complete HTTP answer (body fully read within the attempt).
+type response struct {
+	StatusCode int
+	Header     http.Header
+	Body       []byte
+}
+
+// callOpts tunes one logical call.
+type callOpts struct {
+	// nonIdempotent: only a refused request (429) is re-sent; any other
+	// retryable failure is returned as *ambiguousError so the caller can
+	// check whether the server stored it.
+	nonIdempotent bool
+	// attempts is shared across re-sends of the same logical POST so the
+	// retry budget is not multiplied.
+	attempts *int
+}
+
+// ambiguousError: the request may or may not have been processed.
+type ambiguousError struct{ last *APIError }
+
+func (e *ambiguousError) Error() string { return e.last.Error() }
+func (e *ambiguousError) Unwrap() error { return e.last }
+
+func retryableStatus(code int) bool {
+	switch code {
+	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
+		return true
+	}
+	return false
+}
+
+// do performs method on path (relative to the base URL) with retries. It
+// returns the answer for any non-retryable status (2xx..5xx); the caller
+// decides what the status means.
+func (c *Client) do(ctx context.Context, method, path string, body []byte, opts callOpts) (*response, error) {
+	attempts := opts.attempts
+	if attempts == nil {
+		attempts = new(int)
+	}
+	renewed := false
+	for {
+		*attempts++
+		tok, resp, apiErr := c.attempt(ctx, method, path, body)
+		if apiErr == nil && resp.StatusCode == http.StatusUnauthorized && c.cc != nil && !renewed {
+			// Token revoked or expired early: renew once and repeat the call
+			// (not counted as a retry: the server refused it outright).
+			renewed = true
+			*attempts--
+			c.dropToken(tok)
+			c.debug(ctx, "401 from API, renewing token", map[string]any{"method": method, "path": path})
+			continue
+		}
+		if apiErr == nil && !retryableStatus(resp.StatusCode) {
+			return resp, nil
+		}
+		if apiErr == nil {
+			apiErr = &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Status: statusText(resp.StatusCode)}
+		}
+		apiErr.Attempts = *attempts
+		if ctx.Err() != nil {
+			return nil, apiErr
+		}
+		if apiErr.Err != nil && apiErr.StatusCode == 0 && apiErr.Timeout == 0 && !apiErr.retryableTransport() {
+			return nil, apiErr
+		}
+		if opts.nonIdempotent && apiErr.StatusCode != http.StatusTooManyRequests && !apiErr.notSent {
+			return nil, &ambiguousError{last: apiErr}
+		}
+		if *attempts > c.maxRetries {
+			return nil, apiErr
+		}
+		wait := c.backoff(*attempts)
+		if resp != nil {
+			if ra, ok := c.retryAfter(resp.Header.Get("Retry-After")); ok {
+				wait = ra
+			}
+		}
+		c.debug(ctx, "retrying API call", map[string]any{"method": method, "path": path, "status": apiErr.StatusCode, "attempt": *attempts, "wait": wait.String()})
+		if err := sleep(ctx, wait); err != nil {
+			return nil, apiErr
+		}
+	}
+}
+
+// retryableTransport: transport failures are retried unless they come from
+// our own setup (token endpoint refusing the credentials).
+func (e *APIError) retryableTransport() bool {
+	var nr *noRetryError
+	return !errors.As(e.Err, &nr)
+}
+
+type noRetryError struct{ err error }
+
+func (e *noRetryError) Error() string { return e.err.Error() }
+func (e *noRetryError) Unwrap() error { return e.err }
+
+// attempt is one HTTP exchange under its own deadline. It returns the token
+// it used so a 401 only drops that token (not one a parallel call renewed).
+func (c *Client) attempt(parent context.Context, method, path string, body []byte) (string, *response, *APIError) {
+	ctx, cancel := context.WithTimeout(parent, c.requestTimeout)
+	defer cancel()
+	fail := func(err error) *APIError {
+		ae := &APIError{Method: method, Path: path, Err: err}
+		if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			ae.Timeout = c.requestTimeout
+		}
+		return ae
+	}
+	tok, err := c.currentToken(ctx)
+	if err != nil {
+		ae := fail(err)
+		ae.notSent = true
+		return "", nil, ae
+	}
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, c.baseURL+path, rd)
+	if err != nil {
+		return tok, nil, &APIError{Method: method, Path: path, Err: &noRetryError{err}}
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+tok)
+	res, err := c.httpClient.Do(req)
+	if err != nil {
+		return tok, nil, fail(unwrapURLError(err))
+	}
+	defer func() { _ = res.Body.Close() }()
+	// Read the body inside the attempt: a server that sends headers and then
+	// stalls must hit the same deadline.
+	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		return tok, nil, fail(unwrapURLError(err))
+	}
+	return tok, &response{StatusCode: res.StatusCode, Header: res.Header, Body: b}, nil
+}
+
+// unwrapURLError drops *url.Error's "Get \"https://...\":" prefix; the
+// APIError already names method and path.
+func unwrapURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func statusText(code int) string {
+	if t := http.StatusText(code); t != "" {
+		return fmt.Sprintf("%d %s", code, t)
+	}
+	return strconv.Itoa(code)
+}
+
+// backoff: exponential from BaseBackoff with +-50% jitter so parallel
+// resources do not retry in lockstep.
+func (c *Client) backoff(attempt int) time.Duration {
+	d := c.BaseBackoff
+	for i := 1; i < attempt && d < maxBackoff; i++ {
+		d *= 2
+	}
+	if d > maxBackoff {
+		d = maxBackoff
+	}
+	if d <= 0 {
+		return 0
+	}
+	return d/2 + rand.N(d)
+}
+
+// retryAfter parses delta-seconds or an HTTP date, capped at MaxRetryAfter.
+func (c *Client) retryAfter(v string) (time.Duration, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" {
+		return 0, false
+	}
+	var d time.Duration
+	if secs, err := strconv.ParseInt(v, 10, 64); err == nil {
+		if secs < 0 {
+			return 0, false
+		}
+		// Clamp before multiplying so a huge value cannot overflow.
+		d = time.Duration(min(secs, int64(c.MaxRetryAfter/time.Second)+1)) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = t.Sub(c.Now())
+		if d < 0 {
+			d = 0
+		}
+	} else {
+		return 0, false
+	}
+	if d > c.MaxRetryAfter {
+		d = c.MaxRetryAfter
+	}
+	return d, true
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// currentToken returns the bearer token, fetching or renewing the OAuth2
+// token when missing or close to expiry. One token is shared by all calls of
+// this client (one per provider process).
+func (c *Client) currentToken(ctx context.Context) (string, error) {
+	if c.cc == nil {
+		return c.bearer, nil
+	}
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	if c.token != nil && c.token.AccessToken != "" &&
+		(c.token.Expiry.IsZero() || c.Now().Add(tokenExpiryDelta).Before(c.token.Expiry)) {
+		return c.token.AccessToken, nil
+	}
+	tctx := context.WithValue(ctx, oauth2.HTTPClient, c.httpClient)
+	tok, err := c.cc.Token(tctx)
+	if err != nil {
+		return "", c.tokenError(err)
+	}
+	// x/oauth2 stamps Expiry with the real clock; re-stamp with ours so
+	// expiry (and tests with a fake clock) follow one time source.
+	if ei, ok := tok.Extra("expires_in").(float64); ok && ei > 0 {
+		tok.Expiry = c.Now().Add(time.Duration(ei) * time.Second)
+	}
+	c.token = tok
+	c.debug(ctx, "obtained OAuth2 token", map[string]any{"token_url": c.tokenURL, "expiry": tok.Expiry.String()})
+	return tok.AccessToken, nil
+}
+
+// tokenError describes a token failure without the response body (it may
+// echo credentials); 429/5xx and transport errors stay retryable.
+func (c *Client) tokenError(err error) error {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		code := 0
+		if re.Response != nil {
+			code = re.Response.StatusCode
+		}
+		msg := fmt.Sprintf("OAuth2 token request to %s failed: HTTP %s", c.tokenURL, statusText(code))
+		if re.ErrorCode != "" {
+			msg += " (" + re.ErrorCode + ")"
+		}
+		if retryableStatus(code) {
+			return errors.New(msg)
+		}
+		return &noRetryError{errors.New(msg)}
+	}
+	return fmt.Errorf("OAuth2 token request to %s failed: %w", c.tokenURL, unwrapURLError(err))
+}
+
+// dropToken forgets tok if it is still the current token.
+func (c *Client) dropToken(tok string) {
+	c.tokenMu.Lock()
+	defer c.tokenMu.Unlock()
+	if c.token != nil && c.token.AccessToken == tok {
+		c.token = nil
+	}
+}

@@ -1,0 +1,258 @@
+package provider
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/client"
+)
+
+var (
+	_ datasource.DataSourceWithConfigure      = (*connectionsDataSource)(nil)
+	_ datasource.DataSourceWithValidateConfig = (*connectionsDataSource)(nil)
+)
+
+// NewConnectionsDataSource is the iotflow_connections factory.
+func NewConnectionsDataSource() datasource.DataSource { return &connectionsDataSource{} }
+
+type connectionsDataSource struct {
+	data *providerData
+}
+
+type connectionsModel struct {
+	ID                   types.String          `tfsdk:"id"`
+	ConnectorID          types.String          `tfsdk:"connector_id"`
+	Brand                types.String          `tfsdk:"brand"`
+	Name                 types.String          `tfsdk:"name"`
+	IDs                  types.Set             `tfsdk:"ids"`
+	SettleTimeoutSeconds types.Int64           `tfsdk:"settle_timeout_seconds"`
+	Connections          []connectionItemModel `tfsdk:"connections"`
+}
+
+type connectionItemModel struct {
+	ID          types.String `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	ConnectorID types.String `tfsdk:"connector_id"`
+	Brand       types.String `tfsdk:"brand"`
+	Active      types.Bool   `tfsdk:"active"`
+	State       types.String `tfsdk:"state"`
+	StartupTime types.String `tfsdk:"startup_time"`
+}
+
+func (d *connectionsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_connections"
+}
+
+func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists connections (all pages, always fresh), optionally filtered, and optionally waits for them to settle and warns about those not in their expected state.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.StringAttribute{
+				Computed:            true,
+				MarkdownDescription: "Hash of the filters (for tooling that expects an id).",
+			},
+			"connector_id": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only connections of this connector.",
+			},
+			"brand": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only connections of this brand.",
+			},
+			"name": schema.StringAttribute{
+				Optional:            true,
+				MarkdownDescription: "Only connections with this exact name.",
+			},
+			"ids": schema.SetAttribute{
+				Optional:            true,
+				ElementType:         types.StringType,
+				MarkdownDescription: "Only connections with these ids.",
+			},
+			"settle_timeout_seconds": schema.Int64Attribute{
+				Optional: true,
+				MarkdownDescription: "When > 0, re-list while a matched connection is CLOSED, OPENING or AUTHENTICATING, up to this many seconds, " +
+					"then warn about connections not OPENED (or DEACTIVATED when inactive). Default 0: no wait, no warnings.",
+			},
+			"connections": schema.ListNestedAttribute{
+				Computed:            true,
+				MarkdownDescription: "The matched connections, in API order.",
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id":           schema.StringAttribute{Computed: true, MarkdownDescription: "Connection id."},
+						"name":         schema.StringAttribute{Computed: true, MarkdownDescription: "Connection name."},
+						"connector_id": schema.StringAttribute{Computed: true, MarkdownDescription: "Connector id."},
+						"brand":        schema.StringAttribute{Computed: true, MarkdownDescription: "Brand, null when none."},
+						"active":       schema.BoolAttribute{Computed: true, MarkdownDescription: "Whether the connection is active (server default true)."},
+						"state":        schema.StringAttribute{Computed: true, MarkdownDescription: "Connection state."},
+						"startup_time": schema.StringAttribute{Computed: true, MarkdownDescription: "Startup time."},
+					},
+				},
+			},
+		},
+	}
+}
+
+func (d *connectionsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = clientFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *connectionsDataSource) ValidateConfig(ctx context.Context, req datasource.ValidateConfigRequest, resp *datasource.ValidateConfigResponse) {
+	var t types.Int64
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("settle_timeout_seconds"), &t)...)
+	if !t.IsNull() && !t.IsUnknown() && (t.ValueInt64() < 0 || t.ValueInt64() > 86400) {
+		resp.Diagnostics.AddAttributeError(path.Root("settle_timeout_seconds"), "Invalid settle_timeout_seconds", "settle_timeout_seconds must be between 0 and 86400.")
+	}
+}
+
+// connectionFilter selects connections; empty fields match everything.
+type connectionFilter struct {
+	ConnectorID, Brand, Name string
+	IDs                      map[string]bool // nil = any
+}
+
+func (f connectionFilter) match(c *client.Connection) bool {
+	return (f.ConnectorID == "" || c.ConnectorID == f.ConnectorID) &&
+		(f.Brand == "" || c.BrandValue() == f.Brand) &&
+		(f.Name == "" || c.Name == f.Name) &&
+		(f.IDs == nil || f.IDs[string(c.ID)])
+}
+
+func (f connectionFilter) apply(all []client.Connection) []client.Connection {
+	var out []client.Connection
+	for i := range all {
+		if f.match(&all[i]) {
+			out = append(out, all[i])
+		}
+	}
+	return out
+}
+
+func (f connectionFilter) hash() string {
+	ids := make([]string, 0, len(f.IDs))
+	for id := range f.IDs {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	sum := sha256.Sum256([]byte(strings.Join([]string{f.ConnectorID, f.Brand, f.Name, strings.Join(ids, ",")}, "\x00")))
+	return hex.EncodeToString(sum[:8])
+}
+
+// expectedState is where a settled connection should be.
+func expectedState(c *client.Connection) string {
+	if c.Active != nil && !*c.Active {
+		return client.StateDeactivated
+	}
+	return client.StateOpened
+}
+
+// settleReport describes the connections not where they should be, in one
+// text (a 1000-connection stack must not print 1000 warnings). "" = all fine.
+func settleReport(conns []client.Connection, timeout time.Duration) string {
+	var lines []string
+	for i := range conns {
+		c := &conns[i]
+		want := expectedState(c)
+		switch {
+		case c.State == want:
+		case client.IsTransitional(c.State):
+			lines = append(lines, fmt.Sprintf("connection %q (id %s) is still %s after %s (settle_timeout_seconds); expected %s. "+
+				"Not a failure yet: it may still settle, check again later.", c.Name, c.ID, c.State, timeout, want))
+		default:
+			lines = append(lines, fmt.Sprintf("connection %q (id %s) is %s; expected %s", c.Name, c.ID, c.State, want))
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+func anyTransitional(conns []client.Connection) bool {
+	for i := range conns {
+		if client.IsTransitional(conns[i].State) {
+			return true
+		}
+	}
+	return false
+}
+
+func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	c := needClient(d.data, &resp.Diagnostics)
+	if c == nil {
+		return
+	}
+	var m connectionsModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &m)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	f := connectionFilter{ConnectorID: m.ConnectorID.ValueString(), Brand: m.Brand.ValueString(), Name: m.Name.ValueString()}
+	if !m.IDs.IsNull() {
+		var ids []string
+		resp.Diagnostics.Append(m.IDs.ElementsAs(ctx, &ids, false)...)
+		f.IDs = map[string]bool{}
+		for _, id := range ids {
+			f.IDs[id] = true
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	all, err := c.ListAll(ctx)
+	if err != nil {
+		resp.Diagnostics.AddError("Cannot list connections", err.Error())
+		return
+	}
+	matched := f.apply(all)
+
+	settle := time.Duration(m.SettleTimeoutSeconds.ValueInt64()) * time.Second
+	if settle > 0 {
+		deadline := time.Now().Add(settle)
+		interval := c.SettlePollInterval
+		for anyTransitional(matched) && time.Now().Before(deadline) {
+			wait := min(interval, time.Until(deadline))
+			select {
+			case <-ctx.Done():
+				resp.Diagnostics.AddError("Cancelled while waiting for connections to settle", ctx.Err().Error())
+				return
+			case <-time.After(wait):
+			}
+			interval = min(interval*3/2, 4*c.SettlePollInterval)
+			if all, err = c.ListAll(ctx); err != nil {
+				resp.Diagnostics.AddError("Cannot list connections", err.Error())
+				return
+			}
+			matched = f.apply(all)
+		}
+		if report := settleReport(matched, settle); report != "" {
+			resp.Diagnostics.AddWarning("Connections not in their expected state", report)
+		}
+	}
+
+	m.ID = types.StringValue(f.hash())
+	m.Connections = make([]connectionItemModel, 0, len(matched))
+	for i := range matched {
+		cn := &matched[i]
+		active := true
+		if cn.Active != nil {
+			active = *cn.Active
+		}
+		m.Connections = append(m.Connections, connectionItemModel{
+			ID:          types.StringValue(string(cn.ID)),
+			Name:        types.StringValue(cn.Name),
+			ConnectorID: types.StringValue(cn.ConnectorID),
+			Brand:       types.StringPointerValue(ReconcileBrand(cn.Brand)),
+			Active:      types.BoolValue(active),
+			State:       types.StringValue(cn.State),
+			StartupTime: types.StringValue(string(cn.StartupTime)),
+		})
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &m)...)
+}

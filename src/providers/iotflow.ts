@@ -1,0 +1,167 @@
+/**
+ * The typed binding (L1) of the project's own `iotflow` provider (`provider/`), which has no prebuilt cdktf
+ * package. Attribute names follow the provider's schema; test/engine checks them against
+ * `tofu providers schema -json`. The provider is reached through this file alone.
+ */
+import { Construct } from 'constructs';
+import {
+  ITerraformDependable,
+  TerraformDataSource,
+  TerraformMetaArguments,
+  TerraformProvider,
+  TerraformResource,
+} from 'cdktf';
+import registry from '../../provider/registry.json';
+
+/** Where the engine finds the provider: `registry.json` is the one source of its address and version. */
+export const IOTFLOW_PROVIDER = {
+  source: `${registry.namespace}/${registry.type}`,
+  version: registry.version,
+} as const;
+
+const generatorMetadata = {
+  providerName: registry.type,
+  providerVersion: IOTFLOW_PROVIDER.version,
+  providerVersionConstraint: IOTFLOW_PROVIDER.version,
+};
+
+export interface IotflowProviderConfig {
+  readonly alias?: string;
+  readonly baseUrl: string;
+  readonly clientId?: string;
+  readonly clientSecret?: string;
+  readonly tokenUrl?: string;
+  readonly bearerToken?: string;
+  readonly maxRetries?: number;
+  readonly requestTimeoutSeconds?: number;
+}
+
+export class IotflowProvider extends TerraformProvider {
+  private _alias?: string;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: IotflowProviderConfig,
+  ) {
+    super(scope, id, {
+      terraformResourceType: registry.type,
+      terraformGeneratorMetadata: generatorMetadata,
+      terraformProviderSource: IOTFLOW_PROVIDER.source,
+    });
+    this._alias = config.alias;
+  }
+
+  public get alias(): string | undefined {
+    return this._alias;
+  }
+
+  public set alias(value: string | undefined) {
+    this._alias = value;
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    const c = this.config;
+    return {
+      alias: this.alias,
+      base_url: c.baseUrl,
+      client_id: c.clientId,
+      client_secret: c.clientSecret,
+      token_url: c.tokenUrl,
+      bearer_token: c.bearerToken,
+      max_retries: c.maxRetries,
+      request_timeout_seconds: c.requestTimeoutSeconds,
+    };
+  }
+}
+
+export interface IotflowConnectionConfig extends TerraformMetaArguments {
+  readonly name: string;
+  readonly connectorId: string;
+  readonly brand?: string;
+  readonly active?: unknown;
+  /** The configuration without its secrets, as a JSON object string. */
+  readonly configuration: string;
+  /** The alarms as a JSON array string. */
+  readonly alarms?: string;
+  /** Write-only: dotted path inside `configuration` → secret, sent on every write, never stored. */
+  readonly secretsWo?: Record<string, string>;
+}
+
+/** `iotflow_connection`: one IoT Flow connection (POST creates, PUT replaces, DELETE removes). */
+export class IotflowConnection extends TerraformResource {
+  public static readonly tfResourceType = `${registry.type}_connection`;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: IotflowConnectionConfig,
+  ) {
+    super(scope, id, {
+      terraformResourceType: IotflowConnection.tfResourceType,
+      terraformGeneratorMetadata: generatorMetadata,
+      provider: config.provider,
+      dependsOn: config.dependsOn,
+      count: config.count,
+      lifecycle: config.lifecycle,
+      forEach: config.forEach,
+    });
+  }
+
+  /** The server-assigned connection id, e.g. `"1114"`. */
+  public get id(): string {
+    return this.getStringAttribute('id');
+  }
+
+  /** The connection state as last written or read, e.g. `OPENING` right after a change. */
+  public get state(): string {
+    return this.getStringAttribute('state');
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    const c = this.config;
+    return {
+      name: c.name,
+      connector_id: c.connectorId,
+      brand: c.brand,
+      active: c.active,
+      configuration: c.configuration,
+      alarms: c.alarms,
+      secrets_wo: c.secretsWo,
+    };
+  }
+}
+
+export interface DataIotflowConnectionsConfig extends TerraformMetaArguments {
+  readonly ids?: string[];
+  /** Wait up to this long for the listed connections to leave transitional states, then warn by name. */
+  readonly settleTimeoutSeconds?: number;
+}
+
+/** `data "iotflow_connections"`: every page of `GET /connections`, optionally filtered. */
+export class DataIotflowConnections extends TerraformDataSource {
+  public static readonly tfResourceType = `${registry.type}_connections`;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly config: DataIotflowConnectionsConfig,
+  ) {
+    super(scope, id, {
+      terraformResourceType: DataIotflowConnections.tfResourceType,
+      terraformGeneratorMetadata: generatorMetadata,
+      provider: config.provider,
+      dependsOn: config.dependsOn as ITerraformDependable[] | undefined,
+      lifecycle: config.lifecycle,
+    });
+  }
+
+  /** An HCL reference to the `connections` list. */
+  public get connectionsRef(): string {
+    return `data.${DataIotflowConnections.tfResourceType}.${this.friendlyUniqueId}.connections`;
+  }
+
+  protected synthesizeAttributes(): { [name: string]: unknown } {
+    return { ids: this.config.ids, settle_timeout_seconds: this.config.settleTimeoutSeconds };
+  }
+}
