@@ -60,12 +60,24 @@ test('cdktf diff plans the two connections of a project without calling a write'
   noSecrets(r.output);
 });
 
+test('the binary plan cdktf diff leaves holds neither the signing keys nor the client secret', () => {
+  const plan = path.join(project, 'cdktf.out', 'stacks', 'farm-sensors', 'plan');
+  expect(fs.existsSync(plan)).toBe(true);
+  noSecrets(fs.readFileSync(plan).toString('latin1'));
+});
+
 test('cdktf deploy creates them with one POST each and prints their ids and states', async () => {
   const r = await cli('deploy', 'farm-sensors', '--auto-approve');
   expect(r.code).toBe(0);
   expect(writes(emulator).map((w) => w.call)).toEqual(['POST /connections', 'POST /connections']);
   expect(r.output).toMatch(/UplinksState = OPENED/);
   noSecrets(r.output);
+});
+
+test('the state cdktf deploy wrote holds no secret', () => {
+  const state = path.join(project, 'terraform.farm-sensors.tfstate');
+  expect(fs.existsSync(state)).toBe(true);
+  noSecrets(fs.readFileSync(state, 'utf8'));
 });
 
 test('cdktf destroy deletes exactly what it created', async () => {

@@ -63,50 +63,54 @@ const failed = (r: RunResult) => {
   return r.output;
 };
 
-describe('rate limiting', () => {
-  test('429 with Retry-After on the first calls: the apply succeeds by retrying (tokenPerRun)', async () => {
-    const s = await scenario({}, { projectId: PROJECT, connections: connections(3), tokenPerRun: true });
-    await faults(s.emulator, [
-      { method: 'POST', path: '/connections$', status: 429, retryAfter: 1, times: 2 },
-    ]);
-    await s.ws.apply();
-    expect(connectionCalls(s.emulator).filter((r) => r.status === 429)).toHaveLength(2);
-    await expectConverged(s, 3);
-  });
-
-  test('429 without tokenPerRun fails the apply naming the status, and a re-run converges', async () => {
+describe('rate limiting and unavailability (default auth mode: OAuth2 client credentials)', () => {
+  test('a 429 with Retry-After and two 503s without it are ridden out with no duplicate', async () => {
     const s = await scenario({}, { projectId: PROJECT, connections: connections(3) });
     await faults(s.emulator, [
       { method: 'POST', path: '/connections$', status: 429, retryAfter: 1, times: 1 },
+      { method: 'POST', path: '/connections$', status: 503, times: 2 },
     ]);
-    expect(failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'))).toMatch(
-      /Create API returns 429/,
-    );
     await s.ws.apply();
+    const refused = connectionCalls(s.emulator).filter((r) => r.status === 429 || r.status === 503);
+    expect(refused.map((r) => r.status).sort()).toEqual([429, 503, 503]);
+    expect(posts(s.emulator)).toHaveLength(3);
     await expectConverged(s, 3);
   });
-});
 
-describe('service unavailable', () => {
-  test('a burst of 503s within the retries: the apply succeeds', async () => {
+  test('an NGINX-style rate limit (503, no Retry-After) on an apply of 12 is ridden out', async () => {
     const s = await scenario(
-      {},
-      { projectId: PROJECT, connections: connections(2), tokenPerRun: true, maxRetries: 3 },
+      { rateLimit: 5, rateBurst: 3 },
+      { projectId: PROJECT, connections: connections(12), maxRetries: 6 },
     );
-    await faults(s.emulator, [{ path: '/connections', status: 503, times: 3 }]);
     await s.ws.apply();
-    await expectConverged(s, 2);
+    expect(connectionCalls(s.emulator).some((r) => r.status === 503)).toBe(true);
+    expect(posts(s.emulator)).toHaveLength(12);
+    await expectConverged(s, 12);
   });
 
-  test('503s beyond the retries: a clear error naming the call and the status', async () => {
-    const s = await scenario(
-      {},
-      { projectId: PROJECT, connections: connections(1), tokenPerRun: true, maxRetries: 1 },
-    );
+  test('503s beyond the retries: a clear error naming the connection, the call and the status', async () => {
+    const s = await scenario({}, { projectId: PROJECT, connections: connections(1), maxRetries: 1 });
     await faults(s.emulator, [{ method: 'POST', path: '/connections$', status: 503, times: 5 }]);
     const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
-    expect(output).toMatch(/Create API returns 503/);
-    expect(output).toMatch(/restful_resource\.Conn1_\w+/);
+    expect(output).toMatch(/POST \/connections/);
+    expect(output).toMatch(/503/);
+    expect(output).toMatch(/iotflow_connection\.Conn1_\w+/);
+    await control(s.emulator, 'reset', {});
+  });
+
+  test('an API that stops answering fails the apply within timeoutSeconds × (maxRetries + 1) plus a margin', async () => {
+    const s = await scenario(
+      {},
+      { projectId: PROJECT, connections: connections(1), timeoutSeconds: 2, maxRetries: 1 },
+    );
+    await s.ws.tofu('init', '-input=false');
+    await faults(s.emulator, [{ method: 'POST', path: '/connections$', delayMs: 600_000, times: 10 }]);
+    const started = Date.now();
+    const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
+    // 2 attempts of 2 s, the backoff between them, the lookups before a re-send, and the engine's start.
+    expect(Date.now() - started).toBeLessThan(2 * 2_000 + 15_000);
+    expect(output).toMatch(/iotflow_connection\.Conn1_\w+/);
+    expect(output).toMatch(/2s|request_timeout_seconds/);
     await control(s.emulator, 'reset', {});
   });
 });
@@ -126,19 +130,15 @@ describe('token expiry', () => {
 });
 
 describe('lost answers and killed runs', () => {
-  test('a POST whose answer is lost: the next apply adopts the connection instead of creating a second', async () => {
+  test('a POST whose answer is lost: the provider finds the connection it made and creates no second', async () => {
     const s = await scenario({}, { projectId: PROJECT, connections: connections(2) });
     await faults(s.emulator, [{ method: 'POST', path: '/connections$', dropAfterCommit: true, times: 1 }]);
-    failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
+    await s.ws.apply();
     expect(posts(s.emulator)).toHaveLength(2);
-    const mark = s.emulator.requests().length;
-    const retry = await s.ws.apply();
-    expect(retry.output).toMatch(/1 imported/);
-    expect(posts(s.emulator, mark)).toHaveLength(0);
     await expectConverged(s, 2);
   });
 
-  test('the engine killed half-way through an apply of 20: the next apply converges without duplicates', async () => {
+  test('the engine killed half-way through an apply of 20: the next plan names what it made, adoption converges', async () => {
     const s = await scenario({ latencyMs: 200 }, { projectId: PROJECT, connections: connections(20) });
     await s.ws.tofu('init', '-input=false');
     const killed = await s.ws.tofuWith(
@@ -162,11 +162,18 @@ describe('lost answers and killed runs', () => {
     const before = posts(s.emulator).length;
     expect(before).toBeGreaterThanOrEqual(6);
     expect(before).toBeLessThan(20);
-    // A killed local run leaves its lock behind only when the process held it through a crash of the OS;
-    // OpenTofu's local lock is released with the process, so no force-unlock is needed.
+    // A SIGKILL loses the state of what the run created: those connections are not taken over silently.
+    const plan = await s.ws.plan();
+    expect(plan.code).toBe(1);
+    expect(plan.output).toMatch(/already exists/);
+    expect(plan.output).toMatch(/adoptExisting/);
+    s.ws.synth({
+      projectId: PROJECT,
+      connections: connections(20).map((c) => ({ ...c, adoptExisting: true })),
+    });
     const mark = s.emulator.requests().length;
     await s.ws.apply();
-    expect(posts(s.emulator, mark).length).toBeLessThanOrEqual(20 - before);
+    expect(posts(s.emulator, mark).length).toBe(20 - before);
     await expectConverged(s, 20);
   });
 });
@@ -178,8 +185,9 @@ describe('errors that need the user', () => {
       { projectId: PROJECT, connections: [...connections(2), { id: 'Overflow', name: 'One too many' }] },
     );
     const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false', '-parallelism=1'));
+    expect(output).toMatch(/403/);
     expect(output).toMatch(/Max connection limit reached/);
-    expect(output).toMatch(/restful_resource\.(Overflow|Conn\d)_\w+/);
+    expect(output).toMatch(/iotflow_connection\.(Overflow|Conn\d)_\w+/);
   });
 
   test('a wrong client secret: the error names the credential to fix and shows no secret', async () => {
