@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { OptionError, startEmulator, type EmulatorOptions, type RunningEmulator } from './index';
+import {
+  isLoopbackHost,
+  OptionError,
+  startEmulator,
+  type EmulatorOptions,
+  type RateLimitStatus,
+  type RunningEmulator,
+} from './index';
 
 const USAGE = `Usage: iotflow-emulator [options]
 
@@ -15,6 +22,18 @@ Options:
   --client-secret S     OAuth2 client secret (default emulator-secret)
   --token-ttl SECONDS   access token lifetime (default 300)
   --latency-ms N        delay before every API response (default 0)
+  --page-size N         connections per page of GET /connections (default 100)
+  --settle-ms N         time a created or replaced connection takes to settle
+                        (CLOSED, OPENING, then OPENED; default 300; 0 = at once)
+  --rate-limit N        API calls per second, NGINX leaky bucket per endpoint
+                        category (default off)
+  --rate-burst B        calls allowed in a burst (default: the rate)
+  --rate-limit-status S 503 (NGINX default, no Retry-After) or 429 (with
+                        Retry-After) (default 503)
+  --no-server-defaults  do not add server-side defaults (active,
+                        configuration.createDevices, ...) to reads
+  --log-max-entries N   request log entries kept (default 10000)
+  --log-max-bytes N     request log size kept, in bytes (default 16777216)
   -h, --help            show this help
 `;
 
@@ -28,6 +47,14 @@ const FLAGS: Record<keyof EmulatorOptions, string> = {
   clientSecret: '--client-secret',
   tokenTtlSeconds: '--token-ttl',
   latencyMs: '--latency-ms',
+  pageSize: '--page-size',
+  settleMs: '--settle-ms',
+  rateLimit: '--rate-limit',
+  rateBurst: '--rate-burst',
+  rateLimitStatus: '--rate-limit-status',
+  serverDefaults: '--no-server-defaults',
+  requestLogMaxEntries: '--log-max-entries',
+  requestLogMaxBytes: '--log-max-bytes',
 };
 
 class UsageError extends Error {}
@@ -54,6 +81,14 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
         'client-secret': { type: 'string' },
         'token-ttl': { type: 'string' },
         'latency-ms': { type: 'string' },
+        'page-size': { type: 'string' },
+        'settle-ms': { type: 'string' },
+        'rate-limit': { type: 'string' },
+        'rate-burst': { type: 'string' },
+        'rate-limit-status': { type: 'string' },
+        'no-server-defaults': { type: 'boolean' },
+        'log-max-entries': { type: 'string' },
+        'log-max-bytes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -70,6 +105,15 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
     clientSecret: values['client-secret'],
     tokenTtlSeconds: integer(FLAGS.tokenTtlSeconds, values['token-ttl']),
     latencyMs: integer(FLAGS.latencyMs, values['latency-ms']),
+    pageSize: integer(FLAGS.pageSize, values['page-size']),
+    settleMs: integer(FLAGS.settleMs, values['settle-ms']),
+    rateLimit: integer(FLAGS.rateLimit, values['rate-limit']),
+    rateBurst: integer(FLAGS.rateBurst, values['rate-burst']),
+    rateLimitStatus: integer(FLAGS.rateLimitStatus, values['rate-limit-status']) as
+      RateLimitStatus | undefined,
+    serverDefaults: values['no-server-defaults'] ? false : undefined,
+    requestLogMaxEntries: integer(FLAGS.requestLogMaxEntries, values['log-max-entries']),
+    requestLogMaxBytes: integer(FLAGS.requestLogMaxBytes, values['log-max-bytes']),
   };
 }
 
@@ -97,6 +141,12 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof OptionError) usageError(`${FLAGS[err.option]} ${err.reason}`);
     throw err;
+  }
+  if (!isLoopbackHost(options.host ?? '127.0.0.1')) {
+    process.stderr.write(
+      `iotflow-emulator: warning: listening on ${options.host}, which is not a loopback address: anyone who ` +
+        'can reach it can use the control plane (no auth) and read the request log\n',
+    );
   }
   const running = emulator;
   const shutdown = (): void => {

@@ -5,6 +5,7 @@ import {
   type ClientCredentials,
   type TokenIssuer,
 } from './auth';
+import { CONNECTORS, describeConnector, findConnector, withServerDefaults } from './connectors';
 import {
   decodePathSegment,
   errorReply,
@@ -14,19 +15,24 @@ import {
   type Reply,
 } from './http';
 import { maskSecrets } from './secrets';
-import type { ConnectionStore } from './store';
+import type { Connection, ConnectionStore } from './store';
 import { parseConnectionBody } from './validation';
 
 /** The two public surfaces of the same API; they share one store. */
 export const API_PREFIXES = ['/iot-flow/v1', '/thingpark/dx/core/latest/api'] as const;
 
-const CONNECTIONS_PATH = /^(\/iot-flow\/v1|\/thingpark\/dx\/core\/latest\/api)\/connections(?:\/([^/]+))?$/;
+const API_PATH =
+  /^(\/iot-flow\/v1|\/thingpark\/dx\/core\/latest\/api)\/(connections|connectors)(?:\/([^/]+))?$/;
 
 export interface ApiContext {
   store: ConnectionStore;
   tokens: TokenIssuer;
   credentials: ClientCredentials;
   maxConnections?: number;
+  /** Connections per page of `GET /connections`. */
+  pageSize: number;
+  /** Add the server-side defaults to reads. */
+  serverDefaults: boolean;
 }
 
 type Handler = (req: ApiRequest) => Reply;
@@ -39,9 +45,43 @@ function invalid(message: string): Reply {
   return errorReply(400, 'com-4000', message);
 }
 
-function collectionHandlers(prefix: string, ctx: ApiContext): Record<string, Handler> {
+/** A change the state file could not record was rolled back: say so, with the status a server would. */
+function persisted(change: () => Reply): Reply {
+  try {
+    return change();
+  } catch (err) {
+    return errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`);
+  }
+}
+
+/** A connection as every read shows it: defaults added (unless turned off), then secrets masked. */
+export function presentConnection(connection: Connection, serverDefaults: boolean): Connection {
+  return maskSecrets(serverDefaults ? withServerDefaults(connection) : connection);
+}
+
+function present(connection: Connection, ctx: ApiContext): Connection {
+  return presentConnection(connection, ctx.serverDefaults);
+}
+
+/** `pageIndex` as a 1-based page number, or the 400 to answer. Absent means the first page. */
+function pageIndex(query: URLSearchParams): number | Reply {
+  const raw = query.get('pageIndex');
+  if (raw === null) return 1;
+  const index = /^[1-9]\d{0,8}$/.test(raw) ? Number(raw) : NaN;
+  return Number.isSafeInteger(index)
+    ? index
+    : invalid('pageIndex must be a positive integer (1 is the first page)');
+}
+
+function collectionHandlers(ctx: ApiContext): Record<string, Handler> {
   return {
-    GET: () => ({ status: 200, body: maskSecrets(ctx.store.list()) }),
+    GET: (req) => {
+      const index = pageIndex(req.query);
+      if (typeof index !== 'number') return index;
+      const start = (index - 1) * ctx.pageSize;
+      const page = ctx.store.list().slice(start, start + ctx.pageSize);
+      return { status: 200, body: page.map((connection) => present(connection, ctx)) };
+    },
     POST: (req) => {
       const json = req.json();
       if (!json.ok) return invalid(json.message);
@@ -54,12 +94,14 @@ function collectionHandlers(prefix: string, ctx: ApiContext): Record<string, Han
           `Max connection limit reached (${ctx.maxConnections} connections allowed by the account plan)`,
         );
       }
-      const connection = ctx.store.create(body.fields);
-      return {
-        status: 201,
-        headers: { Location: `${prefix}/connections/${encodeURIComponent(connection.id)}` },
-        body: maskSecrets(connection),
-      };
+      return persisted(() => {
+        const connection = ctx.store.create(body.fields);
+        return {
+          status: 201,
+          headers: { Location: `/connections/${encodeURIComponent(connection.id)}` },
+          body: present(connection, ctx),
+        };
+      });
     },
   };
 }
@@ -68,7 +110,7 @@ function itemHandlers(id: string, ctx: ApiContext): Record<string, Handler> {
   return {
     GET: () => {
       const connection = ctx.store.get(id);
-      return connection === undefined ? notFound(id) : { status: 200, body: maskSecrets(connection) };
+      return connection === undefined ? notFound(id) : { status: 200, body: present(connection, ctx) };
     },
     PUT: (req) => {
       if (ctx.store.get(id) === undefined) return notFound(id);
@@ -76,10 +118,24 @@ function itemHandlers(id: string, ctx: ApiContext): Record<string, Handler> {
       if (!json.ok) return invalid(json.message);
       const body = parseConnectionBody(json.value);
       if (!body.ok) return invalid(body.message);
-      const connection = ctx.store.replace(id, body.fields);
-      return connection === undefined ? notFound(id) : { status: 200, body: maskSecrets(connection) };
+      return persisted(() => {
+        const connection = ctx.store.replace(id, body.fields);
+        return connection === undefined ? notFound(id) : { status: 200, body: present(connection, ctx) };
+      });
     },
-    DELETE: () => (ctx.store.delete(id) ? { status: 204 } : notFound(id)),
+    DELETE: () => persisted(() => (ctx.store.delete(id) ? { status: 204 } : notFound(id))),
+  };
+}
+
+function connectorHandlers(id: string | undefined): Record<string, Handler> {
+  if (id === undefined) return { GET: () => ({ status: 200, body: CONNECTORS.map(describeConnector) }) };
+  return {
+    GET: () => {
+      const spec = findConnector(id);
+      return spec === undefined
+        ? errorReply(404, 'com-4004', `Connector ${id} not found`)
+        : { status: 200, body: describeConnector(spec) };
+    },
   };
 }
 
@@ -95,9 +151,14 @@ function dispatch(
 
 /** True for the calls whose JSON body the request log keeps (fingerprinted). */
 export function isConnectionWrite(method: string, path: string): boolean {
-  const match = CONNECTIONS_PATH.exec(path);
-  if (match === null) return false;
-  return match[2] === undefined ? method === 'POST' : method === 'PUT';
+  const match = API_PATH.exec(path);
+  if (match === null || match[2] !== 'connections') return false;
+  return match[3] === undefined ? method === 'POST' : method === 'PUT';
+}
+
+/** The rate-limit category of an API path (`connections`, `connectors`), or undefined when not limited. */
+export function rateLimitCategory(path: string): string | undefined {
+  return API_PATH.exec(path)?.[2];
 }
 
 export function handleApiRequest(req: ApiRequest, ctx: ApiContext): Reply {
@@ -108,10 +169,15 @@ export function handleApiRequest(req: ApiRequest, ctx: ApiContext): Reply {
       () => undefined,
     );
   }
-  const match = CONNECTIONS_PATH.exec(req.path);
+  const match = API_PATH.exec(req.path);
   if (match === null) return routeNotFound(req.method, req.path);
-  const [, prefix, rawId] = match;
+  const [, , resource, rawId] = match;
+  const id = rawId === undefined ? undefined : decodePathSegment(rawId);
   const handlers =
-    rawId === undefined ? collectionHandlers(prefix, ctx) : itemHandlers(decodePathSegment(rawId), ctx);
+    resource === 'connectors'
+      ? connectorHandlers(id)
+      : id === undefined
+        ? collectionHandlers(ctx)
+        : itemHandlers(id, ctx);
   return dispatch(req, handlers, () => bearerError(req.headers, ctx.tokens));
 }

@@ -1,9 +1,11 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { presentConnection } from './connections-api';
 import type { FaultInjector } from './faults';
 import { parseFaultRules } from './faults';
 import { decodePathSegment, errorReply, methodNotAllowed, routeNotFound, type Reply } from './http';
-import { parseJson } from './json';
+import { isPlainObject, parseJson } from './json';
+import type { UnreachableMarks } from './reachability';
 import type { RequestLog } from './request-log';
-import { maskSecrets } from './secrets';
 import { CONNECTION_STATES, isConnectionState, type ConnectionStore } from './store';
 
 /** Test hooks that the real API does not have: no auth, no latency, no faults, not logged. */
@@ -13,12 +15,23 @@ export interface ControlContext {
   store: ConnectionStore;
   faults: FaultInjector;
   log: RequestLog;
+  unreachable: UnreachableMarks;
+  /** Whether reads add the server-side defaults (the control plane shows connections as the API does). */
+  serverDefaults: boolean;
   reset(): void;
 }
 
 type Handler = (body: Buffer) => Reply;
 
 const STATE_PATH = /^\/connections\/([^/]+)\/state$/;
+
+function guarded(change: () => Reply): Reply {
+  try {
+    return change();
+  } catch (err) {
+    return errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`);
+  }
+}
 
 function setState(id: string, body: Buffer, ctx: ControlContext): Reply {
   const json = parseJson(body);
@@ -27,10 +40,41 @@ function setState(id: string, body: Buffer, ctx: ControlContext): Reply {
   if (!isConnectionState(state)) {
     return errorReply(400, 'com-4000', `state must be one of ${CONNECTION_STATES.join(', ')}`);
   }
-  const connection = ctx.store.setState(id, state);
-  return connection === undefined
-    ? errorReply(404, 'com-4004', `Connection ${id} not found`)
-    : { status: 200, body: maskSecrets(connection) };
+  return guarded(() => {
+    const connection = ctx.store.setState(id, state);
+    return connection === undefined
+      ? errorReply(404, 'com-4004', `Connection ${id} not found`)
+      : { status: 200, body: presentConnection(connection, ctx.serverDefaults) };
+  });
+}
+
+/**
+ * `{"destinationURL": "…"}` and/or `{"id": "…"}`; `"reachable": true` lifts the mark. `"state": "UNREACHABLE"`
+ * may be sent too (it is what marking means) but no other state.
+ */
+function markUnreachable(body: Buffer, ctx: ControlContext): Reply {
+  const json = parseJson(body);
+  if (!json.ok) return errorReply(400, 'com-4000', json.message);
+  const value = json.value;
+  const usage =
+    'body must be {"destinationURL": string} and/or {"id": string}, with optional "reachable": boolean';
+  const keys = ['destinationURL', 'id', 'reachable', 'state'];
+  if (!isPlainObject(value) || Object.keys(value).some((key) => !keys.includes(key))) {
+    return errorReply(400, 'com-4000', usage);
+  }
+  const { destinationURL, id, reachable, state } = value;
+  const valid =
+    (destinationURL === undefined || (typeof destinationURL === 'string' && destinationURL !== '')) &&
+    (id === undefined || (typeof id === 'string' && id !== '')) &&
+    (destinationURL !== undefined || id !== undefined) &&
+    (reachable === undefined || typeof reachable === 'boolean') &&
+    (state === undefined || (state === 'UNREACHABLE' && reachable !== true));
+  if (!valid) return errorReply(400, 'com-4000', usage);
+  ctx.unreachable.mark(
+    { destinationURL: destinationURL as string | undefined, id: id as string | undefined },
+    reachable !== true,
+  );
+  return { status: 200, body: ctx.unreachable.list() };
 }
 
 function routes(subpath: string, ctx: ControlContext): Record<string, Handler> | undefined {
@@ -38,14 +82,23 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
     case '/requests':
       return { GET: () => ({ status: 200, body: ctx.log.list() }) };
     case '/reset':
+      return { POST: () => guarded(() => (ctx.reset(), { status: 204 })) };
+    case '/connections':
       return {
-        POST: () => {
-          ctx.reset();
+        GET: () => ({
+          status: 200,
+          body: ctx.store.list().map((c) => presentConnection(c, ctx.serverDefaults)),
+        }),
+      };
+    case '/unreachable':
+      return {
+        GET: () => ({ status: 200, body: ctx.unreachable.list() }),
+        POST: (body) => markUnreachable(body, ctx),
+        DELETE: () => {
+          ctx.unreachable.clear();
           return { status: 204 };
         },
       };
-    case '/connections':
-      return { GET: () => ({ status: 200, body: maskSecrets(ctx.store.list()) }) };
     case '/faults':
       return {
         POST: (body) => {
@@ -67,7 +120,37 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
   return { POST: (body) => setState(decodePathSegment(state[1]), body, ctx) };
 }
 
-export function handleControlRequest(method: string, path: string, body: Buffer, ctx: ControlContext): Reply {
+/**
+ * The control plane has no auth, so a web page must never reach it: a browser marks its calls with
+ * `Origin` (all cross-origin and all POST calls) or `Sec-Fetch-Site`, and can only send a body without a
+ * preflight as form or text content. `undefined` when the call may proceed, else the refusal.
+ */
+export function controlGuard(method: string, headers: IncomingHttpHeaders, body: Buffer): Reply | undefined {
+  const fetchSite = headers['sec-fetch-site'];
+  if (headers.origin !== undefined || (fetchSite !== undefined && fetchSite !== 'none')) {
+    return errorReply(403, 'com-4030', 'The emulator control plane refuses calls from web pages');
+  }
+  const contentType = headers['content-type'];
+  if (
+    method !== 'GET' &&
+    method !== 'HEAD' &&
+    (contentType !== undefined || body.length > 0) &&
+    !/^application\/json\s*(;|$)/i.test(contentType ?? '')
+  ) {
+    return errorReply(415, 'com-4150', 'The emulator control plane takes only application/json bodies');
+  }
+  return undefined;
+}
+
+export function handleControlRequest(
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  body: Buffer,
+  ctx: ControlContext,
+): Reply {
+  const refused = controlGuard(method, headers, body);
+  if (refused !== undefined) return refused;
   const handlers = routes(path.slice(CONTROL_PREFIX.length), ctx);
   if (handlers === undefined) return routeNotFound(method, path);
   const handler = Object.hasOwn(handlers, method) ? handlers[method] : undefined;

@@ -6,7 +6,11 @@ import { MAX_DELAY_MS } from './options';
 export interface FaultRule {
   /** HTTP method to match (case-insensitive); any when omitted. */
   method?: string;
-  /** Regular expression tested against the full request path (with prefix, without query string). */
+  /**
+   * Pattern tested against the full request path (with prefix, without query string): text that must
+   * appear in it, where `*` stands for any run of characters; a leading `^` anchors it at the start and a
+   * trailing `$` at the end. Not a regular expression: other metacharacters are refused.
+   */
   path?: string;
   /** Answer this status with a JSON error body instead of processing the call. */
   status?: number;
@@ -37,12 +41,9 @@ function ruleError(rule: unknown): string | undefined {
     return 'method must be a non-empty string';
   }
   if (rule.path !== undefined) {
-    if (typeof rule.path !== 'string') return 'path must be a regular expression string';
-    try {
-      new RegExp(rule.path);
-    } catch (err) {
-      return `path is not a valid regular expression: ${(err as Error).message}`;
-    }
+    if (typeof rule.path !== 'string') return 'path must be a string';
+    const error = pathPatternError(rule.path);
+    if (error !== undefined) return error;
   }
   if (rule.status !== undefined && !isIntegerIn(rule.status, 200, 599)) {
     return 'status must be an integer from 200 to 599';
@@ -78,9 +79,60 @@ export function parseFaultRules(input: unknown): FaultRules {
   return { ok: true, rules: input as FaultRule[] };
 }
 
+const REGEX_ONLY = /[()|+?[\]{}\\.]/;
+const MAX_PATTERN_LENGTH = 1024;
+
+function pathPatternError(pattern: string): string | undefined {
+  if (pattern.length > MAX_PATTERN_LENGTH) return `path must be at most ${MAX_PATTERN_LENGTH} characters`;
+  const body = pattern.replace(/^\^/, '').replace(/\$$/, '');
+  if (REGEX_ONLY.test(body) || body.includes('^') || body.includes('$')) {
+    return 'path is a glob, not a regular expression: literal text, "*" for any characters, optional leading "^" and trailing "$"';
+  }
+  return undefined;
+}
+
+/**
+ * A compiled path pattern. Matching is the classic greedy-star glob walk with one backtrack point: at
+ * most O(pattern × path) steps, whatever the input, so no rule can stall the server.
+ */
+export class PathPattern {
+  private readonly glob: string;
+
+  constructor(pattern: string) {
+    const anchoredStart = pattern.startsWith('^');
+    const anchoredEnd = pattern.length > (anchoredStart ? 1 : 0) && pattern.endsWith('$');
+    const core = pattern.slice(anchoredStart ? 1 : 0, anchoredEnd ? -1 : undefined);
+    this.glob = `${anchoredStart ? '' : '*'}${core}${anchoredEnd ? '' : '*'}`;
+  }
+
+  test(path: string): boolean {
+    const glob = this.glob;
+    let g = 0;
+    let p = 0;
+    let star = -1;
+    let resume = 0;
+    while (p < path.length) {
+      if (g < glob.length && glob[g] !== '*' && glob[g] === path[p]) {
+        g++;
+        p++;
+      } else if (g < glob.length && glob[g] === '*') {
+        star = g++;
+        resume = p;
+      } else if (star >= 0) {
+        g = star + 1;
+        p = ++resume;
+      } else {
+        return false;
+      }
+    }
+    while (g < glob.length && glob[g] === '*') g++;
+    return g === glob.length;
+  }
+}
+
 interface ArmedFault {
   rule: FaultRule;
-  path?: RegExp;
+  path?: PathPattern;
   remaining: number;
 }
 
@@ -90,7 +142,7 @@ export class FaultInjector {
 
   add(rules: FaultRule[]): void {
     for (const rule of rules) {
-      const path = rule.path === undefined ? undefined : new RegExp(rule.path);
+      const path = rule.path === undefined ? undefined : new PathPattern(rule.path);
       this.armed.push({ rule, path, remaining: rule.times });
     }
   }

@@ -6,6 +6,8 @@ export interface ApiRequest {
   method: string;
   /** Path without the query string. */
   path: string;
+  /** The query string, parsed. */
+  query: URLSearchParams;
   headers: IncomingHttpHeaders;
   body: Buffer;
   json(): JsonResult;
@@ -17,6 +19,8 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Serialised as JSON; omitted for 204. */
   body?: unknown;
+  /** Sent as it is instead of `body` (set `Content-Type` in `headers`). */
+  text?: string;
 }
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -67,10 +71,12 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer | 
 }
 
 export function sendReply(res: ServerResponse, reply: Reply): void {
-  const payload = reply.body === undefined || reply.status === 204 ? undefined : JSON.stringify(reply.body);
+  const json = reply.body === undefined || reply.status === 204 ? undefined : JSON.stringify(reply.body);
+  const payload = reply.text ?? json;
   const headers: Record<string, string | number> = { ...reply.headers };
   if (payload !== undefined) {
-    headers['Content-Type'] = 'application/json';
+    if (json !== undefined || headers['Content-Type'] === undefined)
+      headers['Content-Type'] = 'application/json';
     headers['Content-Length'] = Buffer.byteLength(payload);
   }
   res.writeHead(reply.status, headers);

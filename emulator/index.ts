@@ -4,16 +4,34 @@ import { TOKEN_PATH, TokenIssuer } from './auth';
 import { API_PREFIXES } from './connections-api';
 import { FaultInjector } from './faults';
 import { resolveOptions, type EmulatorOptions } from './options';
+import { RateLimiter } from './rate-limit';
+import { UnreachableMarks } from './reachability';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { createEmulatorServer } from './server';
 import { ConnectionStore } from './store';
 
 export type { Connection, ConnectionState } from './store';
 export type { FaultRule } from './faults';
-export type { EmulatorOptions } from './options';
-export type { RequestLogEntry } from './request-log';
+export type { EmulatorOptions, RateLimitOptions, RateLimitStatus, ResolvedOptions } from './options';
+export type { RequestLogEntry, RequestLogLimits } from './request-log';
+export type { ConnectorSpec, KeyMatcher } from './connectors';
 export { CONNECTION_STATES } from './store';
-export { OptionError } from './options';
+export {
+  DEFAULT_LOG_MAX_BYTES,
+  DEFAULT_LOG_MAX_ENTRIES,
+  DEFAULT_PAGE_SIZE,
+  DEFAULT_SETTLE_MS,
+  isLoopbackHost,
+  OptionError,
+} from './options';
+export {
+  COMMON_CONFIGURATION_DEFAULTS,
+  CONNECTORS,
+  HTTP_CONNECTOR_ID,
+  isCredentialHeader,
+  RECONNECT_STRATEGIES,
+} from './connectors';
+export { MAX_JSON_DEPTH } from './json';
 export { fingerprint, MASK } from './secrets';
 
 export interface RunningEmulator {
@@ -25,7 +43,7 @@ export interface RunningEmulator {
   tokenUrl: string;
   /** Every API call since the last reset, as `GET /__emulator/requests` returns it. */
   requests(): RequestLogEntry[];
-  /** Empties the store, the request log and the fault rules; issued tokens stay valid. */
+  /** Empties the store, the request log, the fault rules and the unreachable marks; tokens stay valid. */
   reset(): void;
   close(): Promise<void>;
 }
@@ -37,9 +55,18 @@ function hostForUrl(host: string): string {
 /** Starts the emulator; rejects on invalid options, an unreadable state file or a port in use. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options, 0);
-  const store = new ConnectionStore(resolved.stateFile);
+  const unreachable = new UnreachableMarks();
+  const store = new ConnectionStore({
+    stateFile: resolved.stateFile,
+    settleMs: resolved.settleMs,
+    isUnreachable: (connection) => unreachable.has(connection),
+  });
   const faults = new FaultInjector();
-  const log = new RequestLog();
+  const log = new RequestLog({
+    maxEntries: resolved.requestLogMaxEntries,
+    maxBytes: resolved.requestLogMaxBytes,
+  });
+  const rateLimiter = resolved.rateLimit === undefined ? undefined : new RateLimiter(resolved.rateLimit);
   const closing = new AbortController();
   // Every call waiting out its latency listens to this one signal: many at once is normal, not a leak.
   setMaxListeners(0, closing.signal);
@@ -47,12 +74,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     store.clear();
     log.clear();
     faults.clear();
+    unreachable.clear();
+    rateLimiter?.clear();
   };
   const server = createEmulatorServer({
     store,
     tokens: new TokenIssuer(resolved.tokenTtlSeconds),
     credentials: { clientId: resolved.clientId, clientSecret: resolved.clientSecret },
     maxConnections: resolved.maxConnections,
+    pageSize: resolved.pageSize,
+    serverDefaults: resolved.serverDefaults,
+    unreachable,
+    rateLimiter,
     faults,
     log,
     latencyMs: resolved.latencyMs,

@@ -15,6 +15,35 @@ export interface EmulatorOptions {
   tokenTtlSeconds?: number;
   /** Delay added before answering every API call (not the control plane). Default 0. */
   latencyMs?: number;
+  /** Connections per page of `GET /connections`. Default 100, like the real API. */
+  pageSize?: number;
+  /**
+   * How long a created or replaced connection takes to reach its final state: CLOSED for the first third,
+   * OPENING for the second, then OPENED (DEACTIVATED when inactive, CLOSED when unreachable).
+   * Default 300; 0 = the final state at once.
+   */
+  settleMs?: number;
+  /** API calls per second allowed (leaky bucket, per endpoint category). Default: off. */
+  rateLimit?: number;
+  /** Calls allowed in a burst above the rate. Default: `rateLimit`. Needs `rateLimit`. */
+  rateBurst?: number;
+  /** Status of a rate-limited call: 503 (NGINX default, no `Retry-After`) or 429 (with `Retry-After`). Default 503. */
+  rateLimitStatus?: RateLimitStatus;
+  /** Add the server-side defaults (`active`, `configuration.createDevices`, …) to every read. Default true. */
+  serverDefaults?: boolean;
+  /** Request log bound: entries kept (oldest dropped first). Default 10,000. */
+  requestLogMaxEntries?: number;
+  /** Request log bound: total bytes of the entries as JSON (oldest dropped first). Default 16 MiB. */
+  requestLogMaxBytes?: number;
+}
+
+export type RateLimitStatus = 429 | 503;
+
+export interface RateLimitOptions {
+  /** Calls per second. */
+  rate: number;
+  burst: number;
+  status: RateLimitStatus;
 }
 
 export interface ResolvedOptions {
@@ -26,6 +55,12 @@ export interface ResolvedOptions {
   clientSecret: string;
   tokenTtlSeconds: number;
   latencyMs: number;
+  pageSize: number;
+  settleMs: number;
+  rateLimit?: RateLimitOptions;
+  serverDefaults: boolean;
+  requestLogMaxEntries: number;
+  requestLogMaxBytes: number;
 }
 
 export class OptionError extends Error {
@@ -51,9 +86,31 @@ function nonEmpty(option: keyof EmulatorOptions, value: string): string {
   return value;
 }
 
+function boolean(option: keyof EmulatorOptions, value: boolean): boolean {
+  if (typeof value !== 'boolean') throw new OptionError(option, 'must be a boolean');
+  return value;
+}
+
 const ANY = Number.MAX_SAFE_INTEGER;
 /** setTimeout silently clamps longer delays to 1 ms. */
 export const MAX_DELAY_MS = 2_147_483_647;
+
+export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_SETTLE_MS = 300;
+export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
+export const DEFAULT_LOG_MAX_BYTES = 16 * 1024 * 1024;
+
+function rateLimit(options: EmulatorOptions): RateLimitOptions | undefined {
+  if (options.rateLimit === undefined) {
+    if (options.rateBurst !== undefined) throw new OptionError('rateBurst', 'needs rateLimit');
+    if (options.rateLimitStatus !== undefined) throw new OptionError('rateLimitStatus', 'needs rateLimit');
+    return undefined;
+  }
+  const rate = integerIn('rateLimit', options.rateLimit, 1, 1_000_000);
+  const status = options.rateLimitStatus ?? 503;
+  if (status !== 503 && status !== 429) throw new OptionError('rateLimitStatus', 'must be 503 or 429');
+  return { rate, burst: integerIn('rateBurst', options.rateBurst ?? rate, 1, 1_000_000), status };
+}
 
 export function resolveOptions(options: EmulatorOptions, defaultPort: number): ResolvedOptions {
   return {
@@ -68,5 +125,32 @@ export function resolveOptions(options: EmulatorOptions, defaultPort: number): R
     clientSecret: nonEmpty('clientSecret', options.clientSecret ?? 'emulator-secret'),
     tokenTtlSeconds: integerIn('tokenTtlSeconds', options.tokenTtlSeconds ?? 300, 1, ANY),
     latencyMs: integerIn('latencyMs', options.latencyMs ?? 0, 0, MAX_DELAY_MS),
+    pageSize: integerIn('pageSize', options.pageSize ?? DEFAULT_PAGE_SIZE, 1, 100_000),
+    settleMs: integerIn('settleMs', options.settleMs ?? DEFAULT_SETTLE_MS, 0, MAX_DELAY_MS),
+    rateLimit: rateLimit(options),
+    serverDefaults: boolean('serverDefaults', options.serverDefaults ?? true),
+    requestLogMaxEntries: integerIn(
+      'requestLogMaxEntries',
+      options.requestLogMaxEntries ?? DEFAULT_LOG_MAX_ENTRIES,
+      1,
+      10_000_000,
+    ),
+    requestLogMaxBytes: integerIn(
+      'requestLogMaxBytes',
+      options.requestLogMaxBytes ?? DEFAULT_LOG_MAX_BYTES,
+      1024,
+      ANY,
+    ),
   };
+}
+
+/** True for addresses only this machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return (
+    bare === 'localhost' ||
+    bare === '::1' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) ||
+    bare === '::ffff:127.0.0.1'
+  );
 }

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { handleApiRequest, isConnectionWrite, type ApiContext } from './connections-api';
+import { bearerError } from './auth';
+import { handleApiRequest, isConnectionWrite, rateLimitCategory, type ApiContext } from './connections-api';
 import { CONTROL_PREFIX, handleControlRequest, type ControlContext } from './control-plane';
 import { faultReply, type FaultInjector } from './faults';
 import { errorReply, MAX_BODY_BYTES, readBody, sendReply, type ApiRequest, type Reply } from './http';
 import { parseJson, type JsonResult } from './json';
+import type { RateLimiter } from './rate-limit';
 import type { RequestLog } from './request-log';
 import { fingerprintSecrets } from './secrets';
 
@@ -12,6 +14,8 @@ export interface ServerContext extends ApiContext, ControlContext {
   faults: FaultInjector;
   log: RequestLog;
   latencyMs: number;
+  /** Absent when rate limiting is off. */
+  rateLimiter?: RateLimiter;
   /** Aborted on close so pending latency and fault delays do not hold the process open. */
   signal: AbortSignal;
 }
@@ -21,11 +25,22 @@ const TOO_LARGE = errorReply(413, 'com-4130', `Request body exceeds ${MAX_BODY_B
 async function serveApi(
   req: IncomingMessage,
   res: ServerResponse,
-  path: string,
+  url: Target,
   ctx: ServerContext,
 ): Promise<void> {
   const at = new Date().toISOString();
   const method = req.method ?? 'GET';
+  const path = url.pathname;
+  // NGINX sits in front of the API: a refused call never reaches latency, faults or the application.
+  const category = rateLimitCategory(path);
+  const limited = category === undefined ? undefined : ctx.rateLimiter?.take(category);
+  if (limited !== undefined) {
+    await readBody(req, MAX_BODY_BYTES);
+    ctx.log.record({ method, path, status: limited.status, at, rateLimited: true });
+    sendReply(res, limited);
+    return;
+  }
+
   const fault = ctx.faults.take(method, path);
   const delay = ctx.latencyMs + (fault?.delayMs ?? 0);
   if (delay > 0) await sleep(delay, undefined, { signal: ctx.signal });
@@ -35,6 +50,7 @@ async function serveApi(
   const request: ApiRequest = {
     method,
     path,
+    query: url.searchParams,
     headers: req.headers,
     body: body ?? Buffer.alloc(0),
     json: () => (json ??= parseJson(request.body)),
@@ -45,7 +61,12 @@ async function serveApi(
   else if (fault?.status !== undefined) reply = faultReply(fault.status, fault.retryAfter);
   else reply = handleApiRequest(request, ctx);
 
-  const parsed = body !== undefined && isConnectionWrite(method, path) ? request.json() : undefined;
+  // Only an authenticated caller's body is kept: anyone can send a 401 call, and the log is in memory.
+  const logBody =
+    body !== undefined &&
+    isConnectionWrite(method, path) &&
+    bearerError(req.headers, ctx.tokens) === undefined;
+  const parsed = logBody ? request.json() : undefined;
   ctx.log.record({
     method,
     path,
@@ -63,20 +84,39 @@ async function serveApi(
 async function serveControl(
   req: IncomingMessage,
   res: ServerResponse,
-  path: string,
+  url: Target,
   ctx: ServerContext,
 ): Promise<void> {
   const body = await readBody(req, MAX_BODY_BYTES);
   const method = req.method ?? 'GET';
-  sendReply(res, body === undefined ? TOO_LARGE : handleControlRequest(method, path, body, ctx));
+  sendReply(
+    res,
+    body === undefined ? TOO_LARGE : handleControlRequest(method, url.pathname, req.headers, body, ctx),
+  );
+}
+
+interface Target {
+  /** The path as sent, without query string or fragment (not normalised). */
+  pathname: string;
+  searchParams: URLSearchParams;
+}
+
+function requestTarget(raw: string | undefined): Target {
+  const target = raw ?? '/';
+  const query = /\?([^#]*)/s.exec(target);
+  return {
+    pathname: target.replace(/[?#].*$/s, ''),
+    searchParams: new URLSearchParams(query?.[1] ?? ''),
+  };
 }
 
 export function createEmulatorServer(ctx: ServerContext): Server {
   const server = createServer((req, res) => {
-    const path = (req.url ?? '/').replace(/[?#].*$/s, '');
+    const url = requestTarget(req.url);
+    const path = url.pathname;
     const isControl = path === CONTROL_PREFIX || path.startsWith(`${CONTROL_PREFIX}/`);
     const serve = isControl ? serveControl : serveApi;
-    serve(req, res, path, ctx).catch((err: unknown) => {
+    serve(req, res, url, ctx).catch((err: unknown) => {
       if (ctx.signal.aborted) {
         req.socket.destroy();
         return;

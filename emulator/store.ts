@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  readFileSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { isPlainObject, type JsonObject } from './json';
 
 export const CONNECTION_STATES = [
@@ -14,9 +23,10 @@ export const CONNECTION_STATES = [
 
 export type ConnectionState = (typeof CONNECTION_STATES)[number];
 
+/** A stored connection; `active` is there only when the client sent it (reads add the default). */
 export interface Connection extends JsonObject {
   id: string;
-  active: boolean;
+  active?: boolean;
   state: ConnectionState;
   startupTime: string;
 }
@@ -24,6 +34,23 @@ export interface Connection extends JsonObject {
 interface PersistedStore {
   nextId: number;
   connections: Connection[];
+  /** Epoch ms of the last create/replace of each connection still settling (absent: settled). */
+  changedAt?: Record<string, number>;
+}
+
+interface Entry {
+  /** `state` is the state the connection settles in, or the one the control plane forced. */
+  connection: Connection;
+  /** When the connection was last created or replaced; undefined once the control plane forced a state. */
+  changedAt?: number;
+}
+
+export interface StoreOptions {
+  stateFile?: string;
+  /** See `EmulatorOptions.settleMs`. */
+  settleMs: number;
+  /** True for a connection whose destination the emulator pretends it cannot reach. */
+  isUnreachable?: (connection: Connection) => boolean;
 }
 
 const FIRST_ID = 1000;
@@ -38,18 +65,24 @@ const SERVER_FIELDS = ['id', 'state', 'startupTime'];
 function build(id: string, fields: JsonObject, startupTime: string): Connection {
   const rest = { ...fields };
   for (const key of SERVER_FIELDS) delete rest[key];
-  const active = rest.active !== false;
-  return { id, ...rest, active, state: active ? 'OPENED' : 'DEACTIVATED', startupTime };
+  const state = rest.active === false ? 'DEACTIVATED' : 'OPENED';
+  return { id, ...rest, state, startupTime };
 }
 
 function isConnection(value: unknown): value is Connection {
   return (
     isPlainObject(value) &&
     typeof value.id === 'string' &&
-    typeof value.active === 'boolean' &&
+    (value.active === undefined || typeof value.active === 'boolean') &&
     isConnectionState(value.state) &&
     typeof value.startupTime === 'string'
   );
+}
+
+function byNumericId(a: Connection, b: Connection): number {
+  const [x, y] = [Number(a.id), Number(b.id)];
+  if (Number.isFinite(x) && Number.isFinite(y) && x !== y) return x - y;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function load(file: string): PersistedStore {
@@ -63,19 +96,47 @@ function load(file: string): PersistedStore {
     !isPlainObject(data) ||
     !Number.isSafeInteger(data.nextId) ||
     !Array.isArray(data.connections) ||
-    !data.connections.every(isConnection)
+    !data.connections.every(isConnection) ||
+    (data.changedAt !== undefined && !isPlainObject(data.changedAt))
   ) {
     throw new Error(`State file ${file} is not an emulator state file`);
+  }
+  const seen = new Set<string>();
+  for (const connection of data.connections as Connection[]) {
+    if (seen.has(connection.id)) {
+      throw new Error(`State file ${file} holds connection id "${connection.id}" more than once`);
+    }
+    seen.add(connection.id);
   }
   return data as unknown as PersistedStore;
 }
 
-/** Temp file + rename: a crash mid-write never leaves a torn file. 0600 because it holds real secrets. */
+/** The file a path finally names, following symlinks (dangling ones too), so writes keep the link. */
+function resolveSymlinks(file: string): string {
+  let path = resolve(file);
+  for (let hops = 0; hops < 40; hops++) {
+    let isLink: boolean;
+    try {
+      isLink = lstatSync(path).isSymbolicLink();
+    } catch {
+      return path;
+    }
+    if (!isLink) return path;
+    path = resolve(dirname(path), readlinkSync(path));
+  }
+  throw new Error(`Cannot write state file ${file}: too many levels of symbolic links`);
+}
+
+/**
+ * Temp file next to the real target + rename over it: a crash mid-write never leaves a torn file, and a
+ * symlinked state file stays a symlink. 0600 because it holds real secrets.
+ */
 function writeAtomically(file: string, content: string): void {
-  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  const target = resolveSymlinks(file);
+  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, content, { mode: 0o600 });
-    renameSync(temp, file);
+    renameSync(temp, target);
   } catch (err) {
     throw new Error(`Cannot write state file ${file}: ${(err as Error).message}`);
   } finally {
@@ -84,78 +145,135 @@ function writeAtomically(file: string, content: string): void {
 }
 
 /**
- * Connections keyed by id, in creation order. Ids are never reused, not even after a reset, so a stale
- * Terraform state can never silently address a newer connection. All methods are synchronous, which is
- * what makes concurrent creates safe.
+ * Connections keyed by id. Ids are never reused, not even after a reset or a failed write, so a stale
+ * Terraform state can never silently address a newer connection. Every change is applied in memory and
+ * on disk, or not at all: when the state file cannot be written the change is rolled back and the method
+ * throws. All methods are synchronous, which is what makes concurrent creates safe.
  */
 export class ConnectionStore {
-  private readonly connections = new Map<string, Connection>();
+  private readonly entries = new Map<string, Entry>();
   private nextId = FIRST_ID;
+  private readonly stateFile?: string;
 
-  constructor(private readonly stateFile?: string) {
-    if (stateFile === undefined) return;
-    if (!existsSync(stateFile)) {
+  constructor(private readonly options: StoreOptions) {
+    this.stateFile = options.stateFile;
+    if (this.stateFile === undefined) return;
+    if (!existsSync(this.stateFile)) {
       // Written at once so that an unwritable path fails the start, not the first create.
       this.persist();
       return;
     }
-    const persisted = load(stateFile);
-    for (const connection of persisted.connections) this.connections.set(connection.id, connection);
+    const persisted = load(this.stateFile);
+    for (const connection of persisted.connections) {
+      const changedAt = persisted.changedAt?.[connection.id];
+      this.entries.set(connection.id, {
+        connection,
+        changedAt: typeof changedAt === 'number' ? changedAt : undefined,
+      });
+    }
     const highest = Math.max(FIRST_ID - 1, ...persisted.connections.map((c) => Number(c.id) || 0));
     this.nextId = Math.max(persisted.nextId, highest + 1);
   }
 
   get size(): number {
-    return this.connections.size;
+    return this.entries.size;
   }
 
+  /** Every connection as a client reads it now, by id ascending (numerically). */
   list(): Connection[] {
-    return [...this.connections.values()];
+    const now = Date.now();
+    return [...this.entries.values()].map((entry) => this.view(entry, now)).sort(byNumericId);
   }
 
   get(id: string): Connection | undefined {
-    return this.connections.get(id);
+    const entry = this.entries.get(id);
+    return entry === undefined ? undefined : this.view(entry, Date.now());
   }
 
   create(fields: JsonObject): Connection {
-    const connection = build(String(this.nextId++), fields, new Date().toISOString());
-    this.connections.set(connection.id, connection);
-    this.persist();
-    return connection;
+    // The id is used up even if the write below fails: never handing it out again is the safe side.
+    const id = String(this.nextId++);
+    const entry: Entry = { connection: build(id, fields, new Date().toISOString()), changedAt: Date.now() };
+    this.change(id, entry);
+    return this.view(entry, entry.changedAt!);
   }
 
   replace(id: string, fields: JsonObject): Connection | undefined {
-    const current = this.connections.get(id);
+    const current = this.entries.get(id);
     if (current === undefined) return undefined;
-    const connection = build(id, fields, current.startupTime);
-    this.connections.set(id, connection);
-    this.persist();
-    return connection;
+    const entry: Entry = {
+      connection: build(id, fields, current.connection.startupTime),
+      changedAt: Date.now(),
+    };
+    this.change(id, entry);
+    return this.view(entry, entry.changedAt!);
   }
 
   delete(id: string): boolean {
-    const deleted = this.connections.delete(id);
-    if (deleted) this.persist();
-    return deleted;
+    if (!this.entries.has(id)) return false;
+    this.change(id, undefined);
+    return true;
   }
 
+  /** Forces a state at once (no settling) until the next replace. */
   setState(id: string, state: ConnectionState): Connection | undefined {
-    const current = this.connections.get(id);
+    const current = this.entries.get(id);
     if (current === undefined) return undefined;
-    const connection = { ...current, state };
-    this.connections.set(id, connection);
-    this.persist();
-    return connection;
+    const entry: Entry = { connection: { ...current.connection, state } };
+    this.change(id, entry);
+    return this.view(entry, Date.now());
   }
 
   clear(): void {
-    this.connections.clear();
-    this.persist();
+    const before = [...this.entries];
+    this.entries.clear();
+    try {
+      this.persist();
+    } catch (err) {
+      for (const [id, entry] of before) this.entries.set(id, entry);
+      throw err;
+    }
+  }
+
+  /** The state a client sees at `now`: CLOSED, then OPENING, then the final state, over `settleMs`. */
+  private view(entry: Entry, now: number): Connection {
+    const { connection, changedAt } = entry;
+    if (changedAt === undefined) return connection;
+    let final = connection.state;
+    if (final === 'OPENED' && this.options.isUnreachable?.(connection)) final = 'CLOSED';
+    const elapsed = now - changedAt;
+    const settleMs = this.options.settleMs;
+    let state: ConnectionState = final;
+    if (elapsed < settleMs) {
+      state = final === 'DEACTIVATED' || elapsed < settleMs / 3 ? 'CLOSED' : 'OPENING';
+    }
+    return state === connection.state ? connection : { ...connection, state };
+  }
+
+  /** Sets (or, with `undefined`, deletes) one entry and persists; restores it when the write fails. */
+  private change(id: string, entry: Entry | undefined): void {
+    const previous = this.entries.get(id);
+    if (entry === undefined) this.entries.delete(id);
+    else this.entries.set(id, entry);
+    try {
+      this.persist();
+    } catch (err) {
+      if (previous === undefined) this.entries.delete(id);
+      else this.entries.set(id, previous);
+      throw err;
+    }
   }
 
   private persist(): void {
     if (this.stateFile === undefined) return;
-    const persisted: PersistedStore = { nextId: this.nextId, connections: this.list() };
+    const changedAt: Record<string, number> = {};
+    for (const [id, entry] of this.entries)
+      if (entry.changedAt !== undefined) changedAt[id] = entry.changedAt;
+    const persisted: PersistedStore = {
+      nextId: this.nextId,
+      connections: [...this.entries.values()].map((entry) => entry.connection).sort(byNumericId),
+      changedAt,
+    };
     writeAtomically(this.stateFile, `${JSON.stringify(persisted, null, 2)}\n`);
   }
 }

@@ -77,4 +77,71 @@ describe('emulator CLI', () => {
     expect(code).toBe(2);
     expect(stderr).toContain('--port must be a non-negative integer (got "abc")');
   });
+
+  it('warns on stderr when --host is not a loopback address', async () => {
+    const child = start(process.execPath, [
+      '--import',
+      'tsx',
+      'emulator/cli.ts',
+      '--port',
+      '0',
+      '--host',
+      '0.0.0.0',
+    ]);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    await firstLine(child);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    expect(stderr).toContain('warning: listening on 0.0.0.0, which is not a loopback address');
+  });
+
+  it('takes the new behaviour flags and serves with them', async () => {
+    const child = start(process.execPath, [
+      '--import',
+      'tsx',
+      'emulator/cli.ts',
+      '--port',
+      '0',
+      '--page-size',
+      '1',
+      '--settle-ms',
+      '0',
+      '--rate-limit',
+      '100',
+      '--rate-burst',
+      '100',
+      '--rate-limit-status',
+      '429',
+      '--no-server-defaults',
+      '--log-max-entries',
+      '50',
+      '--log-max-bytes',
+      '65536',
+    ]);
+
+    const line = await firstLine(child);
+
+    expect(line).toMatch(/^listening on /);
+  });
+
+  it('exits 2 naming --rate-limit-status for a status other than 503 or 429', async () => {
+    const child = start(process.execPath, [
+      '--import',
+      'tsx',
+      'emulator/cli.ts',
+      '--rate-limit',
+      '5',
+      '--rate-limit-status',
+      '500',
+    ]);
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+
+    const [code] = await once(child, 'close');
+
+    expect(code).toBe(2);
+    expect(stderr).toContain('--rate-limit-status must be 503 or 429');
+  });
 });

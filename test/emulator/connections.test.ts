@@ -1,10 +1,17 @@
+import { COMMON_CONFIGURATION_DEFAULTS } from '../../emulator';
 import { call, httpConnection, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+
+/** A connection as a read shows it: the server-side configuration defaults added to what was sent. */
+function withDefaults(connection: Record<string, unknown>): Record<string, unknown> {
+  const configuration = connection.configuration as Record<string, unknown>;
+  return { ...connection, configuration: { ...COMMON_CONFIGURATION_DEFAULTS, ...configuration } };
+}
 
 describe('emulator connections API', () => {
   let t: TestEmulator;
 
   beforeEach(async () => {
-    t = await startTestEmulator();
+    t = await startTestEmulator({ settleMs: 0 });
   });
   afterEach(() => t.emulator.close());
 
@@ -13,9 +20,9 @@ describe('emulator connections API', () => {
 
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBe('application/json');
-    expect(res.headers.get('location')).toBe(`/iot-flow/v1/connections/${res.body.id}`);
+    expect(res.headers.get('location')).toBe(`/connections/${res.body.id}`);
     expect(res.body).toEqual({
-      ...httpConnection(),
+      ...withDefaults(httpConnection()),
       id: '1000',
       active: true,
       state: 'OPENED',
@@ -77,9 +84,7 @@ describe('emulator connections API', () => {
 
     const read = await t.api('GET', `/connections/${created.body.id}`);
 
-    expect(created.headers.get('location')).toBe(
-      `/thingpark/dx/core/latest/api/connections/${created.body.id}`,
-    );
+    expect(created.headers.get('location')).toBe(`/connections/${created.body.id}`);
     expect(read.status).toBe(200);
     expect(read.body).toEqual(created.body);
   });
@@ -124,7 +129,7 @@ describe('emulator connections API', () => {
     });
 
     const expected = {
-      ...replacement,
+      ...withDefaults(replacement),
       id: created.body.id,
       active: true,
       state: 'OPENED',

@@ -11,7 +11,7 @@ describe('emulator control plane', () => {
   let t: TestEmulator;
 
   beforeEach(async () => {
-    t = await startTestEmulator();
+    t = await startTestEmulator({ settleMs: 0 });
   });
   afterEach(() => t.emulator.close());
 

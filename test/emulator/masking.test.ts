@@ -1,4 +1,4 @@
-import { fingerprint, MASK } from '../../emulator';
+import { fingerprint, isCredentialHeader, MASK } from '../../emulator';
 import {
   httpConnection,
   qubitroConnection,
@@ -9,13 +9,11 @@ import {
 
 const SECRET = 'raw-secret-value-1234';
 
-/** A connection whose only secret sits at `configuration.nested[0].deep.<key>`. */
-function withSecretAt(key: string): Record<string, unknown> {
+/** An HTTP-connector connection with `configuration` merged over a plain destination. */
+function httpIot(configuration: Record<string, unknown>): Record<string, unknown> {
   return httpConnection({
-    configuration: {
-      destinationURL: 'https://example.com',
-      nested: [{ deep: { [key]: SECRET, keep: 'visible' } }],
-    },
+    connectorId: 'actility-http-iot',
+    configuration: { destinationURL: 'https://example.com', ...configuration },
   });
 }
 
@@ -23,26 +21,93 @@ describe('emulator secret masking', () => {
   let t: TestEmulator;
 
   beforeEach(async () => {
-    t = await startTestEmulator();
+    t = await startTestEmulator({ settleMs: 0 });
   });
   afterEach(() => t.emulator.close());
 
+  /** The connection as the create answer, a read of one and the list show it. */
+  async function readsOf(body: Record<string, unknown>): Promise<any[]> {
+    const created = await t.api('POST', '/connections', body);
+    const one = await t.api('GET', `/connections/${created.body.id}`);
+    const list = await t.api('GET', '/connections');
+    return [created.body, one.body, list.body.at(-1)];
+  }
+
   it.each([
     'webhookSigningKey',
-    'downlinkAsKey',
-    'password',
-    'clientSecret',
     'Authorization',
     'authorization',
     'AUTHORIZATION',
-  ])('masks %s at any depth in the create response and in reads', async (key) => {
-    const created = await t.api('POST', '/connections', withSecretAt(key));
-    const one = await t.api('GET', `/connections/${created.body.id}`);
-    const list = await t.api('GET', '/connections');
-
-    for (const connection of [created.body, one.body, list.body[0]]) {
-      expect(connection.configuration.nested[0].deep).toEqual({ [key]: MASK, keep: 'visible' });
+    'x-api-key',
+    'X-Auth-Token',
+  ])('masks the %s header of the HTTP connector in the create answer and in reads', async (header) => {
+    for (const connection of await readsOf(httpIot({ headers: { [header]: SECRET, projectId: 'p-1' } }))) {
+      expect(connection.configuration.headers).toEqual({ [header]: MASK, projectId: 'p-1' });
     }
+  });
+
+  it('masks downlinkAsKey of the HTTP connector but not downlinkAsId', async () => {
+    for (const connection of await readsOf(httpIot({ downlinkAsKey: SECRET, downlinkAsId: 'as-1' }))) {
+      expect(connection.configuration).toMatchObject({ downlinkAsKey: MASK, downlinkAsId: 'as-1' });
+    }
+  });
+
+  it('leaves a secret-looking key outside the connector masked paths readable', async () => {
+    const [created] = await readsOf(httpIot({ nested: [{ deep: { password: 'not-a-field' } }] }));
+
+    expect(created.configuration.nested[0].deep.password).toBe('not-a-field');
+  });
+
+  it('masks accessKeyId, secretAccessKey and certificate of the AWS connector but not its region', async () => {
+    const aws = {
+      name: 'to-aws',
+      connectorId: 'actility-aws-iot',
+      configuration: {
+        region: 'eu-west-1',
+        accessKeyId: 'AKIA1',
+        secretAccessKey: SECRET,
+        certificate: 'PEM',
+      },
+    };
+
+    for (const connection of await readsOf(aws)) {
+      expect(connection.configuration).toMatchObject({
+        region: 'eu-west-1',
+        accessKeyId: MASK,
+        secretAccessKey: MASK,
+        certificate: MASK,
+      });
+    }
+  });
+
+  it('does not mask an AWS-named field on the HTTP connector', async () => {
+    const [created] = await readsOf(httpIot({ accessKeyId: 'AKIA1' }));
+
+    expect(created.configuration.accessKeyId).toBe('AKIA1');
+  });
+
+  it('masks a connector the table does not know like the HTTP connector', async () => {
+    const [created] = await readsOf(qubitroConnection());
+
+    expect(created.configuration.headers).toMatchObject({
+      webhookSigningKey: MASK,
+      projectId: expect.any(String),
+    });
+  });
+
+  it.each([
+    ['Authorization', true],
+    ['proxy-authorization', true],
+    ['X-API-Key', true],
+    ['api_key', true],
+    ['X-Auth-Token', true],
+    ['client-secret', true],
+    ['webhookSigningKey', true],
+    ['projectId', false],
+    ['Content-Type', false],
+    ['X-Request-Id', false],
+  ])('treats the header %s as a credential: %s', (header, secret) => {
+    expect(isCredentialHeader(header)).toBe(secret);
   });
 
   it('masks secrets in the PUT response', async () => {
@@ -73,7 +138,7 @@ describe('emulator secret masking', () => {
     for (const text of texts) expect(text).not.toContain(SIGNING_KEY);
   });
 
-  it('logs a connection body with each secret replaced by its sha256 fingerprint', async () => {
+  it('logs a connection body with each masked value replaced by its sha256 fingerprint', async () => {
     await t.api('POST', '/connections', qubitroConnection());
 
     const [, post] = t.emulator.requests();

@@ -15,11 +15,11 @@ describe('emulator persistence', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('keeps connections and continues ids after a restart on the same state file', async () => {
-    const before = await startTestEmulator({ stateFile });
+    const before = await startTestEmulator({ stateFile, settleMs: 0 });
     const created = await before.api('POST', '/connections', qubitroConnection());
     await before.emulator.close();
 
-    const after = await startTestEmulator({ stateFile });
+    const after = await startTestEmulator({ stateFile, settleMs: 0 });
     try {
       expect((await after.api('GET', `/connections/${created.body.id}`)).body).toEqual(created.body);
       expect((await after.api('POST', '/connections', qubitroConnection())).body.id).toBe('1001');
@@ -29,7 +29,7 @@ describe('emulator persistence', () => {
   });
 
   it('writes the state file with mode 0600, keeping the real secret, and no temp files', async () => {
-    const t = await startTestEmulator({ stateFile });
+    const t = await startTestEmulator({ stateFile, settleMs: 0 });
     await t.api('POST', '/connections', qubitroConnection());
     await t.emulator.close();
 
@@ -39,12 +39,12 @@ describe('emulator persistence', () => {
   });
 
   it('records deletes in the state file', async () => {
-    const before = await startTestEmulator({ stateFile });
+    const before = await startTestEmulator({ stateFile, settleMs: 0 });
     const created = await before.api('POST', '/connections', qubitroConnection());
     await before.api('DELETE', `/connections/${created.body.id}`);
     await before.emulator.close();
 
-    const after = await startTestEmulator({ stateFile });
+    const after = await startTestEmulator({ stateFile, settleMs: 0 });
     try {
       expect((await after.api('GET', '/connections')).body).toEqual([]);
     } finally {

@@ -9,7 +9,7 @@ describe('emulator QUBITRO validation', () => {
   let t: TestEmulator;
 
   beforeEach(async () => {
-    t = await startTestEmulator();
+    t = await startTestEmulator({ settleMs: 0 });
   });
   afterEach(() => t.emulator.close());
 

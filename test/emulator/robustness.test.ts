@@ -4,7 +4,7 @@ describe('emulator request handling', () => {
   let t: TestEmulator;
 
   beforeEach(async () => {
-    t = await startTestEmulator();
+    t = await startTestEmulator({ settleMs: 0 });
   });
   afterEach(() => t.emulator.close());
 
@@ -30,7 +30,7 @@ describe('emulator request handling', () => {
   });
 
   it('answers an unknown route with 404', async () => {
-    const res = await call('GET', `${t.emulator.url}/iot-flow/v1/connectors`, { token: t.token });
+    const res = await call('GET', `${t.emulator.url}/iot-flow/v1/flows`, { token: t.token });
 
     expect(res.status).toBe(404);
     expect(res.headers.get('content-type')).toBe('application/json');
@@ -61,7 +61,7 @@ describe('emulator account limit', () => {
   let t: TestEmulator;
 
   beforeEach(async () => {
-    t = await startTestEmulator({ maxConnections: 2 });
+    t = await startTestEmulator({ maxConnections: 2, settleMs: 0 });
   });
   afterEach(() => t.emulator.close());
 

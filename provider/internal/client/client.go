@@ -165,7 +165,9 @@ type APIError struct {
 	Status     string
 	Timeout    time.Duration // >0 when the last attempt hit the per-attempt deadline
 	Attempts   int
-	Err        error
+	// Message is the API's own explanation of a client error, when it gave one.
+	Message string
+	Err     error
 	// notSent: the request never left (token fetch failed), so even a
 	// POST may simply be repeated.
 	notSent bool
@@ -178,6 +180,9 @@ func (e *APIError) Error() string {
 		what = fmt.Sprintf("no answer within %s (request_timeout_seconds)", e.Timeout)
 	case e.StatusCode != 0:
 		what = "HTTP " + e.Status
+		if e.Message != "" {
+			what += fmt.Sprintf(" (%q)", e.Message)
+		}
 	case e.Err != nil:
 		what = e.Err.Error()
 	default:

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 )
 
 // PageSize is the server's page size for GET /connections.
@@ -141,7 +142,31 @@ func decodeConnection(method, path string, b []byte) (*Connection, error) {
 }
 
 func unexpected(method, path string, res *response, attempts int) error {
-	return &APIError{Method: method, Path: path, StatusCode: res.StatusCode, Status: statusText(res.StatusCode), Attempts: attempts}
+	return &APIError{Method: method, Path: path, StatusCode: res.StatusCode, Status: statusText(res.StatusCode), Attempts: attempts, Message: apiMessage(res)}
+}
+
+// apiMessage is the `message` of a JSON error answer (e.g. "Max connection limit reached"), so a refusal
+// says why. Only client errors are read, never echoed request fields, and the text is bounded and printable.
+func apiMessage(res *response) string {
+	if res.StatusCode < 400 || res.StatusCode >= 500 {
+		return ""
+	}
+	var body struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(res.Body, &body) != nil {
+		return ""
+	}
+	msg := strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, body.Message)
+	if len(msg) > 300 {
+		msg = msg[:300] + "…"
+	}
+	return msg
 }
 
 // Get reads one connection. A 404 is returned as an error for which

@@ -307,9 +307,9 @@ func takeoverMessage(name, baseURL string, ids []string) string {
 			"To manage it here, import it (an import block with id %q, or importFrom: %q in the constructs) "+
 			"or adopt it by name (adoptExisting: true); or give this connection another name.", name, baseURL, ids[0], ids[0], ids[0])
 	}
-	return fmt.Sprintf("connection %q already exists %d times on %s with ids %s, and this state does not manage them. "+
+	return fmt.Sprintf("connection %q already exists on %s with ids %s, and this state does not manage them. "+
 		"To manage one here, import it (an import block with its id, or importFrom: \"<id>\" in the constructs), "+
-		"or delete the duplicates; or give this connection another name.", name, len(ids), baseURL, strings.Join(ids, ", "))
+		"or delete the duplicates; or give this connection another name.", name, baseURL, strings.Join(ids, ", "))
 }
 
 // connectionInput builds the whole connection for POST/PUT with secrets merged.
