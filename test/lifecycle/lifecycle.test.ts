@@ -86,7 +86,9 @@ describe('changes', () => {
     const plan = await ws.plan();
     expect(plan.code).toBe(2);
     expect(plan.output).toMatch(/~ secrets_wo\s+= \(write-only attribute\)/);
-    expect(plan.output).toMatch(/~ secrets_fingerprint\s+= "hmac-sha256:[0-9a-f:]+" -> \(known after apply\)/);
+    expect(plan.output).toMatch(
+      /~ secrets_fingerprint\s+= "hmac-sha256:[0-9a-f:]+" -> \(known after apply\)/,
+    );
     const apply = await ws.apply();
     const w = writes(emulator, mark);
     expect(w.map((r) => r.method)).toEqual(['PUT', 'PUT']);
