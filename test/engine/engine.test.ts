@@ -1,10 +1,10 @@
-/** The engine install contract, and the hand-written provider binding checked against the real schema. */
+/** The engine install contract, and the hand-written provider binding checked against the provider's real schema. */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformVariable } from 'cdktf';
 import { TOFU_VERSION } from '../../engine/engine';
-import { IotFlowApi, QubitroConnection } from '../../src';
+import { IOTFLOW_PROVIDER, IotFlowApi, QubitroConnection } from '../../src';
 import { requireEngine, run } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
@@ -69,7 +69,11 @@ describe('engine:install', () => {
       fs.writeFileSync(
         path.join(dir, 'main.tf.json'),
         JSON.stringify({
-          terraform: { required_providers: { restful: { source: 'magodo/restful', version: '0.25.2' } } },
+          terraform: {
+            required_providers: {
+              iotflow: { source: IOTFLOW_PROVIDER.source, version: IOTFLOW_PROVIDER.version },
+            },
+          },
         }),
       );
       const init = await run(
@@ -82,9 +86,9 @@ describe('engine:install', () => {
         env,
       );
       expect(init.code).toBe(0);
-      expect(init.output).toContain('Installed magodo/restful v0.25.2');
+      expect(init.output).toContain(`Installed ${IOTFLOW_PROVIDER.source} v${IOTFLOW_PROVIDER.version}`);
       expect(fs.readFileSync(path.join(dir, '.terraform.lock.hcl'), 'utf8')).toContain(
-        'registry.terraform.io/magodo/restful',
+        `registry.terraform.io/${IOTFLOW_PROVIDER.source}`,
       );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -119,7 +123,7 @@ function unknownAttributes(emitted: Record<string, unknown>, block: SchemaBlock,
   });
 }
 
-describe('the restful provider binding', () => {
+describe('the iotflow provider binding', () => {
   test('every attribute the constructs emit exists in `tofu providers schema -json`', async () => {
     const engine = requireEngine();
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-schema-'));
@@ -151,6 +155,7 @@ describe('the restful provider binding', () => {
           downlinkAsKey: secret(`as_key_${id}`),
           downlinkPort: 2,
           importFrom: id === 'A' ? '1114' : undefined,
+          adoptExisting: id === 'B' ? true : undefined,
         });
       }
       app.synth();
@@ -158,24 +163,27 @@ describe('the restful provider binding', () => {
       const env = { ...process.env, ...engine.env };
       expect((await run(engine.binaryName, ['init', '-input=false', '-no-color'], dir, env)).code).toBe(0);
       const schemaRun = await run(engine.binaryName, ['providers', 'schema', '-json'], dir, env);
-      const schema = JSON.parse(schemaRun.stdout).provider_schemas['registry.opentofu.org/magodo/restful'];
+      const schema = JSON.parse(schemaRun.stdout).provider_schemas[
+        `registry.opentofu.org/${IOTFLOW_PROVIDER.source}`
+      ];
       const tf = JSON.parse(fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
 
+      expect(Object.keys(tf.data.iotflow_connections)).toHaveLength(3); // two read-backs, one adoption lookup
       const unknown = [
-        ...tf.provider.restful.flatMap((p: Record<string, unknown>) =>
+        ...tf.provider.iotflow.flatMap((p: Record<string, unknown>) =>
           unknownAttributes(p, schema.provider.block, 'provider.'),
         ),
-        ...Object.values(tf.resource.restful_resource).flatMap((r) =>
+        ...Object.values(tf.resource.iotflow_connection).flatMap((r) =>
           unknownAttributes(
             r as Record<string, unknown>,
-            schema.resource_schemas.restful_resource.block,
+            schema.resource_schemas.iotflow_connection.block,
             'resource.',
           ),
         ),
-        ...Object.values(tf.data.restful_resource).flatMap((d) =>
+        ...Object.values(tf.data.iotflow_connections).flatMap((d) =>
           unknownAttributes(
             d as Record<string, unknown>,
-            schema.data_source_schemas.restful_resource.block,
+            schema.data_source_schemas.iotflow_connections.block,
             'data.',
           ),
         ),

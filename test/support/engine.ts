@@ -1,5 +1,5 @@
 /** Runs the real engine (OpenTofu and the mirrored providers) on stacks synthesized in-process. */
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,6 +17,17 @@ export function requireEngine(): Engine {
   if (!engine)
     throw new Error('The engine is not installed: run `npm run engine:install` (npm test does it first).');
   return engine;
+}
+
+export type EngineBinary = 'tofu' | 'terraform';
+
+/**
+ * The engines the lifecycle suite runs on: the built OpenTofu, and the `terraform` this machine image ships
+ * (1.11+). Under CI=true Terraform is required, so that its absence fails rather than narrows the suite.
+ */
+export function engineBinaries(): EngineBinary[] {
+  const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
+  return hasTerraform || process.env.CI === 'true' ? ['tofu', 'terraform'] : ['tofu'];
 }
 
 export interface RunResult {
@@ -37,9 +48,11 @@ export class Workspace {
   private readonly engine = requireEngine();
   private initialized = false;
 
+  /** `binary`: `tofu` (the built OpenTofu), or `terraform` from PATH, served from the same mirror. */
   constructor(
     private readonly emulator: RunningEmulator,
     private readonly stackId = 'project',
+    private readonly binary: EngineBinary = 'tofu',
   ) {}
 
   public get stackDir(): string {
@@ -77,7 +90,8 @@ export class Workspace {
     }
     const env: NodeJS.ProcessEnv = { ...process.env, ...this.engine.env, TF_IN_AUTOMATION: '1' };
     for (const [k, v] of Object.entries(this.vars)) env[`TF_VAR_${k}`] = v;
-    return run(this.engine.binaryName, [...args, '-no-color'], this.stackDir, env, 300_000, hooks.onStart);
+    env.TERRAFORM_BINARY_NAME = this.binary;
+    return run(this.binary, [...args, '-no-color'], this.stackDir, env, 300_000, hooks.onStart);
   }
 
   public async apply(...args: string[]): Promise<RunResult> {
