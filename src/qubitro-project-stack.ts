@@ -63,6 +63,12 @@ export interface QubitroProjectStackProps {
    * @default 30
    */
   readonly timeoutSeconds?: number;
+  /**
+   * How long an apply waits for changed connections to settle before reporting them (see
+   * `IotFlowApiProps.settleTimeoutSeconds`).
+   * @default 60
+   */
+  readonly settleTimeoutSeconds?: number;
 }
 
 /**
@@ -82,6 +88,7 @@ export class QubitroProjectStack extends TerraformStack {
       tokenUrl: props.tokenUrl,
       maxRetries: props.maxRetries,
       timeoutSeconds: props.timeoutSeconds,
+      settleTimeoutSeconds: props.settleTimeoutSeconds,
       ...(props.clientId !== undefined
         ? {
             clientId: props.clientId,

@@ -155,16 +155,69 @@ func expectedState(c *client.Connection) string {
 	return client.StateOpened
 }
 
-// settleReport describes the connections not where they should be, in one
-// text (a 1000-connection stack must not print 1000 warnings). "" = all fine.
-func settleReport(conns []client.Connection, timeout time.Duration) string {
+// closedGrace bounds how long CLOSED counts as "not started yet" for a
+// connection that should open: the docs say a started connection stays
+// CLOSED "during a short period" before OPENING, while an HTTP connection
+// whose destination is unreachable ends CLOSED. CLOSED after OPENING, or
+// past the grace, is therefore a result, not a step.
+const closedGrace = 15 * time.Second
+
+// settling follows the listed connections across polls, telling a
+// connection on its way (CLOSED at first, OPENING, AUTHENTICATING, or
+// anything short of DEACTIVATED while it stops) from one that has ended
+// somewhere else.
+type settling struct {
+	started  time.Time
+	grace    time.Duration
+	progress map[client.FlexString]bool // seen OPENING or AUTHENTICATING
+}
+
+func newSettling() *settling {
+	return &settling{started: time.Now(), grace: closedGrace, progress: map[client.FlexString]bool{}}
+}
+
+func (s *settling) observe(conns []client.Connection) {
+	for i := range conns {
+		if conns[i].State == client.StateOpening || conns[i].State == client.StateAuthenticating {
+			s.progress[conns[i].ID] = true
+		}
+	}
+}
+
+func (s *settling) onTheWay(c *client.Connection) bool {
+	want := expectedState(c)
+	switch {
+	case c.State == want:
+		return false
+	case want == client.StateDeactivated:
+		// Stopping takes up to a minute; any state short of DEACTIVATED is on the way.
+		return true
+	case c.State == client.StateClosed:
+		return !s.progress[c.ID] && time.Since(s.started) < s.grace
+	default:
+		return client.IsTransitional(c.State)
+	}
+}
+
+func (s *settling) anyOnTheWay(conns []client.Connection) bool {
+	for i := range conns {
+		if s.onTheWay(&conns[i]) {
+			return true
+		}
+	}
+	return false
+}
+
+// report describes the connections not where they should be, in one text (a
+// 1000-connection stack must not print 1000 warnings). "" = all fine.
+func (s *settling) report(conns []client.Connection, timeout time.Duration) string {
 	var lines []string
 	for i := range conns {
 		c := &conns[i]
 		want := expectedState(c)
 		switch {
 		case c.State == want:
-		case client.IsTransitional(c.State):
+		case s.onTheWay(c):
 			lines = append(lines, fmt.Sprintf("connection %q (id %s) is still %s after %s (settle_timeout_seconds); expected %s. "+
 				"Not a failure yet: it may still settle, check again later.", c.Name, c.ID, c.State, timeout, want))
 		default:
@@ -172,15 +225,6 @@ func settleReport(conns []client.Connection, timeout time.Duration) string {
 		}
 	}
 	return strings.Join(lines, "\n")
-}
-
-func anyTransitional(conns []client.Connection) bool {
-	for i := range conns {
-		if client.IsTransitional(conns[i].State) {
-			return true
-		}
-	}
-	return false
 }
 
 func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
@@ -216,7 +260,9 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	if settle > 0 {
 		deadline := time.Now().Add(settle)
 		interval := c.SettlePollInterval
-		for anyTransitional(matched) && time.Now().Before(deadline) {
+		watch := newSettling()
+		watch.observe(matched)
+		for watch.anyOnTheWay(matched) && time.Now().Before(deadline) {
 			wait := min(interval, time.Until(deadline))
 			select {
 			case <-ctx.Done():
@@ -230,8 +276,9 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 				return
 			}
 			matched = f.apply(all)
+			watch.observe(matched)
 		}
-		if report := settleReport(matched, settle); report != "" {
+		if report := watch.report(matched, settle); report != "" {
 			resp.Diagnostics.AddWarning("Connections not in their expected state", report)
 		}
 	}
