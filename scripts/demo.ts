@@ -18,6 +18,11 @@ const STACKS = ['farm-sensors', 'fleet-trackers'];
 const CLIENT_ID = 'emulator-client';
 const CLIENT_SECRET = 'emulator-secret';
 
+// Tight enough that a deploy meets the limit (and rides it out), as a busy tenant would.
+const RATE_LIMIT = 4;
+const RATE_BURST = 2;
+const SETTLE_MS = 1_000;
+
 const step = (message: string) => process.stderr.write(`\n==> ${message}\n`);
 
 /** Demo signing keys, made once and kept so that a re-run changes nothing. */
@@ -79,9 +84,16 @@ async function listConnections(emulator: RunningEmulator) {
       }),
     })
   ).json()) as { access_token: string };
-  const res = await fetch(`${emulator.baseUrl}/connections`, {
+  // The demo's own listing meets the rate limit too: wait as NGINX asks, by trying again shortly.
+  let res = await fetch(`${emulator.baseUrl}/connections`, {
     headers: { authorization: `Bearer ${token.access_token}` },
   });
+  for (let attempt = 0; res.status === 503 && attempt < 10; attempt++) {
+    await new Promise((r) => setTimeout(r, 500));
+    res = await fetch(`${emulator.baseUrl}/connections`, {
+      headers: { authorization: `Bearer ${token.access_token}` },
+    });
+  }
   return (await res.json()) as Array<{
     id: string;
     name: string;
@@ -102,8 +114,16 @@ async function main(): Promise<void> {
   step('Engine: OpenTofu and the providers, built from Go modules (minutes the first time, cached after)');
   const engine = installEngine({ log: (m) => process.stderr.write(`    ${m}\n`) });
 
-  step('Starting the IoT Flow emulator (state kept in .demo/emulator-state.json)');
-  const emulator = await startEmulator({ stateFile: path.join(demoDir, 'emulator-state.json') });
+  step(
+    `Starting the IoT Flow emulator as ThingPark behaves: pages of 100, connections settling over ${SETTLE_MS} ms, ` +
+      `NGINX rate limiting at ${RATE_LIMIT}/s (503 without Retry-After); state in .demo/emulator-state.json`,
+  );
+  const emulator = await startEmulator({
+    stateFile: path.join(demoDir, 'emulator-state.json'),
+    settleMs: SETTLE_MS,
+    rateLimit: RATE_LIMIT,
+    rateBurst: RATE_BURST,
+  });
   process.stderr.write(`    listening on ${emulator.url}\n`);
   fs.writeFileSync(
     path.join(demoDir, 'cdktf.json'),
@@ -149,6 +169,11 @@ async function main(): Promise<void> {
         ['NAME', 'QUBITRO PROJECT', 'ID', 'STATE'],
         ...connections.map((c) => [c.name, c.configuration.headers.projectId, c.id, c.state]),
       ])}\n`,
+    );
+
+    const limited = emulator.requests().filter((r) => r.rateLimited).length;
+    process.stdout.write(
+      `\n${limited} call(s) were refused by the rate limit (503, no Retry-After) and retried.\n`,
     );
 
     step('Re-planning: a second deploy must change nothing');
