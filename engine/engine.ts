@@ -29,11 +29,22 @@ export interface ProviderBuild {
   readonly replace?: Record<string, string>;
 }
 
+/**
+ * The package's `provider/` folder, whether this file runs from the sources (engine/) or from the built
+ * package (lib/engine/), where only the Go sources are shipped beside lib/.
+ */
+function providerSourceDir(): string {
+  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'provider', 'go.mod'))) return path.join(dir, 'provider');
+  }
+  throw new Error(`engine: the provider's Go sources (provider/go.mod) are not found above ${__dirname}`);
+}
+
 /** The project's own provider, built from `provider/` (its address and version: `provider/registry.json`). */
 export const IOTFLOW_PROVIDER: ProviderBuild = {
   source: `${registry.namespace}/${registry.type}`,
   version: registry.version,
-  dir: path.join(__dirname, '..', 'provider'),
+  dir: providerSourceDir(),
 };
 
 /** magodo/restful, the generic REST provider 0.1 ran on: built only as the benchmark's peer baseline. */
@@ -84,12 +95,13 @@ const SOURCE_FILE = /(\.go|^go\.mod|^go\.sum|\.json)$/;
 function sourceHash(dir: string): string {
   const hash = createHash('sha256');
   const walk = (rel: string): void => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) =>
-      a.name < b.name ? -1 : 1,
-    )) {
+    for (const entry of fs
+      .readdirSync(path.join(dir, rel), { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const child = path.join(rel, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && SOURCE_FILE.test(entry.name)) hash.update(`${child}\0`).update(fs.readFileSync(path.join(dir, child)));
+      else if (entry.isFile() && SOURCE_FILE.test(entry.name))
+        hash.update(`${child}\0`).update(fs.readFileSync(path.join(dir, child)));
     }
   };
   walk('.');
@@ -143,6 +155,8 @@ function resolveEngine(dir: string): Engine {
       TF_CLI_CONFIG_FILE: cliConfigFile,
       TERRAFORM_BINARY_NAME: binaryName,
       CHECKPOINT_DISABLE: '1',
+      // A missing TF_VAR_… fails at once instead of waiting at a prompt no one sees (CI, cdktf deploy).
+      TF_INPUT: '0',
     },
   };
 }
@@ -153,6 +167,23 @@ function isInstalled(dir: string, providers: readonly ProviderBuild[]): boolean 
     fs.existsSync(path.join(dir, 'cli.tfrc')) &&
     providers.every((p) => MIRROR_HOSTS.every((h) => fs.existsSync(mirrorPath(dir, h, p))))
   );
+}
+
+/** What is built and what is not, for `qubitro-engine --check`. */
+export function engineStatus(options: EngineOptions = {}): {
+  parts: { name: string; installed: boolean; path: string }[];
+  engine?: string;
+} {
+  const providers = providersOf(options);
+  const tofu = path.join(cacheRoot(), `tofu-${TOFU_VERSION}`, 'tofu');
+  const parts = [
+    { name: `OpenTofu ${TOFU_VERSION}`, installed: fs.existsSync(tofu), path: tofu },
+    ...providers.map((p) => {
+      const binary = path.join(cacheRoot(), `provider-${providerKey(p)}`, providerBinaryName(p));
+      return { name: `provider ${p.source} ${p.version}`, installed: fs.existsSync(binary), path: binary };
+    }),
+  ];
+  return { parts, engine: findEngine(options)?.dir };
 }
 
 /** The installed engine, or undefined when it has not been built (or its provider source changed since). */
@@ -214,7 +245,12 @@ function buildTofu(log: Log): string {
     const src = fetchModule('github.com/opentofu/opentofu', `v${TOFU_VERSION}`, staging, log);
     // `go install` refuses modules with replace directives; building inside the module honours them.
     const ldflags = "-s -w -X 'github.com/opentofu/opentofu/version.dev=no'";
-    run('go', ['build', '-trimpath', '-ldflags', ldflags, '-o', path.join(staging, 'tofu'), './cmd/tofu'], src, log);
+    run(
+      'go',
+      ['build', '-trimpath', '-ldflags', ldflags, '-o', path.join(staging, 'tofu'), './cmd/tofu'],
+      src,
+      log,
+    );
     fs.rmSync(src, { recursive: true, force: true });
   });
   return path.join(target, 'tofu');

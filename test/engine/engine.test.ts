@@ -15,7 +15,7 @@ const inherited = { ...process.env, TF_CLI_CONFIG_FILE: '/nonexistent/inherited.
 const install = () => run(tsx, [path.join(root, 'engine/install.ts')], root, inherited);
 
 describe('engine:install', () => {
-  test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME and CHECKPOINT_DISABLE', async () => {
+  test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, CHECKPOINT_DISABLE and TF_INPUT', async () => {
     const r = await install();
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -25,9 +25,30 @@ describe('engine:install', () => {
       'TF_CLI_CONFIG_FILE',
       'TERRAFORM_BINARY_NAME',
       'CHECKPOINT_DISABLE',
+      'TF_INPUT',
     ]);
     expect(r.stdout).toContain("export TERRAFORM_BINARY_NAME='tofu'");
     expect(r.stdout).not.toContain('/nonexistent/inherited.tfrc');
+  });
+
+  test('a failure prints `false` for eval, so `eval "$(qubitro-engine install)"` fails too', async () => {
+    const r = await run(
+      'bash',
+      ['-c', `set -e; eval "$(${tsx} engine/cli.ts instal 2>/dev/null)"; echo reached`],
+      root,
+      inherited,
+    );
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).not.toContain('reached');
+  });
+
+  test('--check lists OpenTofu, the provider and the engine folder, and exits 0 once installed', async () => {
+    const r = await run(tsx, [path.join(root, 'engine/cli.ts'), '--check'], root, inherited);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^go: go version go1\.\d+/m);
+    expect(r.stdout).toContain(`OpenTofu ${TOFU_VERSION}: `);
+    expect(r.stdout).toContain(`provider ${IOTFLOW_PROVIDER.source} ${IOTFLOW_PROVIDER.version}: `);
+    expect(r.stdout).not.toContain('not built yet');
   });
 
   test('a second run is fast and prints the same', async () => {
