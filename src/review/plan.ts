@@ -71,10 +71,33 @@ function isConnectionChange(rc: Json): boolean {
   return rc.mode === 'managed' && rc.type === CONNECTION_RESOURCE;
 }
 
-/** Every path of a connection body whose value must never be printed. */
+/** The body field each attribute of an `iotflow_connection` becomes (`secrets_wo` is handled apart). */
+const BODY_FIELDS: Record<string, string> = {
+  name: 'name',
+  connector_id: 'connectorId',
+  brand: 'brand',
+  active: 'active',
+  configuration: 'configuration',
+  alarms: 'alarms',
+};
+
+/** The body paths of the attributes a sensitivity mark tree marks (a JSON attribute is marked whole). */
+function markedBodyPaths(marks: Json): string[] {
+  return markedPaths(marks).flatMap((p) => BODY_FIELDS[p.split('.')[0]] ?? []);
+}
+
+/** Every path of a connection body whose value must never be printed: secrets and what the plan marks. */
 function secretPathsOfChange(rc: Json, declared: string[] = []): string[] {
   const c = rc.change;
-  return [...new Set([...declared, ...secretPathsOf(c.before), ...secretPathsOf(c.after)])];
+  return [
+    ...new Set([
+      ...declared,
+      ...secretPathsOf(c.before),
+      ...secretPathsOf(c.after),
+      ...markedBodyPaths(c.before_sensitive),
+      ...markedBodyPaths(c.after_sensitive),
+    ]),
+  ];
 }
 
 /** The plan's unknown-value marks of a resource, in the shape of its request body. */
@@ -112,7 +135,12 @@ function secretStatus(c: Json, action: Action | undefined): SecretStatus | undef
 
 /** The non-secret fields that differ between two bodies; a secret subtree is left to `secretStatus`. */
 function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix = ''): FieldChange[] {
-  if (skip.includes(prefix)) return [];
+  // A changed secret or marked value is named, never shown (write-only secrets are absent from plans).
+  if (skip.includes(prefix)) {
+    return prefix && !isDeepStrictEqual(before ?? null, after ?? null)
+      ? [{ path: prefix, hidden: true }]
+      : [];
+  }
   if (unknown === true) return [{ path: prefix, before: before ?? undefined, afterUnknown: true }];
   const isObject = (v: Json) => v !== null && typeof v === 'object' && !Array.isArray(v);
   // An added or removed object is compared leaf by leaf, so that its secrets stay out.
@@ -123,7 +151,9 @@ function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix =
   ) {
     const b = before ?? {};
     const a = after ?? {};
-    const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].sort();
+    // A value unknown until apply is absent from `after` (and from a body, which drops nulls): take its key too.
+    const pending = Object.keys(unknown ?? {}).filter((k) => unknown[k]);
+    const keys = [...new Set([...Object.keys(b), ...Object.keys(a), ...pending])].sort();
     return keys.flatMap((k) => diff(b[k], a[k], skip, unknown?.[k], prefix ? `${prefix}.${k}` : k));
   }
   if (isDeepStrictEqual(before ?? null, after ?? null)) return [];
@@ -206,6 +236,9 @@ export function planSecrets(plan: Json): string[] {
       add(valueAtPath(connectionBody(c.before), p));
       add(valueAtPath(connectionBody(c.after), p));
     }
+    // A marked JSON attribute (configuration, alarms) is one string in the plan: scrub its values one by one.
+    for (const p of markedBodyPaths(c.before_sensitive)) add(valueAtPath(connectionBody(c.before), p));
+    for (const p of markedBodyPaths(c.after_sensitive)) add(valueAtPath(connectionBody(c.after), p));
   }
   for (const o of Object.values((plan.output_changes ?? {}) as Record<string, Json>)) {
     underMarks(o.before, o.before_sensitive);

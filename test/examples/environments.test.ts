@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { filesContaining, TfJson } from '../support/synth';
+import { bodyOf, connections, filesContaining, TfJson } from '../support/synth';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/environments');
 const PROBES = {
@@ -39,8 +39,8 @@ afterAll(() => {
 });
 
 const names = (name: string) =>
-  Object.values((stacks[name].resource?.restful_resource ?? {}) as Record<string, TfJson>)
-    .map((r) => r.body.name)
+  Object.values(connections(stacks[name]))
+    .map((r) => r.name)
     .sort();
 
 describe('examples/environments', () => {
@@ -59,9 +59,7 @@ describe('examples/environments', () => {
   });
 
   it('sends the prod Qubitro project and options to prod', () => {
-    const [body] = Object.values(stacks['prod-farm'].resource.restful_resource as Record<string, TfJson>).map(
-      (r) => r.body,
-    );
+    const [body] = Object.values(connections(stacks['prod-farm'])).map(bodyOf);
     expect(body.configuration).toMatchObject({
       headers: {
         projectId: '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f',

@@ -8,12 +8,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing } from 'cdktf';
 import {
+  bodyOf,
+  CONNECTION,
+  connections,
   filesContaining,
   filesUnder,
-  RESTFUL_RESOURCE,
+  IOTFLOW_PROVIDER_TYPE,
+  readBacks,
   TfJson,
   withoutMetadata,
-  unhashed,
 } from '../support/synth';
 
 Testing.setupJest();
@@ -55,7 +58,7 @@ afterAll(() => {
 });
 
 function resources(name: string): TfJson[] {
-  return Object.values(stacks[name].tf.resource.restful_resource);
+  return Object.values(connections(stacks[name].tf));
 }
 
 describe('examples/per-project', () => {
@@ -67,10 +70,9 @@ describe('examples/per-project', () => {
 
   it('declares two connections to the farm project, the backup one inactive', () => {
     const byName = Object.fromEntries(
-      resources('farm-sensors').map((r) => [
-        r.body.name,
-        { active: r.body.active, projectId: r.body.configuration.headers.projectId },
-      ]),
+      resources('farm-sensors')
+        .map(bodyOf)
+        .map((body) => [body.name, { active: body.active, projectId: body.configuration.headers.projectId }]),
     );
     expect(byName).toStrictEqual({
       'Farm sensors to Qubitro': { active: undefined, projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4' },
@@ -82,20 +84,16 @@ describe('examples/per-project', () => {
   });
 
   it('declares one connection to the fleet project, with metadata and downlink port 15', () => {
-    expect(stacks['fleet-trackers'].text).toHaveResourceWithProperties(RESTFUL_RESOURCE, {
-      body: expect.objectContaining({
-        name: 'Fleet trackers to Qubitro',
-        configuration: expect.objectContaining({
-          sendMetadata: true,
-          downlinkPort: 15,
-          headers: {
-            projectId: '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b',
-            webhookSigningKey: '${var.fleet_signing_key}',
-          },
-        }),
-      }),
+    expect(stacks['fleet-trackers'].text).toHaveResourceWithProperties(CONNECTION, {
+      name: 'Fleet trackers to Qubitro',
+      secrets_wo: { 'headers.webhookSigningKey': '${var.fleet_signing_key}' },
     });
     expect(resources('fleet-trackers')).toHaveLength(1);
+    expect(JSON.parse(resources('fleet-trackers')[0].configuration)).toMatchObject({
+      sendMetadata: true,
+      downlinkPort: 15,
+      headers: { projectId: '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b' },
+    });
   });
 
   it('gives each project its own signing key variable', () => {
@@ -109,43 +107,33 @@ describe('examples/per-project', () => {
     ]);
   });
 
-  it('declares every variable sensitive', () => {
+  it('declares every variable sensitive and ephemeral', () => {
     const variables = Object.values(stacks).flatMap(({ tf }) => Object.values(tf.variable) as TfJson[]);
     expect(variables).toHaveLength(4);
-    expect(variables.every((v) => v.sensitive === true)).toBe(true);
+    expect(variables.every((v) => v.sensitive === true && v.ephemeral === true)).toBe(true);
   });
 
   it('targets the local emulator with client credentials by default', () => {
-    expect(stacks['farm-sensors'].text).toHaveProviderWithProperties(
-      { tfResourceType: 'restful' },
-      {
-        base_url: 'http://127.0.0.1:8787/iot-flow/v1',
-        security: {
-          oauth2: {
-            client_credentials: {
-              client_id: 'emulator-client',
-              client_secret: '${var.thingpark_client_secret}',
-              token_url: 'http://127.0.0.1:8787/users-auth/protocol/openid-connect/token',
-              in: 'params',
-            },
-          },
-        },
-      },
-    );
+    expect(stacks['farm-sensors'].text).toHaveProviderWithProperties(IOTFLOW_PROVIDER_TYPE, {
+      base_url: 'http://127.0.0.1:8787/iot-flow/v1',
+      client_id: 'emulator-client',
+      client_secret: '${var.thingpark_client_secret}',
+      token_url: 'http://127.0.0.1:8787/users-auth/protocol/openid-connect/token',
+    });
   });
 
-  it('expects the backup connection to be DEACTIVATED and the others OPENED', () => {
-    const expected = Object.values(stacks)
-      .flatMap(({ tf }) => Object.entries(tf.check as Record<string, TfJson>))
-      .map(([name, check]) => [
-        unhashed(name),
-        / == "(OPENED|DEACTIVATED)"\}$/.exec(check.assert[0].condition)?.[1],
-      ])
-      .sort();
-    expect(expected).toEqual([
-      ['farm_sensors_Backup', 'DEACTIVATED'],
-      ['farm_sensors_Uplinks', 'OPENED'],
-      ['fleet_trackers_Trackers', 'OPENED'],
+  it('reads every connection of each stack back after apply, the backup one declared inactive', () => {
+    const readBack = Object.entries(stacks).map(([name, { tf }]) => {
+      const [back] = Object.values(readBacks(tf));
+      return [name, back.ids.length, back.depends_on.length];
+    });
+    expect(readBack).toEqual([
+      ['farm-sensors', 2, 2],
+      ['fleet-trackers', 1, 1],
+    ]);
+    expect(resources('farm-sensors').map((r) => [r.name, r.active])).toEqual([
+      ['Farm sensors to Qubitro (backup)', false],
+      ['Farm sensors to Qubitro', undefined],
     ]);
   });
 

@@ -1,13 +1,13 @@
 import { TerraformVariable, Testing } from 'cdktf';
-import { defaultTokenUrl, IotFlowApi, RETRY_STATUS_CODES } from '../../src';
+import { defaultTokenUrl, IotFlowApi } from '../../src';
 import {
-  all,
   BASE_URL,
+  connections,
+  IOTFLOW_PROVIDER_TYPE,
+  iotflowProviders,
   newStack,
   oauthApi,
   qubitro,
-  RESTFUL_PROVIDER_TYPE,
-  restfulProviders,
   secretVar,
   synth,
   unhashed,
@@ -19,16 +19,16 @@ Testing.setupJest();
 function onlyProvider(build: (stack: ReturnType<typeof newStack>) => void) {
   const stack = newStack();
   build(stack);
-  const providers = restfulProviders(synth(stack).tf);
+  const providers = iotflowProviders(synth(stack).tf);
   expect(providers).toHaveLength(1);
   return providers[0];
 }
 
 describe('IotFlowApi provider configuration', () => {
-  it('configures the restful provider with the base URL', () => {
+  it('configures the iotflow provider with the base URL', () => {
     const stack = newStack();
     oauthApi(stack);
-    expect(synth(stack).text).toHaveProviderWithProperties(RESTFUL_PROVIDER_TYPE, { base_url: BASE_URL });
+    expect(synth(stack).text).toHaveProviderWithProperties(IOTFLOW_PROVIDER_TYPE, { base_url: BASE_URL });
   });
 
   it('names the provider with an alias derived from its construct path', () => {
@@ -40,28 +40,29 @@ describe('IotFlowApi provider configuration', () => {
     expect(provider.base_url).toBe(BASE_URL);
   });
 
-  it('pins magodo/restful 0.25.2 in required_providers', () => {
+  it('pins the project provider thingpark-qubitro/iotflow at the version of provider/registry.json', () => {
     const stack = newStack();
     oauthApi(stack);
-    expect(synth(stack).tf.terraform.required_providers.restful).toEqual({
-      source: 'magodo/restful',
-      version: '0.25.2',
+    expect(synth(stack).tf.terraform.required_providers).toEqual({
+      iotflow: { source: 'thingpark-qubitro/iotflow', version: '0.2.0' },
     });
   });
 
+  it('configures no provider but iotflow', () => {
+    const stack = newStack();
+    qubitro(stack, oauthApi(stack));
+    expect(Object.keys(synth(stack).tf.provider)).toEqual(['iotflow']);
+  });
+
   describe('OAuth2 client credentials', () => {
-    it('sends the client id, the secret variable, the default token URL and params style', () => {
+    it('sends the client id, the secret variable and the default token URL, and no bearer token', () => {
       const provider = onlyProvider((stack) => oauthApi(stack));
-      expect(provider.security).toEqual({
-        oauth2: {
-          client_credentials: {
-            client_id: 'service-account',
-            client_secret: '${var.api_client_secret}',
-            token_url: 'https://community.thingpark.io/users-auth/protocol/openid-connect/token',
-            in: 'params',
-          },
-        },
+      expect(provider).toMatchObject({
+        client_id: 'service-account',
+        client_secret: '${var.api_client_secret}',
+        token_url: 'https://community.thingpark.io/users-auth/protocol/openid-connect/token',
       });
+      expect(provider).not.toHaveProperty('bearer_token');
     });
 
     it('derives the default token URL from the origin of the base URL, port included', () => {
@@ -73,7 +74,7 @@ describe('IotFlowApi provider configuration', () => {
     it('uses an explicit tokenUrl instead of the default', () => {
       const tokenUrl = 'https://auth.example.com/realms/tp/protocol/openid-connect/token';
       const provider = onlyProvider((stack) => oauthApi(stack, 'Api', { tokenUrl }));
-      expect(provider.security.oauth2.client_credentials.token_url).toBe(tokenUrl);
+      expect(provider.token_url).toBe(tokenUrl);
     });
 
     it('accepts a base URL known only at deploy time when tokenUrl is given', () => {
@@ -81,41 +82,63 @@ describe('IotFlowApi provider configuration', () => {
       const baseUrl = new TerraformVariable(stack, 'base_url', { type: 'string' }).stringValue;
       const tokenUrl = 'https://community.thingpark.io/users-auth/protocol/openid-connect/token';
       oauthApi(stack, 'Api', { baseUrl, tokenUrl });
-      expect(restfulProviders(synth(stack).tf)[0].base_url).toBe('${var.base_url}');
+      expect(iotflowProviders(synth(stack).tf)[0].base_url).toBe('${var.base_url}');
     });
   });
 
   describe('bearer token', () => {
-    it('sends the token variable as an HTTP bearer token', () => {
+    it('sends the token variable as the bearer token, with no client credentials or token URL', () => {
       const provider = onlyProvider(
         (stack) =>
           new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL, bearerToken: secretVar(stack, 'tp_token') }),
       );
-      expect(provider.security).toEqual({ http: { token: { token: '${var.tp_token}' } } });
+      expect(provider.bearer_token).toBe('${var.tp_token}');
+      for (const key of ['client_id', 'client_secret', 'token_url']) expect(provider).not.toHaveProperty(key);
     });
   });
 
-  describe('retries', () => {
-    it('retries 429, 502, 503 and 504', () => {
-      expect(onlyProvider((stack) => oauthApi(stack)).client.retry.status_codes).toEqual([
-        429, 502, 503, 504,
-      ]);
-    });
-
-    it('exports the retried status codes', () => {
-      expect(RETRY_STATUS_CODES).toEqual([429, 502, 503, 504]);
-    });
-
+  describe('retries and timeouts', () => {
     it('retries 3 times by default', () => {
-      expect(onlyProvider((stack) => oauthApi(stack)).client.retry.count).toBe(3);
+      expect(onlyProvider((stack) => oauthApi(stack)).max_retries).toBe(3);
     });
 
     it('retries maxRetries times when it is set', () => {
-      expect(onlyProvider((stack) => oauthApi(stack, 'Api', { maxRetries: 7 })).client.retry.count).toBe(7);
+      expect(onlyProvider((stack) => oauthApi(stack, 'Api', { maxRetries: 7 })).max_retries).toBe(7);
     });
 
     it('does not retry when maxRetries is 0', () => {
-      expect(onlyProvider((stack) => oauthApi(stack, 'Api', { maxRetries: 0 })).client.retry.count).toBe(0);
+      expect(onlyProvider((stack) => oauthApi(stack, 'Api', { maxRetries: 0 })).max_retries).toBe(0);
+    });
+
+    it('gives each HTTP call 30 seconds by default', () => {
+      expect(onlyProvider((stack) => oauthApi(stack)).request_timeout_seconds).toBe(30);
+    });
+
+    it('gives each HTTP call timeoutSeconds when it is set', () => {
+      const provider = onlyProvider((stack) => oauthApi(stack, 'Api', { timeoutSeconds: 90 }));
+      expect(provider.request_timeout_seconds).toBe(90);
+    });
+  });
+
+  describe('read-back settling', () => {
+    function readBackOf(props: Parameters<typeof oauthApi>[2] = {}) {
+      const stack = newStack();
+      qubitro(stack, oauthApi(stack, 'Api', props));
+      const reads = Object.values(readBacks(synth(stack).tf));
+      expect(reads).toHaveLength(1);
+      return reads[0];
+    }
+
+    it('waits up to 60 seconds for changed connections to settle by default', () => {
+      expect(readBackOf().settle_timeout_seconds).toBe(60);
+    });
+
+    it('waits settleTimeoutSeconds when it is set', () => {
+      expect(readBackOf({ settleTimeoutSeconds: 300 }).settle_timeout_seconds).toBe(300);
+    });
+
+    it('reads once without waiting when settleTimeoutSeconds is 0', () => {
+      expect(readBackOf({ settleTimeoutSeconds: 0 }).settle_timeout_seconds).toBe(0);
     });
   });
 
@@ -130,7 +153,7 @@ describe('IotFlowApi provider configuration', () => {
     }
 
     it('writes one provider block per endpoint, each under its own alias', () => {
-      const providers = restfulProviders(twoEndpoints());
+      const providers = iotflowProviders(twoEndpoints());
       expect(providers.map((p) => [unhashed(p.alias), p.base_url])).toEqual([
         ['stack_eu', BASE_URL],
         ['stack_us', 'https://us.thingpark.example.com/iot-flow/v1'],
@@ -138,23 +161,23 @@ describe('IotFlowApi provider configuration', () => {
     });
 
     it('points each connection at the provider of its own endpoint', () => {
-      const resources = Object.values(all(twoEndpoints(), 'resource', 'restful_resource'));
-      expect(resources.map((r) => [r.body.name, unhashed(r.provider)])).toEqual([
-        ['EuUplinks to Qubitro', 'restful.stack_eu'],
-        ['UsUplinks to Qubitro', 'restful.stack_us'],
+      const resources = Object.values(connections(twoEndpoints()));
+      expect(resources.map((r) => [r.name, unhashed(r.provider)])).toEqual([
+        ['EuUplinks to Qubitro', 'iotflow.stack_eu'],
+        ['UsUplinks to Qubitro', 'iotflow.stack_us'],
       ]);
     });
 
     it('points each read-back at the provider of its own endpoint', () => {
       const reads = Object.values(readBacks(twoEndpoints()));
-      expect(reads.map((r) => unhashed(r.provider)).sort()).toEqual(['restful.stack_eu', 'restful.stack_us']);
+      expect(reads.map((r) => unhashed(r.provider)).sort()).toEqual(['iotflow.stack_eu', 'iotflow.stack_us']);
     });
 
     it('gives distinct aliases to endpoints whose ids differ only in case or punctuation', () => {
       const stack = newStack();
       oauthApi(stack, 'Eu-West');
       oauthApi(stack, 'eu_west');
-      const aliases = restfulProviders(synth(stack).tf).map((p) => p.alias);
+      const aliases = iotflowProviders(synth(stack).tf).map((p) => p.alias);
       expect(new Set(aliases).size).toBe(2);
     });
   });

@@ -1,20 +1,19 @@
 import { TerraformOutput, TerraformVariable, Testing } from 'cdktf';
 import { HEALTHY_STATE, INACTIVE_STATE, IotFlowConnection, IotFlowConnectionProps } from '../../src';
-import { readTemplate } from '../../src/iot-flow-connection';
 import {
-  all,
-  expandTemplate,
+  bodyOf,
+  configurationOf,
+  connections,
+  localNamed,
   newStack,
   oauthApi,
-  only,
+  onlyConnection,
   qubitro,
+  readBacks,
   secretVar,
   synth,
   TfJson,
   validationError,
-  unhashed,
-  checkBlock,
-  readBacks,
 } from '../support/synth';
 
 Testing.setupJest();
@@ -27,15 +26,15 @@ function uplinks(props: Parameters<typeof qubitro>[3] = {}): TfJson {
 }
 
 function resourceId(tf: TfJson): string {
-  const ids = Object.keys(all(tf, 'resource', 'restful_resource'));
+  const ids = Object.keys(connections(tf));
   expect(ids).toHaveLength(1);
   return ids[0];
 }
 
 /** The state expression of the one connection in `tf`: its id looked up in the endpoint's read-back. */
 function stateOf(tf: TfJson): string {
-  const [local] = Object.keys(tf.locals).filter((k) => k.includes('StateById'));
-  return `lookup(local.${local}, restful_resource.${resourceId(tf)}.output.id, "MISSING")`;
+  const [local] = localNamed(tf, 'StateById');
+  return `lookup(local.${local}, iotflow_connection.${resourceId(tf)}.id, "MISSING")`;
 }
 
 describe('IotFlowConnection read-back', () => {
@@ -47,27 +46,45 @@ describe('IotFlowConnection read-back', () => {
     const tf = synth(stack).tf;
     const backs = Object.values(readBacks(tf));
     expect(backs).toHaveLength(1);
-    expect(backs[0].id).toBe('/connections');
     expect([...backs[0].depends_on].sort()).toEqual(
-      Object.keys(all(tf, 'resource', 'restful_resource'))
-        .map((id) => `restful_resource.${id}`)
+      Object.keys(connections(tf))
+        .map((id) => `iotflow_connection.${id}`)
         .sort(),
     );
+  });
+
+  it('reads back exactly the ids of the connections of its endpoint', () => {
+    const stack = newStack();
+    const api = oauthApi(stack);
+    qubitro(stack, api, 'First');
+    qubitro(stack, api, 'Second');
+    qubitro(stack, oauthApi(stack, 'Other'), 'Elsewhere');
+    const tf = synth(stack).tf;
+    const idOf = (name: string) => Object.keys(connections(tf)).find((k) => k.startsWith(`${name}_`))!;
+    const providerOf = (name: string) => connections(tf)[idOf(name)].provider;
+    const idsByProvider = Object.fromEntries(Object.values(readBacks(tf)).map((r) => [r.provider, r.ids]));
+    expect(idsByProvider[providerOf('First')]).toEqual([
+      `\${iotflow_connection.${idOf('First')}.id}`,
+      `\${iotflow_connection.${idOf('Second')}.id}`,
+    ]);
+    expect(idsByProvider[providerOf('Elsewhere')]).toEqual([
+      `\${iotflow_connection.${idOf('Elsewhere')}.id}`,
+    ]);
   });
 
   it('maps each read-back connection id to its state once per endpoint', () => {
     const tf = uplinks();
     const [readBackId] = Object.keys(readBacks(tf));
-    const [local] = Object.entries(tf.locals).filter(([k]) => k.includes('StateById'));
-    expect(local[1]).toBe(
-      `\${{ for c in data.restful_resource.${readBackId}.output : c.id => try(c.state, "UNKNOWN") }}`,
+    const [, local] = localNamed(tf, 'StateById');
+    expect(local).toBe(
+      `\${{ for c in data.iotflow_connections.${readBackId}.connections : c.id => c.state }}`,
     );
   });
 
   it('reads the state through the provider of the connection', () => {
     const tf = uplinks();
     expect(Object.values(readBacks(tf))[0]).toMatchObject({
-      provider: expect.stringMatching(/^restful\.stack_api_[0-9a-f]{8}$/),
+      provider: expect.stringMatching(/^iotflow\.stack_api_[0-9a-f]{8}$/),
     });
   });
 
@@ -78,62 +95,56 @@ describe('IotFlowConnection read-back', () => {
     const tf = synth(stack).tf;
     expect(tf.output.State.value).toBe(`\${${stateOf(tf)}}`);
   });
+
+  it('exposes connectionId as the id of the resource', () => {
+    const stack = newStack();
+    const c = qubitro(stack, oauthApi(stack));
+    new TerraformOutput(stack, 'ConnectionId', { value: c.connectionId });
+    const tf = synth(stack).tf;
+    expect(tf.output.ConnectionId.value).toBe(`\${iotflow_connection.${resourceId(tf)}.id}`);
+  });
 });
 
-describe('IotFlowConnection check', () => {
-  it('adds one check block per connection', () => {
+describe('IotFlowConnection health', () => {
+  it('writes no check block: the read-back data source warns about unhealthy connections by name', () => {
     const stack = newStack();
     const api = oauthApi(stack);
     qubitro(stack, api, 'First');
     qubitro(stack, api, 'Second');
-    expect(Object.keys(synth(stack).tf.check).map(unhashed).sort()).toEqual(['stack_First', 'stack_Second']);
+    expect(synth(stack).tf).not.toHaveProperty('check');
   });
 
-  it('compares the read-back state with OPENED by default', () => {
-    const tf = uplinks();
-    expect(checkBlock(tf, 'stack_Uplinks').assert).toEqual([
-      expect.objectContaining({ condition: `\${${stateOf(tf)} == "OPENED"}` }),
-    ]);
+  it('leaves active out when it is not set, so the read-back expects OPENED', () => {
+    expect(onlyConnection(uplinks())).not.toHaveProperty('active');
   });
 
-  it('compares the read-back state with OPENED when active is true', () => {
-    const tf = uplinks({ active: true });
-    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toMatch(/ == "OPENED"\}$/);
+  it('sends active: true, so the read-back expects OPENED', () => {
+    expect(onlyConnection(uplinks({ active: true })).active).toBe(true);
   });
 
-  it('compares the read-back state with DEACTIVATED when active is false', () => {
-    const tf = uplinks({ active: false });
-    expect(checkBlock(tf, 'stack_Uplinks').assert[0].condition).toBe(`\${${stateOf(tf)} == "DEACTIVATED"}`);
+  it('sends active: false, so the read-back expects DEACTIVATED', () => {
+    expect(onlyConnection(uplinks({ active: false })).active).toBe(false);
   });
 
-  it('compares the read-back state with the state a deploy-time active flag selects', () => {
+  it('sends a deploy-time active flag as its reference', () => {
     const stack = newStack();
     const active = new TerraformVariable(stack, 'active', { type: 'bool' }).booleanValue;
     qubitro(stack, oauthApi(stack), 'Uplinks', { active });
-    const condition: string = checkBlock(synth(stack).tf, 'stack_Uplinks').assert[0].condition;
-
-    // Parenthesised: HCL's `?:` binds looser than `==`, and would swallow the comparison.
-    expect(condition).toMatch(/ == \(var\.active \? "OPENED" : "DEACTIVATED"\)\}$/);
-  });
-
-  it('names the connection, its state and the expected state in the check message', () => {
-    const tf = uplinks({ name: 'Farm sensors' });
-    const message: string = checkBlock(tf, 'stack_Uplinks').assert[0].error_message;
-    expect(message).toContain('stack/Uplinks (Farm sensors)');
-    expect(message).toContain(`\${${stateOf(tf)}}`);
-    expect(message).toContain('not OPENED');
+    expect(onlyConnection(synth(stack).tf).active).toBe('${var.active}');
   });
 
   it('exports the two expected states', () => {
     expect([HEALTHY_STATE, INACTIVE_STATE]).toEqual(['OPENED', 'DEACTIVATED']);
   });
 
-  it('gives distinct check blocks to connections whose ids differ only in punctuation', () => {
+  it('gives distinct resources to connections whose ids differ only in punctuation, both read back', () => {
     const stack = newStack();
     const api = oauthApi(stack);
     qubitro(stack, api, 'Farm-A');
     qubitro(stack, api, 'Farm_A');
-    expect(Object.keys(synth(stack).tf.check)).toHaveLength(2);
+    const tf = synth(stack).tf;
+    expect(Object.keys(connections(tf))).toHaveLength(2);
+    expect(new Set(Object.values(readBacks(tf))[0].ids).size).toBe(2);
   });
 });
 
@@ -155,7 +166,16 @@ describe('IotFlowConnection for any connector', () => {
   it('sends no brand when none is given', () => {
     const stack = newStack();
     generic(stack);
-    expect(only(synth(stack).tf, 'resource', 'restful_resource').body).not.toHaveProperty('brand');
+    expect(onlyConnection(synth(stack).tf)).not.toHaveProperty('brand');
+  });
+
+  it('sends the name and connector id as attributes of their own', () => {
+    const stack = newStack();
+    generic(stack);
+    expect(onlyConnection(synth(stack).tf)).toMatchObject({
+      name: 'Plain HTTP',
+      connector_id: 'actility-http-iot',
+    });
   });
 
   it('leaves undefined configuration keys out of the body', () => {
@@ -164,9 +184,9 @@ describe('IotFlowConnection for any connector', () => {
       configuration: { destinationURL: 'https://example.com/uplinks', description: undefined },
       secretFields: [],
     });
-    expect(only(synth(stack).tf, 'resource', 'restful_resource').body.configuration).toEqual({
-      destinationURL: 'https://example.com/uplinks',
-    });
+    expect(onlyConnection(synth(stack).tf).configuration).toBe(
+      '{"destinationURL":"https://example.com/uplinks"}',
+    );
   });
 
   it('refuses a secret field given as a plain string, without repeating it', () => {
@@ -180,35 +200,76 @@ describe('IotFlowConnection for any connector', () => {
     expect(err.message).not.toContain('plain-token-value');
   });
 
-  it('leaves a secret field that is not set out of write_only_attrs', () => {
+  it('sends each secret field write-only, by its dotted path, as the reference to its variable', () => {
+    const stack = newStack();
+    generic(stack);
+    expect(onlyConnection(synth(stack).tf).secrets_wo).toEqual({ 'headers.token': '${var.token}' });
+  });
+
+  it('leaves the secret fields out of the configuration JSON, and the rest in', () => {
+    const stack = newStack();
+    generic(stack);
+    expect(configurationOf(onlyConnection(synth(stack).tf))).toEqual({
+      destinationURL: 'https://example.com/uplinks',
+      headers: {},
+    });
+  });
+
+  it('puts each secret back at its path in the request body the review rebuilds', () => {
+    const stack = newStack();
+    generic(stack);
+    expect(bodyOf(onlyConnection(synth(stack).tf)).configuration).toEqual({
+      destinationURL: 'https://example.com/uplinks',
+      headers: { token: '${var.token}' },
+    });
+  });
+
+  it('leaves a secret field that is not set out of secrets_wo', () => {
     const stack = newStack();
     generic(stack, { secretFields: ['headers.token', 'password'] });
-    expect(only(synth(stack).tf, 'resource', 'restful_resource').write_only_attrs).toEqual([
-      'configuration.headers.token',
-    ]);
+    expect(Object.keys(onlyConnection(synth(stack).tf).secrets_wo)).toEqual(['headers.token']);
   });
 
-  it('omits write_only_attrs when the configuration holds no secret', () => {
+  it('omits secrets_wo when the configuration holds no secret', () => {
     const stack = newStack();
     generic(stack, { configuration: { destinationURL: 'https://example.com/uplinks' }, secretFields: [] });
-    expect(only(synth(stack).tf, 'resource', 'restful_resource')).not.toHaveProperty('write_only_attrs');
+    expect(onlyConnection(synth(stack).tf)).not.toHaveProperty('secrets_wo');
   });
 
-  it('rejects a configuration text the read-back template cannot carry', () => {
+  it('writes a configuration value with a quote as valid JSON that reads back the same', () => {
     const stack = newStack();
-    // Around a secret the configuration is rebuilt key by key, and the provider cannot escape a quote.
-    const err = validationError(() =>
-      generic(stack, {
-        configuration: {
-          destinationURL: 'https://example.com/a"b',
-          headers: { token: secretVar(stack, 'token') },
-        },
-      }),
-    );
-    expect(err.message).toContain('stack/Http');
-    expect(err.message).toContain('configuration.destinationURL: received');
-    expect(err.message).toContain('allowed:');
-    expect(err.message).toContain('Fix:');
+    generic(stack, {
+      configuration: {
+        destinationURL: 'https://example.com/a"b',
+        headers: { token: secretVar(stack, 'token') },
+      },
+    });
+    expect(configurationOf(onlyConnection(synth(stack).tf)).destinationURL).toBe('https://example.com/a"b');
+  });
+
+  it('encodes a configuration that holds a deploy-time value with jsonencode', () => {
+    const stack = newStack();
+    const url = new TerraformVariable(stack, 'url', { type: 'string' }).stringValue;
+    generic(stack, { configuration: { destinationURL: url }, secretFields: [] });
+    expect(onlyConnection(synth(stack).tf).configuration).toBe('${jsonencode({"destinationURL" = var.url})}');
+  });
+
+  it('sends the alarms as a JSON array string', () => {
+    const stack = newStack();
+    const alarms = [
+      {
+        uplinkRateMinPerHour: 2,
+        recurrence: [{ frequency: 'weekly' as const, byDays: ['monday' as const] }],
+      },
+    ];
+    generic(stack, { alarms });
+    expect(JSON.parse(onlyConnection(synth(stack).tf).alarms)).toEqual(alarms);
+  });
+
+  it('leaves alarms out when none are given', () => {
+    const stack = newStack();
+    generic(stack);
+    expect(onlyConnection(synth(stack).tf)).not.toHaveProperty('alarms');
   });
 
   it('rejects a connectorId that is not a connector id', () => {
@@ -221,25 +282,5 @@ describe('IotFlowConnection for any connector', () => {
     const stack = newStack();
     const err = validationError(() => generic(stack, { importFrom: '/connections/1114' }));
     expect(err.message).toContain('importFrom: received "/connections/1114"');
-  });
-});
-
-describe('readTemplate', () => {
-  it('copies a subtree without secrets whole', () => {
-    const template = readTemplate({ alarms: [{ message: 'x' }], configuration: { a: 1 } }, new Set(), 'p');
-    expect(template).toBe(
-      '{"alarms":$(body.alarms),"configuration":$(body.configuration),"id":"$(body.id)","state":"$(body.state)"}',
-    );
-  });
-
-  it('rebuilds a subtree around a nested secret, key by key', () => {
-    const body = { configuration: { url: 'https://x', headers: { key: 'k', project: 'p' } } };
-    const template = readTemplate(body, new Set(['configuration.headers.key']), 'p');
-    const response = { ...body, id: '7', state: 'OPENED' };
-    expect(JSON.parse(expandTemplate(template, response))).toEqual({
-      configuration: { url: 'https://x', headers: { project: 'p' } },
-      id: '7',
-      state: 'OPENED',
-    });
   });
 });

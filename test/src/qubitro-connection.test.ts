@@ -7,13 +7,15 @@ import {
   unsafePlaintextSecret,
 } from '../../src';
 import {
-  expandTemplate,
+  bodyOf,
+  configurationOf,
+  CONNECTION,
+  connections,
   newStack,
   oauthApi,
-  only,
+  onlyConnection,
   PROJECT_ID,
   qubitro,
-  RESTFUL_RESOURCE,
   secretVar,
   synth,
   TfJson,
@@ -21,37 +23,45 @@ import {
 
 Testing.setupJest();
 
-/** Synthesizes one QubitroConnection `Uplinks` on an OAuth2 endpoint and returns its restful_resource. */
+/** Synthesizes one QubitroConnection `Uplinks` on an OAuth2 endpoint and returns its iotflow_connection. */
 function resourceOf(props: Partial<QubitroConnectionProps> = {}): TfJson {
   const stack = newStack();
   qubitro(stack, oauthApi(stack), 'Uplinks', props);
-  return only(synth(stack).tf, 'resource', 'restful_resource');
+  return onlyConnection(synth(stack).tf);
+}
+
+/** The request body of that connection (`bodyOf`): its attributes, secrets put back in the configuration. */
+function bodyWith(props: Partial<QubitroConnectionProps> = {}): TfJson {
+  return bodyOf(resourceOf(props));
+}
+
+/** One QubitroConnection `Uplinks` with a downlink key from the variable `as_key`; its iotflow_connection. */
+function withDownlinkKey(): TfJson {
+  const stack = newStack();
+  qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkAsKey: secretVar(stack, 'as_key') });
+  return onlyConnection(synth(stack).tf);
 }
 
 describe('QubitroConnection request', () => {
-  it('synthesizes one restful_resource on the connections collection', () => {
+  it('synthesizes one iotflow_connection with the Qubitro connector', () => {
     const stack = newStack();
     qubitro(stack, oauthApi(stack));
     const { text, tf } = synth(stack);
 
-    expect(text).toHaveResourceWithProperties(RESTFUL_RESOURCE, { path: '/connections' });
-    expect(Object.keys(tf.resource.restful_resource)).toHaveLength(1);
+    expect(text).toHaveResourceWithProperties(CONNECTION, { connector_id: 'actility-http-iot' });
+    expect(Object.keys(connections(tf))).toHaveLength(1);
   });
 
-  it('creates with POST, replaces with PUT and deletes with DELETE', () => {
-    expect(resourceOf()).toMatchObject({
-      create_method: 'POST',
-      update_method: 'PUT',
-      delete_method: 'DELETE',
+  it('sends name, connector and brand as attributes of their own', () => {
+    expect(resourceOf({ name: 'Farm sensors' })).toMatchObject({
+      name: 'Farm sensors',
+      connector_id: 'actility-http-iot',
+      brand: 'QUBITRO',
     });
   });
 
-  it('reads the connection back at the path plus the server-assigned id', () => {
-    expect(resourceOf().read_path).toBe('$(path)/$(body.id)');
-  });
-
   it('sends exactly name, connector, brand, destination and the two headers when nothing optional is set', () => {
-    expect(resourceOf({ name: 'Farm sensors' }).body).toEqual({
+    expect(bodyWith({ name: 'Farm sensors' })).toEqual({
       name: 'Farm sensors',
       connectorId: 'actility-http-iot',
       brand: 'QUBITRO',
@@ -77,18 +87,24 @@ describe('QubitroConnection request', () => {
   });
 
   it('sends the project id only as a header, never as configuration.projectId', () => {
-    const body = resourceOf().body;
+    const body = bodyWith();
     expect(body.configuration).not.toHaveProperty('projectId');
     expect(body.configuration.headers.projectId).toBe(PROJECT_ID);
   });
 
   it('sends a custom destinationUrl as configuration.destinationURL', () => {
-    const body = resourceOf({ destinationUrl: 'https://eu.webhook.example.com/actility' }).body;
+    const body = bodyWith({ destinationUrl: 'https://eu.webhook.example.com/actility' });
     expect(body.configuration.destinationURL).toBe('https://eu.webhook.example.com/actility');
   });
 
-  it('sends the webhook signing key as a reference to its variable', () => {
-    expect(resourceOf().body.configuration.headers.webhookSigningKey).toBe('${var.signing_key}');
+  it('sends the webhook signing key write-only, as a reference to its variable', () => {
+    expect(resourceOf().secrets_wo).toEqual({ 'headers.webhookSigningKey': '${var.signing_key}' });
+  });
+
+  it('keeps the webhook signing key out of the configuration JSON', () => {
+    const resource = resourceOf();
+    expect(configurationOf(resource).headers).toEqual({ projectId: PROJECT_ID });
+    expect(resource.configuration).not.toContain('signing_key');
   });
 
   describe('common parameters', () => {
@@ -105,56 +121,56 @@ describe('QubitroConnection request', () => {
     ];
 
     it.each(cases)('sends %s inside configuration when it is set', (key, value) => {
-      const configuration = resourceOf({ [key]: value }).body.configuration;
+      const configuration = configurationOf(resourceOf({ [key]: value }));
       expect(configuration[key]).toEqual(value);
       expect(Object.keys(configuration).sort()).toEqual(['destinationURL', 'headers', key].sort());
     });
 
-    it('sends downlinkAsKey inside configuration, as a reference to its variable', () => {
-      const stack = newStack();
-      qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkAsKey: secretVar(stack, 'as_key') });
-      const body = only(synth(stack).tf, 'resource', 'restful_resource').body;
-      expect(body.configuration.downlinkAsKey).toBe('${var.as_key}');
+    it('sends downlinkAsKey at configuration.downlinkAsKey, as a reference to its variable', () => {
+      expect(bodyOf(withDownlinkKey()).configuration.downlinkAsKey).toBe('${var.as_key}');
     });
 
     it('sends active at the top level, not inside configuration', () => {
-      const body = resourceOf({ active: false }).body;
-      expect(body.active).toBe(false);
-      expect(body.configuration).not.toHaveProperty('active');
+      const resource = resourceOf({ active: false });
+      expect(resource.active).toBe(false);
+      expect(configurationOf(resource)).not.toHaveProperty('active');
     });
 
     it('sends alarms at the top level, not inside configuration', () => {
       const alarms = [{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'daily' as const }] }];
-      const body = resourceOf({ alarms }).body;
-      expect(body.alarms).toEqual([{ uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'daily' }] }]);
-      expect(body.configuration).not.toHaveProperty('alarms');
+      const resource = resourceOf({ alarms });
+      expect(JSON.parse(resource.alarms)).toEqual([
+        { uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'daily' }] },
+      ]);
+      expect(configurationOf(resource)).not.toHaveProperty('alarms');
     });
 
     it('leaves active and alarms out when they are not set', () => {
-      const body = resourceOf().body;
-      expect(Object.keys(body).sort()).toEqual(['brand', 'configuration', 'connectorId', 'name']);
+      const resource = resourceOf();
+      expect(resource).not.toHaveProperty('active');
+      expect(resource).not.toHaveProperty('alarms');
     });
   });
 
   describe('write-only secrets', () => {
-    it('lists only the webhook signing key as write-only when no downlink key is set', () => {
-      expect(resourceOf().write_only_attrs).toEqual(['configuration.headers.webhookSigningKey']);
+    it('sends only the webhook signing key write-only when no downlink key is set', () => {
+      expect(Object.keys(resourceOf().secrets_wo)).toEqual(['headers.webhookSigningKey']);
     });
 
-    it('lists the downlink key as write-only too when it is set', () => {
-      const stack = newStack();
-      qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkAsKey: secretVar(stack, 'as_key') });
-      const resource = only(synth(stack).tf, 'resource', 'restful_resource');
-      expect([...resource.write_only_attrs].sort()).toEqual([
-        'configuration.downlinkAsKey',
-        'configuration.headers.webhookSigningKey',
-      ]);
+    it('sends the downlink key write-only too when it is set', () => {
+      expect(withDownlinkKey().secrets_wo).toEqual({
+        'headers.webhookSigningKey': '${var.signing_key}',
+        downlinkAsKey: '${var.as_key}',
+      });
     });
-  });
 
-  describe('read_response_template', () => {
-    /** A connection with every optional field set, as the API would answer it: secrets masked, id and state added. */
-    function fullyDeclared(): { resource: TfJson; response: TfJson } {
+    it('keeps the downlink key out of the configuration JSON', () => {
+      const resource = withDownlinkKey();
+      expect(configurationOf(resource)).not.toHaveProperty('downlinkAsKey');
+      expect(resource.configuration).not.toContain('as_key');
+    });
+
+    it('writes every other declared field into the configuration JSON, with all optional fields set', () => {
       const stack = newStack();
       qubitro(stack, oauthApi(stack), 'Uplinks', {
         name: 'Farm sensors',
@@ -174,82 +190,60 @@ describe('QubitroConnection request', () => {
           { uplinkRateMinPerHour: 2, recurrence: [{ frequency: 'weekly', byDays: ['monday', 'friday'] }] },
         ],
       });
-      const resource = only(synth(stack).tf, 'resource', 'restful_resource');
-      const body = structuredClone(resource.body);
-      body.configuration.headers.webhookSigningKey = '*****';
-      body.configuration.downlinkAsKey = '*****';
-      return { resource, response: { ...body, id: '1114', state: 'OPENED', createdAt: 1700000000 } };
-    }
-
-    it('is valid JSON once each placeholder is replaced with the API response', () => {
-      const { resource, response } = fullyDeclared();
-      expect(() => JSON.parse(expandTemplate(resource.read_response_template, response))).not.toThrow();
-    });
-
-    it('rebuilds the declared body without its secrets, plus id and state', () => {
-      const { resource, response } = fullyDeclared();
-      const expected = structuredClone(resource.body);
-      delete expected.configuration.headers.webhookSigningKey;
-      delete expected.configuration.downlinkAsKey;
-
-      const read = JSON.parse(expandTemplate(resource.read_response_template, response));
-
-      expect(read).toEqual({ ...expected, id: '1114', state: 'OPENED' });
-    });
-
-    it('never mentions the webhook signing key', () => {
-      expect(resourceOf().read_response_template).not.toContain('webhookSigningKey');
-    });
-
-    it('never mentions the downlink key', () => {
-      const stack = newStack();
-      qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkAsKey: secretVar(stack, 'as_key') });
-      expect(only(synth(stack).tf, 'resource', 'restful_resource').read_response_template).not.toContain(
-        'downlinkAsKey',
-      );
-    });
-
-    it('carries the server-assigned id and state', () => {
-      const template = resourceOf().read_response_template;
-      expect(template).toContain('"id":"$(body.id)"');
-      expect(template).toContain('"state":"$(body.state)"');
+      const resource = onlyConnection(synth(stack).tf);
+      expect(configurationOf(resource)).toEqual({
+        destinationURL: 'https://eu.webhook.example.com/actility',
+        headers: { projectId: PROJECT_ID },
+        description: 'Standby route',
+        createDevices: false,
+        sendMetadata: true,
+        sendRawDecodedFormat: true,
+        uplinkTimeValidity: '5m',
+        downlinkEnabled: true,
+        downlinkAsId: 'as-1',
+        downlinkPort: 15,
+        reconnectStrategy: 'CALM',
+      });
+      expect(resource.secrets_wo).toEqual({
+        'headers.webhookSigningKey': '${var.signing_key}',
+        downlinkAsKey: 'as-key-value',
+      });
     });
   });
 
-  it('keeps the server id and state in the resource output', () => {
-    expect(resourceOf().output_attrs).toEqual(['id', 'state']);
-  });
-
-  it('exposes connectionId as the id kept in the resource output', () => {
+  it('exposes connectionId as the id of the resource', () => {
     const stack = newStack();
     const c = qubitro(stack, oauthApi(stack));
     new TerraformOutput(stack, 'ConnectionId', { value: c.connectionId });
     expect(synth(stack).tf.output.ConnectionId.value).toMatch(
-      /^\$\{restful_resource\.Uplinks_[0-9A-F]+\.output\.id\}$/,
+      /^\$\{iotflow_connection\.Uplinks_[0-9A-F]+\.id\}$/,
     );
   });
 
   it('uses the provider of its IotFlowApi', () => {
-    expect(resourceOf().provider).toMatch(/^restful\.stack_api_[0-9a-f]{8}$/);
+    expect(resourceOf().provider).toMatch(/^iotflow\.stack_api_[0-9a-f]{8}$/);
   });
 
   it('adopts an existing connection through an import block when importFrom is set', () => {
     const stack = newStack();
     qubitro(stack, oauthApi(stack), 'Uplinks', { importFrom: '1114' });
     const { tf } = synth(stack);
-    const [logicalId] = Object.keys(tf.resource.restful_resource);
+    const [logicalId] = Object.keys(connections(tf));
 
-    expect(tf.import).toHaveLength(1);
-    expect(tf.import[0]).toMatchObject({
-      to: `restful_resource.${logicalId}`,
-      provider: expect.stringMatching(/^restful\.stack_api_[0-9a-f]{8}$/),
-    });
-    expect(JSON.parse(tf.import[0].id)).toMatchObject({ id: '/connections/1114', path: '/connections' });
+    expect(tf.import).toEqual([
+      {
+        to: `iotflow_connection.${logicalId}`,
+        provider: expect.stringMatching(/^iotflow\.stack_api_[0-9a-f]{8}$/),
+        id: '1114',
+      },
+    ]);
   });
 
-  it('leaves the signing key out of the import id', () => {
+  it('leaves the signing key out of the import block', () => {
     const stack = newStack();
     qubitro(stack, oauthApi(stack), 'Uplinks', { importFrom: '1114' });
-    expect(synth(stack).tf.import[0].id).not.toContain('webhookSigningKey');
+    const block = JSON.stringify(synth(stack).tf.import);
+    expect(block).not.toContain('webhookSigningKey');
+    expect(block).not.toContain('signing_key');
   });
 });

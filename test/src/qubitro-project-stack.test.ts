@@ -4,11 +4,13 @@ import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
 import {
-  all,
   BASE_URL,
+  bodyOf,
+  configurationOf,
+  connections,
   filesContaining,
+  iotflowProviders,
   PROJECT_ID,
-  restfulProviders,
   synth,
   TfJson,
   unhashed,
@@ -35,7 +37,7 @@ function projectStack(props: Partial<QubitroProjectStackProps> = {}): {
 
 /** Every `${...}` reference in a synthesized value. */
 function references(value: unknown): string[] {
-  return JSON.stringify(value).match(/\b(var|data|resource|restful_resource)\.[\w.]+/g) ?? [];
+  return JSON.stringify(value).match(/\b(var|data|local|iotflow_connection)\.[\w.]+/g) ?? [];
 }
 
 describe('QubitroProjectStack variables', () => {
@@ -47,6 +49,17 @@ describe('QubitroProjectStack variables', () => {
     ]);
     expect(tf.variable.thingpark_client_secret).toMatchObject({ type: 'string', sensitive: true });
     expect(tf.variable.qubitro_webhook_signing_key).toMatchObject({ type: 'string', sensitive: true });
+  });
+
+  it('declares every secret variable ephemeral, so neither the state nor a saved plan can hold it', () => {
+    const { tf } = projectStack();
+    expect(tf.variable.thingpark_client_secret.ephemeral).toBe(true);
+    expect(tf.variable.qubitro_webhook_signing_key.ephemeral).toBe(true);
+  });
+
+  it('declares the bearer token variable ephemeral too', () => {
+    const { tf } = projectStack({ clientId: undefined });
+    expect(tf.variable.thingpark_bearer_token).toMatchObject({ sensitive: true, ephemeral: true });
   });
 
   it('declares a sensitive bearer token variable instead when no clientId is given', () => {
@@ -86,23 +99,19 @@ describe('QubitroProjectStack variables', () => {
 
   it('feeds the client secret variable to the provider', () => {
     const { tf } = projectStack();
-    expect(restfulProviders(tf)[0].security.oauth2.client_credentials.client_secret).toBe(
-      '${var.thingpark_client_secret}',
-    );
+    expect(iotflowProviders(tf)[0].client_secret).toBe('${var.thingpark_client_secret}');
   });
 
   it('feeds the bearer token variable to the provider when no clientId is given', () => {
     const { tf } = projectStack({ clientId: undefined });
-    expect(restfulProviders(tf)[0].security).toEqual({
-      http: { token: { token: '${var.thingpark_bearer_token}' } },
-    });
+    const [provider] = iotflowProviders(tf);
+    expect(provider.bearer_token).toBe('${var.thingpark_bearer_token}');
+    expect(provider).not.toHaveProperty('client_secret');
   });
 
   it('feeds the one signing key variable to every connection', () => {
     const { tf } = projectStack();
-    const keys = Object.values(all(tf, 'resource', 'restful_resource')).map(
-      (r) => r.body.configuration.headers.webhookSigningKey,
-    );
+    const keys = Object.values(connections(tf)).map((r) => r.secrets_wo['headers.webhookSigningKey']);
     expect(keys).toEqual(['${var.qubitro_webhook_signing_key}', '${var.qubitro_webhook_signing_key}']);
   });
 });
@@ -110,45 +119,48 @@ describe('QubitroProjectStack variables', () => {
 describe('QubitroProjectStack connections', () => {
   it('creates one connection per entry, on the stack endpoint', () => {
     const { tf } = projectStack();
-    const resources = Object.values(all(tf, 'resource', 'restful_resource'));
-    expect(resources.map((r) => `${r.body.name} via ${unhashed(r.provider)}`).sort()).toEqual([
-      'Farm sensors to Qubitro (backup) via restful.farm_api',
-      'Farm sensors to Qubitro via restful.farm_api',
+    const resources = Object.values(connections(tf));
+    expect(resources.map((r) => `${r.name} via ${unhashed(r.provider)}`).sort()).toEqual([
+      'Farm sensors to Qubitro (backup) via iotflow.farm_api',
+      'Farm sensors to Qubitro via iotflow.farm_api',
     ]);
   });
 
   it('sends the stack project id by default', () => {
     const { tf } = projectStack();
-    const ids = Object.values(all(tf, 'resource', 'restful_resource')).map(
-      (r) => r.body.configuration.headers.projectId,
-    );
+    const ids = Object.values(connections(tf)).map((r) => bodyOf(r).configuration.headers.projectId);
     expect(ids).toEqual([PROJECT_ID, PROJECT_ID]);
   });
 
   it('sends a per-connection project id when one is given', () => {
     const other = '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b';
     const { tf } = projectStack({ connections: [{ id: 'Uplinks', name: 'Uplinks', projectId: other }] });
-    const [resource] = Object.values(all(tf, 'resource', 'restful_resource'));
-    expect(resource.body.configuration.headers.projectId).toBe(other);
+    const [resource] = Object.values(connections(tf));
+    expect(configurationOf(resource).headers.projectId).toBe(other);
   });
 
-  it('passes connection options through to the request body', () => {
+  it('passes connection options through to the configuration', () => {
     const { tf } = projectStack({
       connections: [{ id: 'Uplinks', name: 'Uplinks', downlinkPort: 15, reconnectStrategy: 'CALM' }],
     });
-    const [resource] = Object.values(all(tf, 'resource', 'restful_resource'));
-    expect(resource.body.configuration).toMatchObject({ downlinkPort: 15, reconnectStrategy: 'CALM' });
+    const [resource] = Object.values(connections(tf));
+    expect(configurationOf(resource)).toMatchObject({ downlinkPort: 15, reconnectStrategy: 'CALM' });
   });
 
   it('passes maxRetries to the provider', () => {
     const { tf } = projectStack({ maxRetries: 5 });
-    expect(restfulProviders(tf)[0].client.retry.count).toBe(5);
+    expect(iotflowProviders(tf)[0].max_retries).toBe(5);
+  });
+
+  it('passes timeoutSeconds to the provider as its request timeout', () => {
+    const { tf } = projectStack({ timeoutSeconds: 120 });
+    expect(iotflowProviders(tf)[0].request_timeout_seconds).toBe(120);
   });
 
   it('passes tokenUrl to the provider', () => {
     const tokenUrl = 'https://auth.example.com/token';
     const { tf } = projectStack({ tokenUrl });
-    expect(restfulProviders(tf)[0].security.oauth2.client_credentials.token_url).toBe(tokenUrl);
+    expect(iotflowProviders(tf)[0].token_url).toBe(tokenUrl);
   });
 
   it('exposes its endpoint and connections', () => {
@@ -164,22 +176,18 @@ describe('QubitroProjectStack outputs', () => {
     expect(Object.keys(tf.output).sort()).toEqual(['BackupId', 'BackupState', 'UplinksId', 'UplinksState']);
   });
 
-  it('outputs the id kept in the resource output', () => {
+  it('outputs the id of the resource', () => {
     const { tf } = projectStack();
-    const uplinksId = Object.keys(all(tf, 'resource', 'restful_resource')).find((k) =>
-      k.startsWith('Uplinks_'),
-    );
-    expect(tf.output.UplinksId.value).toBe(`\${restful_resource.${uplinksId}.output.id}`);
+    const uplinksId = Object.keys(connections(tf)).find((k) => k.startsWith('Uplinks_'));
+    expect(tf.output.UplinksId.value).toBe(`\${iotflow_connection.${uplinksId}.id}`);
   });
 
   it('outputs the state read back after apply', () => {
     const { tf } = projectStack();
-    const uplinks = Object.keys(all(tf, 'resource', 'restful_resource')).find((k) =>
-      k.startsWith('Uplinks_'),
-    );
+    const uplinks = Object.keys(connections(tf)).find((k) => k.startsWith('Uplinks_'));
     expect(tf.output.UplinksState.value).toMatch(
       new RegExp(
-        `^\\$\\{lookup\\(local\\.\\w+StateById\\w*, restful_resource\\.${uplinks}\\.output\\.id, "MISSING"\\)\\}$`,
+        `^\\$\\{lookup\\(local\\.\\w+StateById\\w*, iotflow_connection\\.${uplinks}\\.id, "MISSING"\\)\\}$`,
       ),
     );
   });

@@ -6,11 +6,11 @@ import { fingerprint, IotFlowApi, QubitroConnection, unsafePlaintextSecret } fro
 import {
   BASE_URL,
   filesContaining,
+  iotflowProviders,
   newStack,
   oauthApi,
-  only,
+  onlyConnection,
   PROJECT_ID,
-  restfulProviders,
   secretVar,
   synth,
   TfJson,
@@ -34,7 +34,7 @@ const secretProps: Record<
         projectId: PROJECT_ID,
         webhookSigningKey: value,
       }),
-    read: (tf) => only(tf, 'resource', 'restful_resource').body.configuration.headers.webhookSigningKey,
+    read: (tf) => onlyConnection(tf).secrets_wo['headers.webhookSigningKey'],
   },
   downlinkAsKey: {
     build: (stack, value) =>
@@ -45,16 +45,16 @@ const secretProps: Record<
         webhookSigningKey: secretVar(stack, 'signing_key'),
         downlinkAsKey: value,
       }),
-    read: (tf) => only(tf, 'resource', 'restful_resource').body.configuration.downlinkAsKey,
+    read: (tf) => onlyConnection(tf).secrets_wo.downlinkAsKey,
   },
   clientSecret: {
     build: (stack, value) =>
       new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL, clientId: 'sa', clientSecret: value }),
-    read: (tf) => restfulProviders(tf)[0].security.oauth2.client_credentials.client_secret,
+    read: (tf) => iotflowProviders(tf)[0].client_secret,
   },
   bearerToken: {
     build: (stack, value) => new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL, bearerToken: value }),
-    read: (tf) => restfulProviders(tf)[0].security.http.token.token,
+    read: (tf) => iotflowProviders(tf)[0].bearer_token,
   },
 };
 const fields = Object.keys(secretProps);

@@ -14,14 +14,18 @@ import {
   QubitroConnectionProps,
   ValidationError,
 } from '../../src';
+import { connectionBody } from '../../src/review/synthesized';
 
 /** A valid Qubitro project id. */
 export const PROJECT_ID = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 export const BASE_URL = 'https://community.thingpark.io/iot-flow/v1';
 
-/** The cdktf matchers take a class with `tfResourceType`; these name the restful types without one. */
-export const RESTFUL_RESOURCE = { tfResourceType: 'restful_resource' };
-export const RESTFUL_PROVIDER_TYPE = { tfResourceType: 'restful' };
+/** The synthesized types, spelled out (not taken from src) so that a renamed type fails the tests. */
+export const CONNECTION_TYPE = 'iotflow_connection';
+export const CONNECTIONS_DATA_TYPE = 'iotflow_connections';
+/** The same, as the cdktf matchers take them (a class with `tfResourceType`). */
+export const CONNECTION = { tfResourceType: CONNECTION_TYPE };
+export const IOTFLOW_PROVIDER_TYPE = { tfResourceType: 'iotflow' };
 
 /** The synthesized Terraform JSON of one stack, loosely typed for reading. */
 export type TfJson = Record<string, any>;
@@ -85,10 +89,34 @@ export function all(tf: TfJson, kind: 'resource' | 'data', type: string): Record
   return (tf[kind]?.[type] ?? {}) as Record<string, TfJson>;
 }
 
-/** The restful provider blocks (cdktf writes an array once a provider has an alias). */
-export function restfulProviders(tf: TfJson): TfJson[] {
-  const p = tf.provider?.restful;
+/** The iotflow provider blocks (cdktf writes an array once a provider has an alias). */
+export function iotflowProviders(tf: TfJson): TfJson[] {
+  const p = tf.provider?.iotflow;
   return Array.isArray(p) ? p : p ? [p] : [];
+}
+
+/** Every `iotflow_connection` of a stack, keyed by logical id. */
+export function connections(tf: TfJson): Record<string, TfJson> {
+  return all(tf, 'resource', CONNECTION_TYPE);
+}
+
+/** The only `iotflow_connection` of a stack; fails when there is not exactly one. */
+export function onlyConnection(tf: TfJson): TfJson {
+  return only(tf, 'resource', CONNECTION_TYPE);
+}
+
+/**
+ * The request body a synthesized `iotflow_connection` sends (`connectionBody` of the review): name,
+ * connectorId, brand, active, the configuration with its write-only secrets put back at their paths, and
+ * the alarms. A configuration written as `${jsonencode(...)}` cannot be read before deploy and comes back `{}`.
+ */
+export function bodyOf(resource: TfJson): TfJson {
+  return connectionBody(resource);
+}
+
+/** The `configuration` JSON string of a resource, parsed; fails on an expression such as `${jsonencode(...)}`. */
+export function configurationOf(resource: TfJson): TfJson {
+  return JSON.parse(resource.configuration);
 }
 
 /**
@@ -105,25 +133,6 @@ export function validationError(build: () => unknown): ValidationError {
   if (thrown === undefined) throw new Error('expected a ValidationError, but nothing was thrown');
   if (!(thrown instanceof ValidationError)) throw thrown;
   return thrown;
-}
-
-/**
- * What restful 0.25.2 does with `read_response_template` (internal/exparam/expand_body.go): each
- * `$(body.x.y)` is replaced by gjson's `String()` of that path in the response, i.e. a string's raw text
- * (unquoted, unescaped) and any other value's JSON. A missing path is an error, as in the provider.
- */
-export function expandTemplate(template: string, response: unknown): string {
-  return template.replace(/\$\(body((?:\.[A-Za-z0-9_]+)*)\)/g, (_, dotted: string) => {
-    const keys = dotted.split('.').filter(Boolean);
-    let value: unknown = response;
-    for (const k of keys) {
-      if (value === null || typeof value !== 'object' || !(k in value)) {
-        throw new Error(`no property found at path ${JSON.stringify(keys.join('.'))} in the body`);
-      }
-      value = (value as Record<string, unknown>)[k];
-    }
-    return typeof value === 'string' ? value : JSON.stringify(value);
-  });
 }
 
 /** A copy of synthesized JSON without cdktf's `//` metadata keys, at any depth. */
@@ -152,21 +161,32 @@ export function filesContaining(dir: string, needle: string): string[] {
   return filesUnder(dir).filter((f) => fs.readFileSync(f, 'utf8').includes(needle));
 }
 
-/** Drops the 8-hex-digit path hash that provider aliases and check names carry (see src/names.ts). */
+/** Drops the 8-hex-digit path hash that provider aliases carry (see src/names.ts). */
 export function unhashed(name: string): string {
   return name.replace(/_[0-9a-f]{8}(?=$|\.)/g, '');
 }
 
-/** The check block of a construct path such as `stack_Uplinks`, whatever its hash suffix. */
-export function checkBlock(tf: any, readableName: string): any {
-  const key = Object.keys(tf.check ?? {}).find((k) => unhashed(k) === readableName);
-  if (!key) throw new Error(`no check block named ${readableName}_<hash>`);
-  return tf.check[key];
+/** The `data.iotflow_connections` of `tf` whose construct id is `id` (`ReadBack` or `Connections`), by logical id. */
+function connectionLists(tf: TfJson, id: 'ReadBack' | 'Connections'): Record<string, TfJson> {
+  const pattern = new RegExp(`_${id}_[0-9A-F]{8}$`);
+  return Object.fromEntries(
+    Object.entries(all(tf, 'data', CONNECTIONS_DATA_TYPE)).filter(([k]) => pattern.test(k)),
+  );
 }
 
-/** The after-apply read-backs (`data.restful_resource` that waits for the connections), keyed by logical id. */
+/** The after-apply read-backs (one `data.iotflow_connections` per endpoint), keyed by logical id. */
 export function readBacks(tf: TfJson): Record<string, TfJson> {
-  return Object.fromEntries(
-    Object.entries(all(tf, 'data', 'restful_resource')).filter(([, d]) => d.depends_on),
-  );
+  return connectionLists(tf, 'ReadBack');
+}
+
+/** The plan-time listings adoption by name reads (one `data.iotflow_connections` per endpoint), by logical id. */
+export function adoptionLists(tf: TfJson): Record<string, TfJson> {
+  return connectionLists(tf, 'Connections');
+}
+
+/** The one local whose logical id contains `name` (`StateById`, `ConnectionIdsByKey`): its key and value. */
+export function localNamed(tf: TfJson, name: string): [string, string] {
+  const found = Object.entries((tf.locals ?? {}) as Record<string, string>).filter(([k]) => k.includes(name));
+  if (found.length !== 1) throw new Error(`expected one local named ${name}, found ${found.length}`);
+  return found[0];
 }

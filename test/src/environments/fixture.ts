@@ -11,7 +11,7 @@ import {
   parseEnvironmentsConfig,
   validateEnvironmentsConfig,
 } from '../../../src';
-import { TfJson } from '../../support/synth';
+import { bodyOf, connections, TfJson } from '../../support/synth';
 
 export const FARM_PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 export const FARM_PROD_PROJECT = '6f1c2d3e-4b5a-4c7d-8e9f-0a1b2c3d4e5f';
@@ -102,11 +102,11 @@ export function synthesize(source: EnvironmentsConfigSource | unknown): {
   return { outdir, stacks };
 }
 
-/** The connection bodies of a synthesized stack, by name. */
+/** The connection bodies (`bodyOf`) of a synthesized stack, by name. */
 export function bodiesByName(tf: TfJson): Record<string, TfJson> {
   return Object.fromEntries(
-    Object.values((tf.resource?.restful_resource ?? {}) as Record<string, TfJson>)
-      .filter((r) => r.path === '/connections')
-      .map((r) => [r.body.name, r.body]),
+    Object.values(connections(tf))
+      .map(bodyOf)
+      .map((body) => [body.name, body]),
   );
 }

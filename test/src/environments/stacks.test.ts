@@ -9,7 +9,7 @@ import {
   parseEnvironmentsConfig,
   QubitroProjectStack,
 } from '../../../src';
-import { restfulProviders, TfJson } from '../../support/synth';
+import { connections, iotflowProviders, TfJson } from '../../support/synth';
 import {
   baseConfig,
   bodiesByName,
@@ -78,8 +78,8 @@ describe('stacks per environment and project', () => {
     const config = baseConfig();
     config.projects[0].connections[0].overrides.prod.importFrom = '1114';
     const stacks = stacksOf(config);
-    expect(JSON.stringify(stacks['prod-farm'].import)).toContain('/connections/1114');
-    expect(JSON.stringify(stacks['dev-farm'].import ?? {})).not.toContain('/connections/1114');
+    expect(stacks['prod-farm'].import).toEqual([expect.objectContaining({ id: '1114' })]);
+    expect(stacks['dev-farm'].import).toBeUndefined();
   });
 
   it('names the environment client secret variable and a default signing key variable per stack', () => {
@@ -114,15 +114,14 @@ describe('stacks per environment and project', () => {
       bearerTokenVariable: 'dev_token',
     };
     const stacks = stacksOf(config);
-    expect(restfulProviders(stacks['dev-farm'])[0].security).toEqual({
-      http: { token: { token: '${var.dev_token}' } },
-    });
+    expect(iotflowProviders(stacks['dev-farm'])[0].bearer_token).toBe('${var.dev_token}');
+    expect(stacks['dev-farm'].variable.dev_token).toMatchObject({ sensitive: true, ephemeral: true });
   });
 
   it('connects each stack to its environment endpoint', () => {
     const stacks = stacksOf(baseConfig());
-    expect(restfulProviders(stacks['dev-fleet'])[0].base_url).toBe('http://127.0.0.1:8787/iot-flow/v1');
-    expect(restfulProviders(stacks['prod-farm'])[0].base_url).toBe(
+    expect(iotflowProviders(stacks['dev-fleet'])[0].base_url).toBe('http://127.0.0.1:8787/iot-flow/v1');
+    expect(iotflowProviders(stacks['prod-farm'])[0].base_url).toBe(
       'https://community.thingpark.io/iot-flow/v1',
     );
   });
@@ -199,12 +198,11 @@ describe('promotion', () => {
     expect(changed).toEqual(['        promoteTo: [dev, prod]']);
 
     const prod = (text: string) =>
-      stacksOf(parseEnvironmentsConfig(text, { file: FILE, baseDir: '/srv/app' }))['prod-farm'].resource
-        .restful_resource as Record<string, TfJson>;
+      connections(stacksOf(parseEnvironmentsConfig(text, { file: FILE, baseDir: '/srv/app' }))['prod-farm']);
     const was = prod(before);
     const is = prod(after);
     const added = Object.keys(is).filter((k) => !(k in was));
-    expect(added.map((k) => is[k].body.name)).toEqual(['Farm sensors debug feed']);
+    expect(added.map((k) => is[k].name)).toEqual(['Farm sensors debug feed']);
     expect(Object.fromEntries(Object.keys(was).map((k) => [k, is[k]]))).toEqual(was);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * The review of a real plan: an environment stack deployed with the engine to the emulator, then a changed
- * description and a rotated signing key, planned with `tofu plan -out=p` and read with `tofu show -json p`.
+ * The review of a real plan: an environment stack deployed with the engine (OpenTofu and the iotflow provider)
+ * to the emulator, then a changed description and a rotated signing key, planned with `tofu plan -out=p` and
+ * read with `tofu show -json p`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -70,15 +71,23 @@ describe('tofu plan of a changed field and a rotated key', () => {
     expect(planText.output).toMatch(/~ description\s+= "a" -> "b"/);
   });
 
-  it('shows the signing key line as (sensitive value), never a key', () => {
-    expect(planText.output).toMatch(/~ webhookSigningKey = \(sensitive value\)/);
+  it('shows the secrets as a write-only attribute and the rotation as a new fingerprint, never a key', () => {
+    expect(planText.output).toMatch(/~ secrets_wo\s+= \(write-only attribute\)/);
+    expect(planText.output).toMatch(
+      /~ secrets_fingerprint = "hmac-sha256:[0-9a-f]{16}:[0-9a-f]{64}" -> \(known after apply\)/,
+    );
     for (const secret of [OLD_KEY, NEW_KEY, CLIENT_SECRET]) expect(planText.output).not.toContain(secret);
   });
 
-  it('writes a plan JSON that holds the keys in plain text, which is why the review compares fingerprints', () => {
+  it('writes a plan JSON that holds no key, only the fingerprint the review compares', () => {
     const json = fs.readFileSync(planJsonFile, 'utf8');
-    expect(json).toContain(OLD_KEY);
-    expect(json).toContain(NEW_KEY);
+    for (const secret of [OLD_KEY, NEW_KEY, CLIENT_SECRET]) expect(json).not.toContain(secret);
+    const uplinks = (JSON.parse(json).resource_changes as { address: string; change: any }[]).find((rc) =>
+      rc.address.startsWith('iotflow_connection.Uplinks_'),
+    )!;
+    expect(uplinks.change.before.secrets_wo).toBeNull();
+    expect(uplinks.change.before.secrets_fingerprint).toMatch(/^hmac-sha256:/);
+    expect(uplinks.change.after_unknown.secrets_fingerprint).toBe(true);
   });
 });
 

@@ -16,7 +16,15 @@ import { main } from '../../../src/review/cli';
 import { run } from '../../support/engine';
 import { TfJson } from '../../support/synth';
 import { baseConfig, FARM_PROD_PROJECT, synthesize } from '../environments/fixture';
-import { connectionChange, connectionsOf, planOf, resolved } from './plans';
+import {
+  connectionChange,
+  connectionsOf,
+  fingerprintOf,
+  pending,
+  planOf,
+  planValues,
+  withConfiguration,
+} from './plans';
 
 const ROOT = path.resolve(__dirname, '../../..');
 const KEY = 'old-signing-key-5e1f0a';
@@ -38,11 +46,18 @@ afterAll(() => {
 
 const tfOf = (name: string): TfJson => stacks.find((s) => s.name === name)!.tf;
 const devFarm = () => tfOf('dev-farm');
-const bodyOf = (tf: TfJson, name: string) => connectionsOf(tf).find((c) => c.body.name === name)!;
+type Connection = ReturnType<typeof connectionsOf>[number];
+const connectionNamed = (tf: TfJson, name: string) =>
+  connectionsOf(tf).find((c) => c.resource.name === name)!;
 
-/** The dev-farm plan after a deploy: `edit` changes what the code now declares for each connection. */
+/** The values of a dev-farm connection as the plan holds them (the signing key variable resolved). */
+function deployed(c: Connection): TfJson {
+  return planValues(c.resource, { dev_farm_signing_key: KEY });
+}
+
+/** The dev-farm plan after a deploy: `change` gives the resource change of each connection, if any. */
 function devFarmPlan(
-  change: (c: { address: string; body: TfJson }) => TfJson | undefined,
+  change: (c: Connection) => TfJson | undefined,
   variables = { dev_farm_signing_key: KEY, dev_thingpark_client_secret: CLIENT_SECRET },
 ): TfJson {
   const changes = connectionsOf(devFarm())
@@ -51,9 +66,8 @@ function devFarmPlan(
   return planOf(devFarm(), changes, variables);
 }
 
-function noOp(c: { address: string; body: TfJson }): TfJson {
-  const body = resolved(c.body, { dev_farm_signing_key: KEY });
-  return connectionChange(c.address, ['no-op'], body, body);
+function noOp(c: Connection): TfJson {
+  return connectionChange(c.address, ['no-op'], deployed(c), deployed(c));
 }
 
 function review(plan?: TfJson): string {
@@ -129,10 +143,9 @@ describe('a review of cdktf.out', () => {
       sensitive: true,
       default: 'variable-default-4c1b',
     });
-    stack.connections[0].resource.addOverride(
-      'body.configuration.headers.webhookSigningKey',
-      unsafePlaintextSecret('plaintext-key-8d20e6'),
-    );
+    stack.connections[0].resource.addOverride('secrets_wo', {
+      'headers.webhookSigningKey': unsafePlaintextSecret('plaintext-key-8d20e6'),
+    });
     app.synth();
     const markdown = reviewMarkdown(readSynthesizedStacks(dir), []);
     expect(row(markdown, 'Farm uplinks')).toContain(
@@ -158,25 +171,32 @@ describe('a review of cdktf.out', () => {
 describe('a review with a plan', () => {
   it('shows an update with the fields that change and a rotated signing key', () => {
     const plan = devFarmPlan((c) => {
-      if (c.body.name !== 'Farm uplinks') return noOp(c);
-      const before = resolved(
-        { ...c.body, configuration: { ...c.body.configuration, description: 'a' } },
-        {
-          dev_farm_signing_key: KEY,
-        },
-      );
-      const after = resolved(
-        { ...c.body, configuration: { ...c.body.configuration, description: 'b' } },
-        {
-          dev_farm_signing_key: NEW_KEY,
-        },
-      );
+      if (c.resource.name !== 'Farm uplinks') return noOp(c);
+      const before = withConfiguration(deployed(c), { description: 'a' });
+      const after = pending(withConfiguration(deployed(c), { description: 'b' }));
       return connectionChange(c.address, ['update'], before, after);
     });
     const line = row(review(plan), 'Farm uplinks');
     expect(line).toMatch(/^\| \*\*update\*\* \|/);
     expect(line).toContain('`description`: `"a"` → `"b"`<br>signing key: rotated |');
     expect(line).toContain('signing key: **rotated** (from `TF_VAR_dev_farm_signing_key`)');
+  });
+
+  it('shows a key whose fingerprint the plan changes as rotated', () => {
+    const plan = devFarmPlan((c) => {
+      const after = { ...deployed(c), secrets_fingerprint: fingerprintOf('b') };
+      return connectionChange(c.address, ['update'], deployed(c), after);
+    });
+    expect(row(review(plan), 'Farm uplinks')).toContain('signing key: **rotated**');
+  });
+
+  it('shows an update that keeps the fingerprint with its key unchanged, and not among the changes', () => {
+    const plan = devFarmPlan((c) =>
+      connectionChange(c.address, ['update'], deployed(c), { ...deployed(c), active: false }),
+    );
+    const line = row(review(plan), 'Farm uplinks');
+    expect(line).toContain('signing key: **unchanged**');
+    expect(line).toMatch(/\| `active`: added `false` \|$/);
   });
 
   it('shows an unchanged key as unchanged, and not among the changes', () => {
@@ -188,83 +208,81 @@ describe('a review with a plan', () => {
 
   it('shows a created connection with its key set', () => {
     const plan = devFarmPlan((c) =>
-      connectionChange(c.address, ['create'], null, resolved(c.body, { dev_farm_signing_key: KEY })),
+      connectionChange(c.address, ['create'], null, pending({ ...deployed(c), id: undefined })),
     );
     expect(row(review(plan), 'Farm debug feed')).toMatch(/^\| \*\*create\*\* \|.*signing key: \*\*set\*\*/);
   });
 
-  it('shows a connection removed from the code, from its state, with its key removed', () => {
-    const gone = resolved(
-      { ...bodyOf(devFarm(), 'Farm uplinks').body, name: 'Old barn feed', active: false },
-      { dev_farm_signing_key: KEY },
-    );
+  it('shows a connection removed from the code, from its state', () => {
+    const gone = {
+      ...deployed(connectionNamed(devFarm(), 'Farm uplinks')),
+      name: 'Old barn feed',
+      active: false,
+    };
     const plan = devFarmPlan(noOp);
-    plan.resource_changes.push(connectionChange('restful_resource.Barn_1A2B3C4D', ['delete'], gone, null));
+    plan.resource_changes.push(connectionChange('iotflow_connection.Barn_1A2B3C4D', ['delete'], gone, null));
     const line = row(review(plan), 'Old barn feed');
-    expect(line).toBe(
-      '| **delete** | Old barn feed<br>`Barn` | `aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4` | Qubitro (default) | ' +
-        '`active: false`<br>`uplinkTimeValidity: "5m"` | signing key: **removed** | — |',
+    expect(line).toMatch(
+      /^\| \*\*delete\*\* \| Old barn feed<br>`Barn` \| `aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4` \| Qubitro \(default\) \| /,
     );
+    expect(line).toContain('| `active: false`<br>`uplinkTimeValidity: "5m"` |');
   });
+
+  // The plan holds no secret paths for a connection only the state knows (secrets_wo is write-only, null):
+  // the review cannot say which of its secrets go (src/review/plan.ts, see the migration report).
+  it.todo('shows the secrets of a connection removed from the code as removed');
 
   it.each([
     [['delete', 'create'], undefined, 'replace'],
-    [['no-op'], { id: '{}' }, 'import'],
-    [['update'], { id: '{}' }, 'import, update'],
+    [['no-op'], { id: '1001' }, 'import'],
+    [['update'], { id: '1001' }, 'import, update'],
   ])('names the actions %j (importing: %j) %s', (actions, importing, expected) => {
-    const plan = devFarmPlan((c) => {
-      const body = resolved(c.body, { dev_farm_signing_key: KEY });
-      return connectionChange(c.address, actions, body, body, { importing });
-    });
+    const plan = devFarmPlan((c) =>
+      connectionChange(c.address, actions, deployed(c), deployed(c), { importing }),
+    );
     expect(row(review(plan), 'Farm uplinks')).toMatch(new RegExp(`^\\| \\*\\*${expected}\\*\\* \\|`));
   });
 
-  it('never shows a field the plan marks sensitive, only whether it changed', () => {
+  it('never shows a configuration the plan marks sensitive, only that it changed', () => {
+    // A sensitive (non-ephemeral) variable inside the configuration marks the whole JSON string sensitive.
     const plan = devFarmPlan((c) => {
-      const marks = { body: { configuration: { description: true, headers: { webhookSigningKey: true } } } };
-      const with_ = (d: string) =>
-        resolved(
-          { ...c.body, configuration: { ...c.body.configuration, description: d } },
-          {
-            dev_farm_signing_key: KEY,
-          },
-        );
-      return connectionChange(c.address, ['update'], with_('marked-old-31f'), with_('marked-new-8a2'), {
-        beforeSensitive: marks,
-        afterSensitive: marks,
-      });
-    });
-    const markdown = review(plan);
-    expect(row(markdown, 'Farm uplinks')).toContain('configuration.description: rotated');
-    expect(markdown).not.toMatch(/marked-(old|new)/);
-  });
-
-  it('shows nothing of a body the plan marks sensitive as a whole', () => {
-    const plan = devFarmPlan((c) => {
-      const body = resolved(c.body, { dev_farm_signing_key: KEY });
-      return connectionChange(c.address, ['update'], { ...body, name: 'hidden-name-0d1' }, body, {
-        beforeSensitive: { body: true },
-        afterSensitive: { body: true },
-      });
-    });
-    const markdown = review(plan);
-    expect(markdown).not.toContain('hidden-name-0d1');
-    expect(markdown).toContain('body: rotated');
-  });
-
-  it('shows a field known only after apply as such', () => {
-    const plan = devFarmPlan((c) => {
-      const body = resolved(c.body, { dev_farm_signing_key: KEY });
+      const marks = { configuration: true, secrets_wo: true };
       return connectionChange(
         c.address,
         ['update'],
-        body,
-        { ...body, active: null },
-        {
-          afterUnknown: { body: { active: true } },
-        },
+        withConfiguration(deployed(c), { description: 'marked-old-31f' }),
+        withConfiguration(deployed(c), { description: 'marked-new-8a2' }),
+        { beforeSensitive: marks, afterSensitive: marks },
       );
     });
+    const markdown = review(plan);
+    expect(row(markdown, 'Farm uplinks')).toContain('`configuration`: changed (holds a secret, not shown)');
+    expect(markdown).not.toMatch(/marked-(old|new)/);
+  });
+
+  it('never shows a former name the plan marks sensitive, only that it changed', () => {
+    const plan = devFarmPlan((c) =>
+      connectionChange(c.address, ['update'], { ...deployed(c), name: 'hidden-name-0d1' }, deployed(c), {
+        beforeSensitive: { name: true, secrets_wo: true },
+      }),
+    );
+    const markdown = review(plan);
+    expect(markdown).not.toContain('hidden-name-0d1');
+    expect(row(markdown, 'Farm uplinks')).toContain('`name`: changed (holds a secret, not shown)');
+  });
+
+  it('shows a field known only after apply as such', () => {
+    const plan = devFarmPlan((c) =>
+      connectionChange(
+        c.address,
+        ['update'],
+        deployed(c),
+        { ...deployed(c), active: null },
+        {
+          afterUnknown: { active: true },
+        },
+      ),
+    );
     expect(row(review(plan), 'Farm uplinks')).toContain('`active`: added (known after apply)');
   });
 

@@ -1,10 +1,11 @@
 /**
  * Property-style: over many random stacks and plans (random secrets, actions, sensitivity marks, plain-text
- * secrets in cdk.tf.json, a secret copied into an unmarked field), no secret ever appears in the review.
+ * secrets in cdk.tf.json, a sensitive variable inside a configuration, a secret copied into an unmarked
+ * field), no secret ever appears in the review.
  */
 import { buildReview, reviewMarkdown } from '../../../src';
 import { TfJson } from '../../support/synth';
-import { connectionChange, planOf } from './plans';
+import { connectionChange, fingerprintOf, planOf } from './plans';
 
 /** A small seeded generator, so a failure can be replayed. */
 function random(seed: number) {
@@ -51,101 +52,120 @@ function randomCase(seed: number, copies = true): Case {
   const names: string[] = [];
   const resources: Record<string, TfJson> = {};
   const changes: TfJson[] = [];
+  // The signing and downlink keys reach write-only attributes only, so they are ephemeral; the client secret
+  // and the note are plain sensitive variables, whose values a plan keeps.
   const values = { signing_key: key, client_secret: client, downlink_key: downlink, note: marked };
+  const ephemeral = ['signing_key', 'downlink_key'];
+  const fingerprints = [fingerprintOf('1'), fingerprintOf('2')];
   for (let i = 0; i < r.int(1, 3); i++) {
     const name = `${r.pick(WORDS)} ${r.pick(WORDS)} ${i}`;
     names.push(name);
-    // The code refers to variables; the plan holds their values (some unmarked, for the final scrub).
     const noted = r.chance(0.3);
     const copied = copies && r.chance(0.2);
     const withDownlink = r.chance(0.5);
     const plain = `${r.pick(WORDS)} feed`;
-    const body = (k: string, withSecrets: boolean, copy = '${var.client_secret}'): TfJson => ({
-      name,
-      connectorId: 'actility-http-iot',
-      brand: 'QUBITRO',
-      configuration: {
+    const validity = `${r.int(1, 59)}m`;
+    const active = r.chance(0.3) ? r.chance(0.5) : null;
+    // The configuration as the plan holds it: a sensitive note in plain text (the attribute marked), and
+    // maybe a secret copied into a field no mark covers, which only the final scrub catches.
+    const configuration = (copy: string) =>
+      JSON.stringify({
         destinationURL: 'https://webhook.qubitro.com/integrations/actility',
-        headers: {
-          projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
-          webhookSigningKey: withSecrets ? k : plaintext ? key : '${var.signing_key}',
-        },
-        description: noted ? (withSecrets ? marked : '${var.note}') : plain,
-        ...(withDownlink ? { downlinkAsKey: withSecrets ? downlink : '${var.downlink_key}' } : {}),
-        // A secret copied into a field no mark covers: only the final scrub catches it.
+        headers: { projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4' },
+        description: noted ? marked : plain,
         ...(copied ? { downlinkAsId: copy } : {}),
-        uplinkTimeValidity: `${r.int(1, 59)}m`,
-      },
-      ...(r.chance(0.3) ? { active: r.chance(0.5) } : {}),
-    });
+        uplinkTimeValidity: validity,
+      });
     const logicalId = `C${i}_0000000${i}`;
-    const declared = body(key, false);
     resources[logicalId] = {
       '//': { metadata: { path: `s/C${i}/Resource` } },
-      path: '/connections',
-      provider: 'restful.s_api',
-      body: declared,
-      write_only_attrs: ['configuration.headers.webhookSigningKey', 'configuration.downlinkAsKey'],
+      provider: 'iotflow.s_api',
+      name,
+      connector_id: 'actility-http-iot',
+      brand: 'QUBITRO',
+      ...(active === null ? {} : { active }),
+      // A deploy-time value makes cdk.tf.json hold an expression, which the review cannot read.
+      configuration:
+        noted || copied
+          ? '${jsonencode({"description" = var.note, "downlinkAsId" = var.client_secret})}'
+          : configuration(''),
+      secrets_wo: {
+        'headers.webhookSigningKey': plaintext ? key : '${var.signing_key}',
+        ...(withDownlink ? { downlinkAsKey: '${var.downlink_key}' } : {}),
+      },
     };
     const actions = r.pick(ACTIONS);
-    const before = actions[0] === 'create' ? null : body(key, true, 'as-0');
-    const after = actions[0] === 'delete' && actions.length === 1 ? null : body(newKey, true, client);
-    const marks = (b: TfJson | null): TfJson | undefined =>
-      b === null
-        ? undefined
-        : {
-            body: {
-              configuration: {
-                headers: { webhookSigningKey: true },
-                ...(b.configuration.description === marked ? { description: true } : {}),
-                ...(r.chance(0.5) ? { downlinkAsKey: true } : {}),
-              },
-            },
-          };
+    const state = (copy: string, fingerprint: string | null) => ({
+      active,
+      alarms: null,
+      brand: 'QUBITRO',
+      configuration: configuration(copy),
+      connector_id: 'actility-http-iot',
+      id: `100${i}`,
+      name,
+      secrets_wo: null,
+      ...(fingerprint ? { secrets_fingerprint: fingerprint } : {}),
+    });
+    const rotated = newKey !== key;
+    const before = actions[0] === 'create' ? null : state('as-0', fingerprints[0]);
+    const after =
+      actions[0] === 'delete' && actions.length === 1
+        ? null
+        : state(client, rotated || actions[0] === 'create' ? null : fingerprints[0]);
+    const marks = (b: TfJson | null): TfJson | false =>
+      b === null ? false : { secrets_wo: true, ...(noted ? { configuration: true } : {}) };
     changes.push(
-      connectionChange(`restful_resource.${logicalId}`, actions, before, after, {
+      connectionChange(`iotflow_connection.${logicalId}`, actions, before, after, {
         beforeSensitive: marks(before),
-        afterSensitive: r.chance(0.1) ? { body: true } : marks(after),
-        afterUnknown: r.chance(0.2) ? { body: { configuration: { description: true } } } : { output: true },
+        afterSensitive:
+          after && r.chance(0.1)
+            ? { name: true, configuration: true, alarms: true, secrets_wo: true }
+            : marks(after),
+        afterUnknown: after
+          ? {
+              ...(r.chance(0.2) ? { configuration: true } : {}),
+              ...(after.secrets_fingerprint ? {} : { secrets_fingerprint: true }),
+            }
+          : {},
       }),
     );
   }
-  // A connection only the state knows (deleted from the code), with its secrets.
+  // A connection only the state knows (deleted from the code), its note marked.
   const gone = {
     name: 'gone feed',
-    configuration: {
-      headers: { webhookSigningKey: key },
+    connector_id: 'actility-http-iot',
+    configuration: JSON.stringify({
+      headers: { projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4' },
       description: marked,
       ...(copies ? { downlinkAsId: client } : {}),
-    },
+    }),
+    secrets_wo: null,
+    secrets_fingerprint: fingerprints[1],
   };
   changes.push(
-    connectionChange('restful_resource.Gone_00000009', ['delete'], gone, null, {
-      beforeSensitive: {
-        body: { configuration: { headers: { webhookSigningKey: true }, description: true } },
-      },
+    connectionChange('iotflow_connection.Gone_00000009', ['delete'], gone, null, {
+      beforeSensitive: { configuration: true, secrets_wo: true },
     }),
   );
   const tf: TfJson = {
     '//': { qubitro: { environment: 'dev', project: 'farm' } },
     provider: {
-      restful: [
+      iotflow: [
         {
           alias: 's_api',
           base_url: 'https://community.thingpark.io/iot-flow/v1',
-          security: {
-            oauth2: {
-              client_credentials: {
-                client_id: 'ops',
-                client_secret: plaintext ? client : '${var.client_secret}',
-              },
-            },
-          },
+          client_id: 'ops',
+          client_secret: plaintext ? client : '${var.client_secret}',
         },
       ],
     },
-    variable: Object.fromEntries(Object.keys(values).map((v) => [v, { type: 'string', sensitive: true }])),
-    resource: { restful_resource: resources },
+    variable: Object.fromEntries(
+      Object.keys(values).map((v) => [
+        v,
+        { type: 'string', sensitive: true, ...(ephemeral.includes(v) ? { ephemeral: true } : {}) },
+      ]),
+    ),
+    resource: { iotflow_connection: resources },
   };
   return { tf, plan: planOf(tf, changes, { ...values, signing_key: newKey }), secrets, names };
 }
