@@ -117,10 +117,14 @@ export class ConfigError extends ValidationError {
   }
 }
 
-/** One line per problem, `file:line: invalid path: received …; allowed: …. Fix: …` (secrets redacted). */
+/**
+ * One line per problem, `file:line: invalid path: received …; allowed: …. Fix: …`. A secret's value is
+ * redacted in the message and in `problems` alike: Node prints every property of an uncaught error.
+ */
 export function invalidConfig(file: string, problems: ConfigProblem[]): ConfigError {
   const lines = problems.map((p) => `${file}${p.line ? `:${p.line}` : ''}: invalid ${line(p)}`);
-  return new ConfigError(lines.join('\n'), file, problems);
+  const safe = problems.map((p) => (p.secret ? { ...p, value: REDACTED } : p));
+  return new ConfigError(lines.join('\n'), file, safe);
 }
 
 /** A config file that is missing or is not YAML; `reason` never quotes the file's content. */

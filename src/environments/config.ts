@@ -160,7 +160,9 @@ function secretFix(at: ConfigPath, key: string): string {
   }
   if (/\bremote\b/.test(where)) return 'remove it: log in with `tofu login <host>` or set TF_TOKEN_<host>';
   if (/client_?secret/i.test(key)) {
-    return 'remove it: name the variable instead (clientSecretVariable: dev_thingpark_client_secret) and set TF_VAR_dev_thingpark_client_secret';
+    const env = at[0] === 'environments' && typeof at[1] === 'string' ? at[1].replace(/-/g, '_') : '<env>';
+    const variable = `${env}_thingpark_client_secret`;
+    return `remove it: name the variable instead (clientSecretVariable: ${variable}) and set TF_VAR_${variable}`;
   }
   if (/bearer|^token$/i.test(key)) return 'remove it: name the variable instead with bearerTokenVariable';
   if (/signing|webhook/i.test(key)) {

@@ -1,0 +1,46 @@
+/**
+ * No error the library raises holds a secret in any property: each is printed the way Node prints an
+ * uncaught error (`util.inspect`, every own property, `cause` and stack included) and searched.
+ */
+import { inspect } from 'node:util';
+import { Testing } from 'cdktf';
+import { unsafePlaintextSecret } from '../../src';
+import { baseConfig, configError } from './environments/fixture';
+import { newStack, oauthApi, qubitro, validationError } from '../support/synth';
+
+Testing.setupJest();
+
+const SECRET = 'leaky secret 5f4e3d2c1b0a'; // whitespace makes every secret rule refuse it
+
+function printed(err: unknown): string {
+  return inspect(err, { depth: Infinity, showHidden: true });
+}
+
+test('an inline clientSecret in the environments YAML is in no property of the ConfigError', () => {
+  const config = baseConfig();
+  config.environments.prod.clientSecret = SECRET;
+  const err = configError(config);
+  expect(printed(err)).not.toContain(SECRET);
+  expect(printed(err)).not.toContain('5f4e3d2c1b0a');
+});
+
+test('the fix for an inline client secret names the variable of that same environment', () => {
+  const config = baseConfig();
+  config.environments.prod.clientSecret = SECRET;
+  expect(configError(config).message).toContain('clientSecretVariable: prod_thingpark_client_secret');
+});
+
+test('a refused clientSecret, signing key or downlink AS key is in no property of the ValidationError', () => {
+  const errors = [
+    validationError(() => oauthApi(newStack(), 'Api', { clientSecret: unsafePlaintextSecret(SECRET) })),
+    validationError(() => {
+      const stack = newStack();
+      qubitro(stack, oauthApi(stack), 'Uplinks', { webhookSigningKey: unsafePlaintextSecret(SECRET) });
+    }),
+    validationError(() => {
+      const stack = newStack();
+      qubitro(stack, oauthApi(stack), 'Uplinks', { downlinkAsKey: unsafePlaintextSecret(SECRET) });
+    }),
+  ];
+  for (const err of errors) expect(printed(err)).not.toContain('5f4e3d2c1b0a');
+});
