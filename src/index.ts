@@ -1,10 +1,5 @@
 export * from './errors';
-export {
-  CONNECTIONS_PATH,
-  IotFlowApi,
-  IotFlowApiProps,
-  defaultTokenUrl,
-} from './iot-flow-api';
+export { CONNECTIONS_PATH, IotFlowApi, IotFlowApiProps, defaultTokenUrl } from './iot-flow-api';
 export {
   Alarm,
   HEALTHY_STATE,

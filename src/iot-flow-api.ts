@@ -143,7 +143,10 @@ export class IotFlowApi extends Construct {
       );
     }
     this.readBackIds.push(resource.id);
-    this.readBack.dependsOn = [...(this.readBack.dependsOn ?? []), `${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}`];
+    this.readBack.dependsOn = [
+      ...(this.readBack.dependsOn ?? []),
+      `${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}`,
+    ];
     return `lookup(local.${this.stateById.friendlyUniqueId}, ${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}.id, "MISSING")`;
   }
   /**

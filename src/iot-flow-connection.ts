@@ -114,6 +114,9 @@ export class IotFlowConnection extends Construct {
         ? Object.fromEntries(secretFields.map((f) => [f, valueAtPath(props.configuration, f) as string]))
         : undefined,
     });
+    // Release 0.1 managed this connection as restful_resource.<same logical id>: a moved block turns that
+    // state into this resource (no POST, no DELETE). A no-op where the state has no such resource.
+    this.resource.moveFromId(`restful_resource.${this.resource.friendlyUniqueId}`);
     this.adopt(props);
     this.connectionId = this.resource.id;
     this.state = `\${${props.api._stateAfterApply(this.resource)}}`;
@@ -169,10 +172,15 @@ function withoutPaths(o: Record<string, unknown>, paths: string[], prefix = ''):
 
 /**
  * JSON text for the provider: a plain string when every value is known at synth (readable in cdk.tf.json
- * and the review), else `jsonencode(...)` so deploy-time values are encoded by the engine.
+ * and the review), else `jsonencode(...)` so deploy-time values are encoded by the engine. User text is data:
+ * a literal `${` or `%{` is written as Terraform's escape (`$${`, `%%{`), never evaluated.
  */
 function jsonText(value: unknown): string {
-  return containsToken(value) ? Fn.jsonencode(value) : JSON.stringify(value);
+  return containsToken(value)
+    ? Fn.jsonencode(value)
+    : JSON.stringify(value)
+        .replace(/\$\{/g, () => '$${')
+        .replace(/%\{/g, '%%{');
 }
 
 function containsToken(v: unknown): boolean {

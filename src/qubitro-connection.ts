@@ -92,8 +92,8 @@ export interface QubitroConnectionProps {
   readonly importFrom?: string;
   /**
    * Adopt the one existing connection with the same name (and Qubitro connector) when the state has no
-   * record of this one, instead of creating a second (see `IotFlowConnectionProps.adoptExisting`).
-   * @default true
+   * record of this one, instead of failing the plan (see `IotFlowConnectionProps.adoptExisting`).
+   * @default false - a same-name connection this state does not manage fails the plan with its id and the fix
    */
   readonly adoptExisting?: boolean;
 }

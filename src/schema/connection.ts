@@ -1,6 +1,6 @@
 /** Rules for the parameters every IoT Flow connection shares (the "common parameters"). */
 import { z } from 'zod';
-import { plainText, rule, secretString } from './rules';
+import { dataString, plainText, rule, secretString } from './rules';
 
 export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
 /** Day names exactly as the IoT Flow docs write them (`About_connections.md`). */
@@ -42,16 +42,16 @@ const recurrence = z
 /** The documented alarm form: alert when fewer uplinks than `uplinkRateMinPerHour` arrive in the window. */
 const alarm = z
   .object({
-    startTime: z.string().optional(),
-    endTime: z.string().optional(),
-    timezone: z.string().optional(),
+    startTime: dataString('startTime').optional(),
+    endTime: dataString('endTime').optional(),
+    timezone: dataString('timezone').optional(),
     recurrence: z.array(recurrence).optional(),
     uplinkRateMinPerHour: z
       .number()
       .int(rule('a whole number of uplinks per hour', 'round it'))
       .min(0, rule('0 or more', 'use a non-negative rate'))
       .optional(),
-    message: z.string().optional(),
+    message: dataString('message').optional(),
   })
   .strict();
 

@@ -16,12 +16,27 @@ export function splitRule(message: string): { allowed: string; fix: string } {
   return { allowed, fix: fix ?? 'correct the value' };
 }
 
-// Control characters are rejected everywhere. `"` and `\` too: the REST provider rebuilds what it reads
-// back from a text template that cannot escape them (see iot-flow-connection.ts).
+// Control characters (C0, DEL and C1) are rejected everywhere; `"` and `\` in names and other text too.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const PLAIN_TEXT = /^[^\u0000-\u001f\u007f"\\]*$/;
-// Terraform evaluates `${...}` and `%{...}` in every string of cdk.tf.json.
+export const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f"\\]*$/;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+// Terraform evaluates `${...}` and `%{...}` in every string of cdk.tf.json: user text is data, never a template.
 const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
+
+/** A string that reaches cdk.tf.json as data: no control characters, no `${` or `%{`. */
+export function dataString(field: string) {
+  return z
+    .string(rule('a string', `pass ${field} as text`))
+    .regex(NO_CONTROL, rule('text without control characters', `remove them from ${field}`))
+    .regex(
+      NO_TEMPLATE,
+      rule(
+        'text without ${ or %{ (Terraform would read them as a template)',
+        `remove those sequences from ${field}`,
+      ),
+    );
+}
 
 export function plainText(field: string, max: number) {
   return z
@@ -41,38 +56,65 @@ export function plainText(field: string, max: number) {
         'text without ${ or %{ (Terraform would read them as a template)',
         `remove those sequences from ${field}`,
       ),
-    );
+    )
+    .refine((v) => v.trim() !== '', rule('text that is not blank', `give ${field} a visible value`));
 }
 
-export function httpsUrl(field: string, example: string) {
+/** A URL string: data (no template, no control characters or quotes), and no `user:password@`. */
+function urlString(field: string, example: string) {
   return z
-    .string(rule('an https URL', `pass ${field} as a string such as ${example}`))
+    .string(rule('a URL', `pass ${field} as a string such as ${example}`))
     .regex(
       PLAIN_TEXT,
       rule('a URL without control characters, quotes or backslashes', `percent-encode them in ${field}`),
     )
+    .regex(
+      NO_TEMPLATE,
+      rule(
+        'a URL without ${ or %{ (Terraform would read them as a template)',
+        `percent-encode $ and % in ${field}`,
+      ),
+    )
     .refine(
-      (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
-      rule('an https URL', `use ${example}`),
+      (v) => !URL.canParse(v) || (new URL(v).username === '' && new URL(v).password === ''),
+      rule(
+        'a URL without user:password@ (it would be printed in cdk.tf.json, plans and the review)',
+        `remove the credentials from ${field}; pass secrets through variables`,
+      ),
     );
+}
+
+export function httpsUrl(field: string, example: string) {
+  return urlString(field, example).refine(
+    (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
+    rule('an https URL', `use ${example}`),
+  );
 }
 
 export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
-/** https, or http on a loopback host so a local emulator can be used. */
+/** https, or http on a loopback host so a local emulator can be used; a base, so no query or fragment. */
 export function apiUrl(field: string, example: string) {
-  return z.string(rule('an https URL', `pass ${field} as a string such as ${example}`)).refine(
-    (v) => {
-      if (!URL.canParse(v)) return false;
-      const u = new URL(v);
-      return (
-        u.protocol === 'https:' ||
-        (u.protocol === 'http:' &&
-          (LOOPBACK_HOSTS.includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname)))
-      );
-    },
-    rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`),
-  );
+  return urlString(field, example)
+    .refine(
+      (v) => !URL.canParse(v) || (new URL(v).search === '' && new URL(v).hash === '' && !/[?#]/.test(v)),
+      rule(
+        'a URL without ?query or #fragment (paths are appended to it)',
+        `remove everything from ? or # on in ${field}`,
+      ),
+    )
+    .refine(
+      (v) => {
+        if (!URL.canParse(v)) return false;
+        const u = new URL(v);
+        return (
+          u.protocol === 'https:' ||
+          (u.protocol === 'http:' &&
+            (LOOPBACK_HOSTS.includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname)))
+        );
+      },
+      rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`),
+    );
 }
 
 /** A secret: opaque, but non-empty and without whitespace (a pasted newline is the usual mistake). */

@@ -247,6 +247,17 @@ describe('IotFlowConnection for any connector', () => {
     expect(configurationOf(onlyConnection(synth(stack).tf)).destinationURL).toBe('https://example.com/a"b');
   });
 
+  it("writes a literal ${ or %{ in a configuration value as Terraform's escape, never as an expression", () => {
+    const stack = newStack();
+    generic(stack, {
+      configuration: { destinationURL: 'https://example.com/${path.root}/%{x}' },
+      secretFields: [],
+    });
+    expect(onlyConnection(synth(stack).tf).configuration).toBe(
+      '{"destinationURL":"https://example.com/$${path.root}/%%{x}"}',
+    );
+  });
+
   it('encodes a configuration that holds a deploy-time value with jsonencode', () => {
     const stack = newStack();
     const url = new TerraformVariable(stack, 'url', { type: 'string' }).stringValue;
