@@ -81,7 +81,7 @@ export class IotFlowConnection extends Construct {
 
   constructor(scope: Construct, id: string, props: IotFlowConnectionProps) {
     super(scope, id);
-    validateProps(this.node.path, connectionSchema, props);
+    validateProps(this.node.path, connectionSchema, props, { otherProps: ['api', 'adoptExisting'] });
     const secretFields = (props.secretFields ?? []).filter(
       (f) => valueAtPath(props.configuration, f) !== undefined,
     );

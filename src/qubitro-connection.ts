@@ -106,6 +106,8 @@ export class QubitroConnection extends IotFlowConnection {
   constructor(scope: Construct, id: string, props: QubitroConnectionProps) {
     validateProps(`${scope.node.path}/${id}`, qubitroConnectionSchema, props, {
       secrets: { webhookSigningKey: 'qubitro_webhook_signing_key', downlinkAsKey: 'downlink_as_key' },
+      // Checked by IotFlowConnection, which this construct is.
+      otherProps: ['api', 'alarms', 'importFrom', 'adoptExisting'],
     });
     super(scope, id, {
       api: props.api,

@@ -2,7 +2,7 @@
 import { Token } from 'cdktf';
 import { z } from 'zod';
 import { FieldProblem, invalidProps, plaintextSecret } from './errors';
-import { splitRule } from './schema/rules';
+import { closestKey, knownKeys, splitRule } from './schema/rules';
 import { isSecretReference, unsafePlaintextOf } from './secrets';
 
 export function fieldName(path: PropertyKey[]): string {
@@ -33,6 +33,30 @@ export function valueAt(input: unknown, path: PropertyKey[]): unknown {
 export interface ValidateOptions {
   /** Props that hold secrets, with the variable name to suggest in the error. */
   readonly secrets?: Record<string, string>;
+  /** Props the construct takes that the schema does not check (e.g. `api`, checked by another construct). */
+  readonly otherProps?: readonly string[];
+}
+
+/**
+ * An unknown prop, with the closest known one: `cdktf synth` runs through tsx, which does not type-check,
+ * so a misspelt prop would otherwise be dropped without a word.
+ */
+function unknownProp(
+  input: unknown,
+  path: PropertyKey[],
+  key: string,
+  known: readonly string[],
+  secrets: Record<string, string>,
+): FieldProblem {
+  const closest = closestKey(known, key);
+  return {
+    field: fieldName([...path, key]),
+    value: valueAt(input, [...path, key]),
+    // A misspelt secret prop may hold the secret itself: never show it.
+    secret: (closest !== undefined && closest in secrets) || /secret|token|key|passw/i.test(key),
+    allowed: `one of the props ${known.join(', ')}`,
+    fix: closest ? `rename it to ${closest}` : 'remove it, or correct its spelling',
+  };
 }
 
 /**
@@ -54,15 +78,24 @@ export function validateProps(
     const plain = unsafePlaintextOf(value as string);
     if (plain !== undefined) input[field] = plain;
   }
+  const topKnown = [...knownKeys(schema, []), ...(options.otherProps ?? [])];
+  const problems: FieldProblem[] = Object.keys(input)
+    .filter((k) => input[k] !== undefined && !topKnown.includes(k))
+    .map((k) => unknownProp(input, [], k, topKnown, secrets));
   const result = schema.safeParse(input);
-  if (result.success) return;
-  const problems: FieldProblem[] = result.error.issues
-    .filter((issue) => !passesThroughToken(input, issue.path))
-    .map((issue) => ({
+  for (const issue of result.success ? [] : result.error.issues) {
+    if (passesThroughToken(input, issue.path)) continue;
+    if (issue.code === 'unrecognized_keys') {
+      const known = knownKeys(schema, issue.path);
+      problems.push(...issue.keys.map((k) => unknownProp(input, issue.path, k, known, secrets)));
+      continue;
+    }
+    problems.push({
       field: fieldName(issue.path),
       value: valueAt(input, issue.path),
       secret: issue.path.length > 0 && String(issue.path[0]) in secrets,
       ...splitRule(issue.message),
-    }));
+    });
+  }
   if (problems.length) throw invalidProps(constructPath, problems);
 }

@@ -10,7 +10,7 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import { z } from 'zod';
 import { ConfigError, ConfigProblem, invalidConfig, unreadableConfig } from '../errors';
 import { environmentsConfigSchema, type EnvironmentsConfig } from '../schema/environments';
-import { splitRule } from '../schema/rules';
+import { closestKey, knownKeys, splitRule } from '../schema/rules';
 import { fieldName, valueAt } from '../validate';
 import type { ConfigPath } from './resolve';
 
@@ -183,7 +183,7 @@ function unknownKey(at: ConfigPath, key: string, value: unknown): Omit<ConfigPro
   const known = knownKeys(environmentsConfigSchema, at);
   const allowed = `one of the keys ${known.join(', ')}`;
   const field = fieldName([...at, key]);
-  const closest = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);
+  const closest = closestKey(known, key);
   // A secret-like key is always redacted; a misspelt known key (tokenURL) still gets its suggestion.
   const secret = SECRET_KEY.test(key);
   if (secret && !closest) {
@@ -197,38 +197,6 @@ function unknownKey(at: ConfigPath, key: string, value: unknown): Omit<ConfigPro
   }
   const fix = MISPLACED[key] || (closest ? `rename it to ${closest}` : 'remove it, or correct its spelling');
   return { field, value, secret, allowed, fix };
-}
-
-/** The keys the schema allows in the object at `at` (walking objects, arrays, records and optionals). */
-function knownKeys(schema: z.ZodType, at: ConfigPath): string[] {
-  let current: z.ZodType | undefined = schema;
-  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
-    const def = s?._zod.def as { type?: string; innerType?: z.ZodType } | undefined;
-    return def?.type === 'optional' ? unwrap(def.innerType) : s;
-  };
-  for (const key of at) {
-    const def = unwrap(current)?._zod.def as unknown as Record<string, unknown> & { type: string };
-    if (def?.type === 'object') current = (def.shape as Record<string, z.ZodType>)[String(key)];
-    else if (def?.type === 'array') current = def.element as z.ZodType;
-    else if (def?.type === 'record') current = def.valueType as z.ZodType;
-    else return [];
-  }
-  const def = unwrap(current)?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
-  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
-}
-
-function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length];
 }
 
 /** The line of the value at `at`, or of the nearest enclosing node that exists (e.g. for a missing key). */

@@ -124,3 +124,50 @@ export function secretString(field: string) {
     .min(1, rule('a non-empty string', `set ${field}`))
     .regex(/^\S+$/, rule('a string without whitespace', `remove spaces or line breaks from ${field}`));
 }
+
+/** The keys the schema allows in the object at `at` (walking objects, arrays, records and optionals). */
+export function knownKeys(schema: z.ZodType, at: readonly PropertyKey[]): string[] {
+  let current: z.ZodType | undefined = schema;
+  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
+    const def = s?._zod.def as { type?: string; innerType?: z.ZodType } | undefined;
+    return def?.type === 'optional' ? unwrap(def.innerType) : s;
+  };
+  for (const key of at) {
+    const def = unwrap(current)?._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def?.type === 'object') current = (def.shape as Record<string, z.ZodType>)[String(key)];
+    else if (def?.type === 'array') current = def.element as z.ZodType;
+    else if (def?.type === 'record') current = def.valueType as z.ZodType;
+    else return [];
+  }
+  const def = unwrap(current)?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
+  return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length];
+}
+
+/**
+ * The known key a misspelt one most likely meant: the same letters in another case, else the nearest by
+ * edit distance when it is near enough (2 edits, or 40% of the key's length for long keys).
+ */
+export function closestKey(known: readonly string[], key: string): string | undefined {
+  const sameLetters = known.find((k) => k.toLowerCase() === key.toLowerCase());
+  if (sameLetters) return sameLetters;
+  const limit = Math.max(2, Math.round(key.length * 0.4));
+  const [best] = known
+    .map((k) => ({ k, d: editDistance(k, key) }))
+    .filter(({ d }) => d <= limit)
+    .sort((a, b) => a.d - b.d);
+  return best?.k;
+}

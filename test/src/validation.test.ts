@@ -165,6 +165,31 @@ describe('QubitroConnection validation', () => {
     expect(connectionError({ alarms }).message).toContain('severity');
   });
 
+  it('refuses a misspelt prop, naming it and the prop it most likely meant', () => {
+    const err = connectionError({ uplinkTimeValidty: '5m' } as Partial<QubitroConnectionProps>);
+    expectDiagnostic(err, 'stack/Uplinks', 'uplinkTimeValidty', '"5m"');
+    expect(err.message).toContain('Fix: rename it to uplinkTimeValidity');
+  });
+
+  it('refuses an alarm field the docs do not define, naming its closest known field', () => {
+    const alarms = [{ uplinkRateMinPerHr: 2 }] as unknown as QubitroConnectionProps['alarms'];
+    const err = connectionError({ alarms });
+    expect(err.message).toContain('alarms[0].uplinkRateMinPerHr: received 2');
+    expect(err.message).toContain('Fix: rename it to uplinkRateMinPerHour');
+  });
+
+  it('never shows the value of a misspelt secret prop', () => {
+    const err = connectionError({ webhookSigningKy: 'pasted-key-3e4f5a' } as Partial<QubitroConnectionProps>);
+    expect(err.message).toContain('webhookSigningKy: received <redacted>');
+    expect(err.message).not.toContain('pasted-key-3e4f5a');
+  });
+
+  it('reports a misspelt prop together with the other problems of the construct', () => {
+    const err = connectionError({ projectId: 'nope', descripton: 'x' } as Partial<QubitroConnectionProps>);
+    expect(err.message).toContain('projectId: received "nope"');
+    expect(err.message).toContain('descripton: received "x"');
+  });
+
   it('reports every invalid field of one connection in one error', () => {
     const err = connectionError({ projectId: 'nope', downlinkPort: 0 });
     expect(err.message).toContain('projectId: received "nope"');
@@ -240,6 +265,12 @@ describe('IotFlowApi validation', () => {
     const stack = newStack();
     const err = validationError(() => new IotFlowApi(stack, 'Api', { baseUrl: BASE_URL }));
     expectDiagnostic(err, 'stack/Api', 'clientId/clientSecret/bearerToken', 'nothing');
+  });
+
+  it('refuses a misspelt endpoint prop, naming the prop it most likely meant', () => {
+    const err = apiError({ maxRetry: 2 } as Partial<IotFlowApiProps>);
+    expectDiagnostic(err, 'stack/Api', 'maxRetry', '2');
+    expect(err.message).toContain('Fix: rename it to maxRetries');
   });
 
   it('rejects maxRetries above 10', () => {
