@@ -24,7 +24,13 @@ export const REDACTED = '<redacted>';
 function show(value: unknown, secret: boolean | undefined): string {
   if (secret) return REDACTED;
   if (value === undefined) return 'nothing';
-  const json = JSON.stringify(value);
+  let json: string;
+  try {
+    json = JSON.stringify(value) ?? String(value);
+  } catch {
+    // A construct or another object with cycles (e.g. an IotFlowApi passed under a misspelt prop).
+    json = `a ${value?.constructor?.name ?? 'value'}`;
+  }
   return json.length > 120 ? `${json.slice(0, 117)}...` : json;
 }
 

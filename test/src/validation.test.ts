@@ -184,6 +184,17 @@ describe('QubitroConnection validation', () => {
     expect(err.message).not.toContain('pasted-key-3e4f5a');
   });
 
+  it('names a construct passed under a misspelt prop without printing it', () => {
+    const stack = newStack();
+    const err = validationError(() =>
+      qubitro(stack, oauthApi(stack), 'Uplinks', {
+        apii: oauthApi(stack, 'Other'),
+      } as Partial<QubitroConnectionProps>),
+    );
+    expect(err.message).toContain('apii: received a IotFlowApi');
+    expect(err.message).toContain('Fix: rename it to api');
+  });
+
   it('reports a misspelt prop together with the other problems of the construct', () => {
     const err = connectionError({ projectId: 'nope', descripton: 'x' } as Partial<QubitroConnectionProps>);
     expect(err.message).toContain('projectId: received "nope"');
