@@ -2,7 +2,9 @@ import { Construct } from 'constructs';
 import { TerraformOutput, TerraformStack } from 'cdktf';
 import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
+import { projectStackSchema } from './schema/stack';
 import { sensitiveVariable } from './secrets';
+import { validateProps } from './validate';
 
 /** One connection of a project stack: everything but what the stack provides. */
 export interface QubitroProjectConnection extends Omit<
@@ -81,6 +83,7 @@ export class QubitroProjectStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: QubitroProjectStackProps) {
     super(scope, id);
+    validateProps(this.node.path, projectStackSchema, props);
     const secret = (name: string, description: string) => sensitiveVariable(this, name, description);
 
     this.api = new IotFlowApi(this, 'Api', {

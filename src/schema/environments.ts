@@ -11,7 +11,9 @@ import { checkEnvironmentsConfig } from '../environments/rules';
 import { apiSchema } from './api';
 import { connectionSchema } from './connection';
 import { qubitroConnectionSchema } from './qubitro';
-import { plainText, rule } from './rules';
+import { connectionIdSchema, plainText, rule, variableName } from './rules';
+
+export { connectionIdSchema } from './rules';
 
 /** The placeholders a backend setting may use; each stack fills in its own values. */
 export const BACKEND_PLACEHOLDERS = ['{stack}', '{env}', '{project}'] as const;
@@ -41,26 +43,6 @@ export const environmentKeySchema = stackPart('environment', 'prod', 32).meta({
 const projectKeySchema = stackPart('project', 'farm-sensors', 48).meta({
   description: 'The project key, unique in the file: the second part of its stack names `<env>-<key>`.',
 });
-
-/** The NAME of a sensitive variable (set as `TF_VAR_<name>`), never its value. */
-function variableName(what: string, example: string) {
-  return z
-    .string(rule(`the name of the variable that holds ${what}`, `write a name such as ${example}`))
-    .max(64, rule('a name of at most 64 characters', `use a shorter name such as ${example}`))
-    .regex(
-      /^[A-Za-z_][A-Za-z0-9_]*$/,
-      rule(
-        'a variable name: letters, digits and _, not starting with a digit (the value is never written here)',
-        `write the variable's name, e.g. ${example}, and set the secret itself as TF_VAR_${example}`,
-      ),
-    )
-    .refine((v) => !/^TF_VAR_/i.test(v), {
-      error: (issue) =>
-        rule('the name without the TF_VAR_ prefix', `write ${String(issue.input).slice('TF_VAR_'.length)}`)
-          .error,
-    })
-    .meta({ description: `Name of the sensitive variable holding ${what}; set its value as TF_VAR_<name>.` });
-}
 
 /**
  * Makes every object inside `schema` strict (unknown keys are errors, so typos are caught), keeping its
@@ -239,15 +221,6 @@ const optionOverridesSchema = z
     mapping('connection options', 'reconnectStrategy: CALM'),
   )
   .meta({ description: 'Options that differ in this environment.' });
-
-export const connectionIdSchema = z
-  .string(rule('a PascalCase construct id', 'write an id such as Uplinks'))
-  .max(64, rule('at most 64 characters', 'shorten the id'))
-  .regex(
-    /^[A-Z][A-Za-z0-9]*$/,
-    rule('PascalCase letters and digits, e.g. Uplinks', 'rename it, e.g. Uplinks or FarmBackup'),
-  )
-  .meta({ description: 'Names the resource in state: renaming it replaces the connection.' });
 
 const connectionEntrySchema = z.strictObject(
   {

@@ -171,3 +171,33 @@ export function closestKey(known: readonly string[], key: string): string | unde
     .sort((a, b) => a.d - b.d);
   return best?.k;
 }
+
+/** The NAME of a sensitive variable (set as `TF_VAR_<name>`), never its value. */
+export function variableName(what: string, example: string) {
+  return z
+    .string(rule(`the name of the variable that holds ${what}`, `write a name such as ${example}`))
+    .max(64, rule('a name of at most 64 characters', `use a shorter name such as ${example}`))
+    .regex(
+      /^[A-Za-z_][A-Za-z0-9_]*$/,
+      rule(
+        'a variable name: letters, digits and _, not starting with a digit (the value is never written here)',
+        `write the variable's name, e.g. ${example}, and set the secret itself as TF_VAR_${example}`,
+      ),
+    )
+    .refine((v) => !/^TF_VAR_/i.test(v), {
+      error: (issue) =>
+        rule('the name without the TF_VAR_ prefix', `write ${String(issue.input).slice('TF_VAR_'.length)}`)
+          .error,
+    })
+    .meta({ description: `Name of the sensitive variable holding ${what}; set its value as TF_VAR_<name>.` });
+}
+
+/** A connection's construct id in a project stack: it names the resource in state. */
+export const connectionIdSchema = z
+  .string(rule('a PascalCase construct id', 'write an id such as Uplinks'))
+  .max(64, rule('at most 64 characters', 'shorten the id'))
+  .regex(
+    /^[A-Z][A-Za-z0-9]*$/,
+    rule('PascalCase letters and digits, e.g. Uplinks', 'rename it, e.g. Uplinks or FarmBackup'),
+  )
+  .meta({ description: 'Names the resource in state: renaming it replaces the connection.' });

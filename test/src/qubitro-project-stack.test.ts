@@ -14,6 +14,7 @@ import {
   synth,
   TfJson,
   unhashed,
+  validationError,
 } from '../support/synth';
 
 Testing.setupJest();
@@ -227,5 +228,44 @@ describe('QubitroProjectStack synthesized files', () => {
 
     expect(filesContaining(outdir, 'var.qubitro_webhook_signing_key')).toHaveLength(1);
     expect(filesContaining(outdir, PROBE)).toEqual([]);
+  });
+});
+
+describe('QubitroProjectStack validation', () => {
+  const failure = (props: Partial<QubitroProjectStackProps>) =>
+    validationError(() => projectStack(props as Partial<QubitroProjectStackProps>));
+
+  it('refuses a connection id the engine cannot name a resource after, with the path and a fix', () => {
+    const err = failure({ connections: [{ id: '9lives', name: 'Cats' }] });
+    expect(err.message).toContain('farm: invalid connections[0].id: received "9lives"');
+    expect(err.message).toMatch(/Fix: rename it, e\.g\. Uplinks/);
+  });
+
+  it('refuses a connection id with a space', () => {
+    expect(failure({ connections: [{ id: 'has space', name: 'Spaces' }] }).message).toContain(
+      'connections[0].id: received "has space"',
+    );
+  });
+
+  it('refuses two connections with one id, naming the fix instead of the constructs library error', () => {
+    const err = failure({
+      connections: [
+        { id: 'Uplinks', name: 'A' },
+        { id: 'Uplinks', name: 'B' },
+      ],
+    });
+    expect(err.message).toContain('connections: received');
+    expect(err.message).toContain('give each connection its own id');
+  });
+
+  it('refuses a variable name the engine does not accept', () => {
+    const err = failure({ signingKeyVariable: 'a b' });
+    expect(err.message).toContain('signingKeyVariable: received "a b"');
+    expect(err.message).toMatch(/Fix: write the variable's name/);
+  });
+
+  it('refuses a misspelt stack prop, naming the prop it most likely meant', () => {
+    const err = failure({ signingKeyVarible: 'farm_key' } as Partial<QubitroProjectStackProps>);
+    expect(err.message).toContain('Fix: rename it to signingKeyVariable');
   });
 });
