@@ -4,13 +4,16 @@
  * request comment; with plans (`tofu show -json`), each connection's action and changed fields. Secrets
  * show only as where they come from and as set / rotated / unchanged / removed.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkPlanJson, type PlanInput } from './plan';
 import { reviewMarkdown } from './review';
 import { readSynthesizedStacks } from './synthesized';
 
-export const USAGE = `Usage: qubitro-review [--out <cdktf.out>] [--plan [<stack>=]<plan.json> ...] [--title <text>]
+export const USAGE = `Usage: qubitro-review [--out <cdktf.out>] [--plan [<stack>=]<plan.json> ...]
+                      [--plan-file [<stack>=]<saved plan> ...] [--title <text>]
 
 Prints Markdown for a pull request comment: per environment and stack, each connection's name, Qubitro
 project, destination, options and secrets (never their values).
@@ -20,19 +23,52 @@ project, destination, options and secrets (never their values).
                 named before =, the stacks/<name>/ folder the file is in, or the one whose configuration
                 the plan matches. Adds each connection's action (create / update / delete / no-op) and
                 the fields that change.
+  --plan-file   a saved plan (\`tofu plan -out\`, or the stacks/<name>/plan \`cdktf diff\` leaves): read with
+                \`$TERRAFORM_BINARY_NAME show -json\` (tofu by default) in its stack folder, in memory, so no
+                plan JSON is written to disk. Repeatable.
   --title       the heading (default: Qubitro connections)
 `;
 
-/** One `--plan` argument: `<stack>=<file>` or `<file>`. */
-function readPlan(arg: string): PlanInput {
+/** `<stack>=<file>` or `<file>`. */
+function planArg(arg: string): { file: string; stack?: string } {
   const named = /^([^=/\\]+)=(.+)$/.exec(arg);
-  const file = named ? named[2] : arg;
+  return { file: named ? named[2] : arg, stack: named?.[1] };
+}
+
+/** One `--plan` argument: the plan JSON from a file. */
+function readPlan(arg: string): PlanInput {
+  const { file, stack } = planArg(arg);
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+  return parsePlan(file, stack, text);
+}
+
+/** One `--plan-file` argument: the engine renders the saved plan as JSON into memory, never to disk. */
+function showPlan(arg: string): PlanInput {
+  const { file, stack } = planArg(arg);
+  if (!fs.existsSync(file)) throw new Error(`cannot read ${file} (ENOENT)`);
+  const engine = process.env.TERRAFORM_BINARY_NAME || 'tofu';
+  // The stack folder holds the .terraform the plan was made with: the engine needs its providers' schemas.
+  const shown = spawnSync(engine, ['show', '-json', '-no-color', path.basename(file)], {
+    cwd: path.dirname(path.resolve(file)),
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 1024,
+  });
+  if (shown.error || shown.status !== 0) {
+    const why = shown.error ? shown.error.message : shown.stderr.trim().split('\n').slice(-3).join(' ');
+    throw new Error(
+      `\`${engine} show -json ${file}\` failed: ${why}. Run it where the plan was made (after \`${engine} init\`), ` +
+        'with the engine on PATH (eval "$(npx qubitro-engine install)")',
+    );
+  }
+  return parsePlan(file, stack, shown.stdout);
+}
+
+function parsePlan(file: string, stack: string | undefined, text: string): PlanInput {
   let plan: unknown;
   try {
     plan = JSON.parse(text);
@@ -41,18 +77,19 @@ function readPlan(arg: string): PlanInput {
     throw new Error(`${file} is not valid JSON: write it with \`tofu show -json <planfile> > ${file}\``);
   }
   checkPlanJson(file, plan);
-  return { file, stack: named?.[1], plan };
+  return { file, stack, plan };
 }
 
 /** Runs the command; returns the exit code (0 done, 1 failed, 2 bad usage). */
 export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
-  let values: { out?: string; plan?: string[]; title?: string; help?: boolean };
+  let values: { out?: string; plan?: string[]; 'plan-file'?: string[]; title?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: argv,
       options: {
         out: { type: 'string', short: 'o', default: 'cdktf.out' },
         plan: { type: 'string', short: 'p', multiple: true },
+        'plan-file': { type: 'string', multiple: true },
         title: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -68,7 +105,7 @@ export function main(argv: string[], out: (text: string) => void, err: (text: st
   }
   try {
     const stacks = readSynthesizedStacks(values.out!);
-    const plans = (values.plan ?? []).map(readPlan);
+    const plans = [...(values.plan ?? []).map(readPlan), ...(values['plan-file'] ?? []).map(showPlan)];
     out(reviewMarkdown(stacks, plans, { title: values.title }));
     return 0;
   } catch (e) {

@@ -66,6 +66,29 @@ test('the binary plan cdktf diff leaves holds neither the signing keys nor the c
   noSecrets(fs.readFileSync(plan).toString('latin1'));
 });
 
+test('qubitro-review --plan-file reads the saved plan cdktf diff left, in memory, writing no plan JSON', async () => {
+  const r = await run(
+    path.join(root, 'node_modules/.bin/tsx'),
+    [
+      path.join(root, 'src/review/cli.ts'),
+      '--out',
+      'cdktf.out',
+      '--plan-file',
+      'cdktf.out/stacks/farm-sensors/plan',
+    ],
+    project,
+    { ...process.env, ...requireEngine().env },
+  );
+  expect(r.code).toBe(0);
+  expect(r.stdout).toMatch(/\*\*create\*\*/);
+  expect(r.stdout).toContain('Farm sensors to Qubitro');
+  noSecrets(r.output);
+  const jsonFiles = fs
+    .readdirSync(project, { recursive: true, encoding: 'utf8' })
+    .filter((f) => /plan.*\.json$/.test(f));
+  expect(jsonFiles).toEqual([]);
+});
+
 test('cdktf deploy creates them with one POST each and prints their ids and states', async () => {
   const r = await cli('deploy', 'farm-sensors', '--auto-approve');
   expect(r.code).toBe(0);
