@@ -109,6 +109,9 @@ function table(rows: string[][]): string {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { destroy: { type: 'boolean', default: false } } });
+  // OpenTofu's local backend creates state files with the process umask: 077 makes them 0600, readable by
+  // their owner only (they name every connection and its configuration).
+  process.umask(0o077);
   fs.mkdirSync(demoDir, { recursive: true });
 
   step('Engine: OpenTofu and the providers, built from Go modules (minutes the first time, cached after)');

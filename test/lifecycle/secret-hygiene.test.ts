@@ -108,7 +108,7 @@ test('synth, plan, apply, a failing apply, a rotation, the review, the state, sa
   }
 });
 
-test('the demo prints and leaves no secret outside its state and secrets files', async () => {
+test('the demo prints and leaves no secret outside its secrets file, and writes its state files 0600', async () => {
   const demoDir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-demo-'));
   try {
     const env = { ...process.env, QUBITRO_DEMO_DIR: demoDir };
@@ -121,9 +121,12 @@ test('the demo prints and leaves no secret outside its state and secrets files',
       JSON.parse(fs.readFileSync(path.join(demoDir, 'secrets.json'), 'utf8')) as Record<string, string>,
     );
     const texts: Record<string, string> = { deploy: deploy.output, destroy: destroy.output };
-    for (const file of filesUnder(demoDir, /secrets\.json$|\.tfstate|emulator-state\.json$/))
+    for (const file of filesUnder(demoDir, /secrets\.json$|emulator-state\.json$/))
       texts[file] = fs.readFileSync(file, 'utf8');
     expect(hits(texts, secrets)).toEqual([]);
+    const states = filesUnder(demoDir, /^$/).filter((f) => /\.tfstate$/.test(f));
+    expect(states.length).toBeGreaterThan(0);
+    for (const state of states) expect(fs.statSync(state).mode & 0o777).toBe(0o600);
   } finally {
     fs.rmSync(demoDir, { recursive: true, force: true });
   }
