@@ -3,6 +3,7 @@ import { TerraformOutput, TerraformStack } from 'cdktf';
 import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
 import { projectStackSchema } from './schema/stack';
+import { encryptStateAndPlans } from './encryption';
 import { sensitiveVariable } from './secrets';
 import { validateProps } from './validate';
 
@@ -71,6 +72,13 @@ export interface QubitroProjectStackProps {
    * @default 60
    */
   readonly settleTimeoutSeconds?: number;
+  /**
+   * Encrypt this stack's state and saved plans with OpenTofu's state encryption (PBKDF2 key from a passphrase,
+   * AES-GCM), the passphrase (16 characters or more) from the sensitive, ephemeral variable of this name, set
+   * as `TF_VAR_<name>`. An unencrypted state is read once and written back encrypted. OpenTofu only.
+   * @default - state and plans are not encrypted by the engine (protect them with the backend)
+   */
+  readonly encryptionPassphraseVariable?: string;
 }
 
 /**
@@ -107,6 +115,12 @@ export class QubitroProjectStack extends TerraformStack {
             ),
           }),
     });
+    if (props.encryptionPassphraseVariable !== undefined) {
+      encryptStateAndPlans(
+        this,
+        secret(props.encryptionPassphraseVariable, 'State and plan encryption passphrase.'),
+      );
+    }
     const signingKey = secret(
       props.signingKeyVariable ?? 'qubitro_webhook_signing_key',
       'Qubitro webhook signing key.',

@@ -98,6 +98,7 @@ function endpointProps(e: EnvironmentConfig): Omit<QubitroProjectStackProps, 'pr
     maxRetries: e.maxRetries,
     clientSecretVariable: e.clientSecretVariable,
     bearerTokenVariable: e.bearerTokenVariable,
+    encryptionPassphraseVariable: e.encryptionPassphraseVariable,
   };
 }
 

@@ -192,6 +192,13 @@ export const environmentSchema = z
       tokenUrl: apiSchema.shape.tokenUrl,
       maxRetries: apiSchema.shape.maxRetries,
       backend: backendSchema.optional(),
+      encryptionPassphraseVariable: variableName('the state encryption passphrase', 'prod_state_passphrase')
+        .optional()
+        .meta({
+          description:
+            "Encrypt this environment's states and saved plans (OpenTofu: PBKDF2 + AES-GCM), the passphrase " +
+            'from TF_VAR_<name>. An unencrypted state is migrated on the next apply.',
+        }),
     },
     mapping('an environment', 'baseUrl: …, clientId: …, clientSecretVariable: …'),
   )

@@ -28,4 +28,8 @@ export const projectStackSchema = z.object({
   ).optional(),
   bearerTokenVariable: variableName('a ThingPark bearer token', 'prod_thingpark_token').optional(),
   signingKeyVariable: variableName("the project's webhook signing key", 'farm_signing_key').optional(),
+  encryptionPassphraseVariable: variableName(
+    'the state encryption passphrase',
+    'prod_state_passphrase',
+  ).optional(),
 });

@@ -269,3 +269,21 @@ describe('QubitroProjectStack validation', () => {
     expect(err.message).toContain('Fix: rename it to signingKeyVariable');
   });
 });
+
+describe('QubitroProjectStack encryption', () => {
+  it('encrypts state and plans with a PBKDF2 key from an ephemeral sensitive variable when asked', () => {
+    const { tf } = projectStack({ encryptionPassphraseVariable: 'prod_state_passphrase' });
+    const encryption = tf.terraform.encryption;
+    expect(encryption.key_provider.pbkdf2.passphrase.passphrase).toBe('${var.prod_state_passphrase}');
+    expect(encryption.state).toEqual({
+      method: 'method.aes_gcm.passphrase',
+      fallback: { method: 'method.unencrypted.migrate' },
+    });
+    expect(encryption.plan.method).toBe('method.aes_gcm.passphrase');
+    expect(tf.variable.prod_state_passphrase).toMatchObject({ sensitive: true, ephemeral: true });
+  });
+
+  it('writes no encryption block by default', () => {
+    expect(projectStack().tf.terraform.encryption).toBeUndefined();
+  });
+});

@@ -206,3 +206,15 @@ describe('promotion', () => {
     expect(Object.fromEntries(Object.keys(was).map((k) => [k, is[k]]))).toEqual(was);
   });
 });
+
+describe('encryption per environment', () => {
+  it('encrypts the states and plans of an environment that names a passphrase variable, and only those', () => {
+    const config = baseConfig();
+    config.environments.prod.encryptionPassphraseVariable = 'prod_state_passphrase';
+    const stacks = stacksOf(config);
+    expect(stacks['prod-farm'].terraform.encryption.key_provider.pbkdf2.passphrase.passphrase).toBe(
+      '${var.prod_state_passphrase}',
+    );
+    expect(stacks['dev-farm'].terraform.encryption).toBeUndefined();
+  });
+});
