@@ -1,10 +1,11 @@
 /**
  * The baseline for the synth benchmark: what a user would write with raw cdktf instead of the constructs.
- * The same Terraform blocks as a `QubitroProjectStack` (two sensitive variables, one restful provider, the
- * list of connections read for adoption and again after apply for the read-back, and per connection a
- * `restful_resource` with its adoption import block and precondition, a check and two outputs), declared with
- * a plain `TerraformProvider` subclass and `TerraformResource`/`TerraformDataSource` objects whose attributes
- * are plain objects: no validation, no secret handling, no name checks.
+ * The same Terraform blocks as a `QubitroProjectStack` (two ephemeral sensitive variables, one `iotflow`
+ * provider under an alias, per connection an `iotflow_connection` with its configuration as a JSON string
+ * and the signing key in `secrets_wo`, the `iotflow_connections` read-back of all of them after apply with
+ * its states by id in a local, and an id and a state output per connection), declared with a plain
+ * `TerraformProvider` subclass and `TerraformResource`/`TerraformDataSource` objects whose attributes are
+ * plain objects: no validation, no secret checks, no name checks.
  */
 import { Construct } from 'constructs';
 import {
@@ -15,6 +16,7 @@ import {
   TerraformResource,
   TerraformStack,
 } from 'cdktf';
+import registry from '../provider/registry.json';
 import type { QubitroProjectConnection } from '../src';
 import { sensitiveVariable } from '../src/secrets';
 
@@ -28,16 +30,20 @@ class RawProvider extends TerraformProvider {
     private readonly attrs: Attrs,
   ) {
     super(scope, id, {
-      terraformResourceType: 'restful',
-      terraformProviderSource: 'magodo/restful',
-      terraformGeneratorMetadata: { providerName: 'restful', providerVersion: '0.25.2' },
+      terraformResourceType: registry.type,
+      terraformProviderSource: `${registry.namespace}/${registry.type}`,
+      terraformGeneratorMetadata: {
+        providerName: registry.type,
+        providerVersion: registry.version,
+        providerVersionConstraint: registry.version,
+      },
     });
   }
   public get alias(): string {
     return this.providerAlias;
   }
   protected synthesizeAttributes(): Attrs {
-    return this.attrs;
+    return { alias: this.providerAlias, ...this.attrs };
   }
 }
 
@@ -48,32 +54,6 @@ function withAttributes<T extends TerraformResource | TerraformDataSource>(eleme
 }
 
 const DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
-const SECRET = 'configuration.headers.webhookSigningKey';
-
-/** restful's read template for `body` without the secret: `"key":"$(body.path)"` for each leaf. */
-function readTemplate(body: Attrs, prefix = ''): string {
-  const parts = Object.entries(body).flatMap(([key, value]) => {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (path === SECRET) return [];
-    if (value !== null && typeof value === 'object')
-      return [`"${key}":${readTemplate(value as Attrs, path)}`];
-    return [typeof value === 'string' ? `"${key}":"$(body.${path})"` : `"${key}":$(body.${path})`];
-  });
-  if (!prefix) parts.push('"id":"$(body.id)"', '"state":"$(body.state)"');
-  return `{${parts.join(',')}}`;
-}
-
-/** The body's shape with null leaves and without the secret: what restful's import id carries. */
-function nullShape(body: Attrs, prefix = ''): Attrs {
-  return Object.fromEntries(
-    Object.entries(body)
-      .filter(([key]) => `${prefix}${key}` !== SECRET)
-      .map(([key, value]) => [
-        key,
-        value !== null && typeof value === 'object' ? nullShape(value as Attrs, `${prefix}${key}.`) : null,
-      ]),
-  );
-}
 
 function defined(o: Attrs): Attrs {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
@@ -90,125 +70,68 @@ export class RawProjectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RawProjectStackProps) {
     super(scope, id);
     // Variables are plain cdktf either way; the library's helper keeps the two declarations identical.
-    const secret = (name: string, description: string) => sensitiveVariable(this, name, description);
-    const clientSecret = secret('thingpark_client_secret', 'ThingPark client secret.');
-    const signingKey = secret('qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
+    const clientSecret = sensitiveVariable(this, 'thingpark_client_secret', 'ThingPark client secret.');
+    const signingKey = sensitiveVariable(this, 'qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
     const api = new Construct(this, 'Api');
-    const alias = `${id}_api`;
-    const provider = new RawProvider(api, 'Provider', alias, {
+    const provider = new RawProvider(api, 'Provider', `${id}_api`, {
       base_url: props.baseUrl,
-      client: {
-        retry: { status_codes: [429, 502, 503, 504], count: 3, wait_in_sec: 1, max_wait_in_sec: 30 },
-      },
-      security: {
-        oauth2: {
-          client_credentials: {
-            client_id: props.clientId,
-            client_secret: clientSecret,
-            token_url: `${new URL(props.baseUrl).origin}/users-auth/protocol/openid-connect/token`,
-            in: 'params',
-          },
-        },
-      },
+      client_id: props.clientId,
+      client_secret: clientSecret,
+      token_url: `${new URL(props.baseUrl).origin}/users-auth/protocol/openid-connect/token`,
+      max_retries: 3,
+      request_timeout_seconds: 30,
     });
 
-    /** `GET /connections` as a data source, its items grouped into a local by `key => value`. */
-    const listInLocal = (list: string, local: string, forBody: string) => {
-      const source = withAttributes(
-        new TerraformDataSource(api, list, { terraformResourceType: 'restful_resource', provider }),
-        { id: '/connections' },
-      );
-      const grouped = new TerraformLocal(
-        api,
-        local,
-        `\${{ for c in data.restful_resource.${source.friendlyUniqueId}.output : ${forBody} }}`,
-      );
-      return { source, local: `local.${grouped.friendlyUniqueId}` };
-    };
-    // Adoption: every connection on the endpoint, read once per plan and grouped by connector/brand/name;
-    // a connection not in state that has exactly one namesake there is imported instead of created.
-    const byKey = listInLocal(
-      'Connections',
-      'ConnectionIdsByKey',
-      '"${try(c.connectorId, "")}/${try(c.brand, "")}/${try(c.name, "")}" => c.id...',
-    ).local;
-    const imports: Attrs[] = [];
-    // Read-back: the list read again after every connection is applied, states by id.
-    const { source: readBack, local: stateById } = listInLocal(
-      'ReadBack',
-      'StateById',
-      'c.id => try(c.state, "UNKNOWN")',
-    );
     const resources: TerraformResource[] = [];
-
     for (const c of props.connections) {
       const scope = new Construct(this, c.id);
-      const body = defined({
-        name: c.name,
-        connectorId: 'actility-http-iot',
-        configuration: defined({
-          destinationURL: c.destinationUrl ?? DESTINATION,
-          headers: { projectId: props.projectId, webhookSigningKey: signingKey },
-          description: c.description,
-          createDevices: c.createDevices,
-          sendMetadata: c.sendMetadata,
-          sendRawDecodedFormat: c.sendRawDecodedFormat,
-          uplinkTimeValidity: c.uplinkTimeValidity,
-          downlinkEnabled: c.downlinkEnabled,
-          downlinkAsId: c.downlinkAsId,
-          downlinkPort: c.downlinkPort,
-          reconnectStrategy: c.reconnectStrategy,
-        }),
-        brand: 'QUBITRO',
-        active: c.active,
+      const configuration = defined({
+        destinationURL: c.destinationUrl ?? DESTINATION,
+        headers: { projectId: props.projectId },
+        description: c.description,
+        createDevices: c.createDevices,
+        sendMetadata: c.sendMetadata,
+        sendRawDecodedFormat: c.sendRawDecodedFormat,
+        uplinkTimeValidity: c.uplinkTimeValidity,
+        downlinkEnabled: c.downlinkEnabled,
+        downlinkAsId: c.downlinkAsId,
+        downlinkPort: c.downlinkPort,
+        reconnectStrategy: c.reconnectStrategy,
       });
-      const resource = withAttributes(
-        new TerraformResource(scope, 'Resource', { terraformResourceType: 'restful_resource', provider }),
-        {
-          path: '/connections',
-          body,
-          read_path: '$(path)/$(body.id)',
-          read_response_template: readTemplate(body),
-          write_only_attrs: [SECRET],
-          output_attrs: ['id', 'state'],
-          create_method: 'POST',
-          update_method: 'PUT',
-          delete_method: 'DELETE',
-        },
+      resources.push(
+        withAttributes(
+          new TerraformResource(scope, 'Resource', { terraformResourceType: 'iotflow_connection', provider }),
+          defined({
+            name: c.name,
+            connector_id: 'actility-http-iot',
+            brand: 'QUBITRO',
+            active: c.active,
+            configuration: JSON.stringify(configuration),
+            secrets_wo: { 'headers.webhookSigningKey': signingKey },
+          }),
+        ),
       );
-      const ids = `lookup(${byKey}, "actility-http-iot/QUBITRO/${c.name}", [])`;
-      imports.push({
-        to: `restful_resource.${resource.friendlyUniqueId}`,
-        provider: `restful.${alias}`,
-        for_each: `\${toset(length(${ids}) == 1 ? ${ids} : [])}`,
-        id: JSON.stringify({
-          id: '/connections/${each.value}',
-          path: '/connections',
-          body: nullShape(body),
-          read_response_template: readTemplate(body),
-        }),
-      });
-      resource.addOverride('lifecycle.precondition', [
-        {
-          condition: `\${length(${ids}) <= 1}`,
-          error_message: `${id}/${c.id}: several connections are named ${c.name} (ids \${join(", ", ${ids})}).`,
-        },
-      ]);
-      const state = `lookup(${stateById}, restful_resource.${resource.friendlyUniqueId}.output.id, "MISSING")`;
-      const expected = c.active === false ? 'DEACTIVATED' : 'OPENED';
-      this.addOverride(`check.${id}_${c.id}`, {
-        assert: [
-          {
-            condition: `\${${state} == "${expected}"}`,
-            error_message: `Connection ${id}/${c.id} is in state \${${state}}, not ${expected}.`,
-          },
-        ],
-      });
-      resources.push(resource);
-      new TerraformOutput(this, `${c.id}Id`, { value: resource.interpolationForAttribute('output.id') });
-      new TerraformOutput(this, `${c.id}State`, { value: `\${${state}}` });
     }
-    readBack.dependsOn = resources.map((r) => `restful_resource.${r.friendlyUniqueId}`);
-    this.addOverride('import', imports);
+    // Read-back: every page of the list, read once after every connection is applied; states by id.
+    const readBack = withAttributes(
+      new TerraformDataSource(api, 'ReadBack', { terraformResourceType: 'iotflow_connections', provider }),
+      {
+        ids: resources.map((r) => r.interpolationForAttribute('id')),
+        settle_timeout_seconds: 60,
+      },
+    );
+    readBack.dependsOn = resources.map((r) => `iotflow_connection.${r.friendlyUniqueId}`);
+    const stateById = new TerraformLocal(
+      api,
+      'StateById',
+      `\${{ for c in data.iotflow_connections.${readBack.friendlyUniqueId}.connections : c.id => c.state }}`,
+    );
+    props.connections.forEach((c, i) => {
+      const r = resources[i];
+      new TerraformOutput(this, `${c.id}Id`, { value: r.interpolationForAttribute('id') });
+      new TerraformOutput(this, `${c.id}State`, {
+        value: `\${lookup(local.${stateById.friendlyUniqueId}, iotflow_connection.${r.friendlyUniqueId}.id, "MISSING")}`,
+      });
+    });
   }
 }

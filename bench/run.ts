@@ -1,12 +1,15 @@
 /**
- * `npm run bench`: synth scaling, API calls against the ideal, apply speed against a curl loop (issue 7).
- * Prints tables and writes bench/results.json. See bench/README.md for the method.
+ * `npm run bench`: synth scaling, apply of N new connections against bare native resources, bare restful,
+ * OpenTofu's terraform_data floor, a curl loop and the latency floor; the lifecycle (re-plan, change,
+ * key rotation, destroy) at no latency; an apply with settling connections (issue 13). Prints tables,
+ * writes bench/results.json and the charts (bench/charts/*.svg). See bench/README.md for the method.
  *
- *   npm run bench                      the full benchmark (about 15 minutes on 2 cores)
- *   npm run bench -- --smoke           a tiny version (npm test runs it), written to a temporary file
- *   npm run bench -- --only synth      one section (synth, api or apply; repeatable); the other sections
- *                                      already in the results file are kept
- *   npm run bench -- --out FILE        another results file
+ *   npm run bench                      the full benchmark (about 22 minutes on 2 cores)
+ *   npm run bench -- --smoke           a tiny version (npm test runs it), written to a temporary folder
+ *   npm run bench -- --only synth      one section (synth, scale, lifecycle or settle; repeatable); the
+ *                                      other sections already in the results file are kept
+ *   npm run bench -- --out FILE        another results file (the charts go to charts/ beside it)
+ *   npm run bench -- --report          no measurement: tables, verdicts and charts again from the file
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -17,20 +20,25 @@ import { parseArgs } from 'node:util';
 import * as prettier from 'prettier';
 import { installEngine, RESTFUL_PROVIDER } from '../engine/engine';
 import { startEmulator } from '../emulator';
-import { benchApi } from './api';
-import { ApplySize, benchApply } from './apply';
-import { BenchResults, formatResults, SectionMeta, targets } from './report';
+import type { EmulatorOptions } from '../emulator';
+import { writeCharts } from './charts';
+import { benchLifecycle, benchScale, benchSettle, LifecyclePlan, ScalePlan, Variant } from './deploy';
+import { BenchResults, formatResults, Section, SECTIONS, SectionMeta, summarize, targets } from './report';
 import { benchSynth, SynthConfig } from './synth';
-
-const SECTIONS = ['synth', 'api', 'apply'] as const;
-type Section = (typeof SECTIONS)[number];
 
 interface Plan {
   readonly synth: { readonly configs: SynthConfig[]; readonly runs: number };
-  readonly api: { readonly connections: number; readonly changed: number };
-  readonly apply: { readonly latencyMs: number; readonly sizes: ApplySize[] };
+  readonly scale: ScalePlan;
+  readonly lifecycle: LifecyclePlan;
+  readonly settle: { readonly connections: number; readonly latencyMs: number; readonly settleMs: number };
 }
 
+const ALL: Variant[] = ['constructs', 'native', 'restful', 'terraform_data'];
+
+/**
+ * Sized for about 22 minutes on 2 cores (measured: one round at 1000 costs ~4 minutes, restful and the
+ * constructs 1.5 each). restful at 1000 and the map-outputs variant (a profile, not a contender) run once.
+ */
 const FULL: Plan = {
   synth: {
     configs: [
@@ -40,25 +48,33 @@ const FULL: Plan = {
     ],
     runs: 5,
   },
-  api: { connections: 100, changed: 10 },
-  apply: {
+  scale: {
     latencyMs: 20,
+    variants: [...ALL, 'constructs_map_outputs'],
     sizes: [
-      { connections: 100, parallelisms: [1, 10, 30, 50] },
-      // 1000 is CPU-bound (see README); two values show it and keep the benchmark near 15 minutes.
-      { connections: 1000, parallelisms: [10, 50] },
+      { connections: 10, rounds: 3 },
+      { connections: 100, rounds: 3 },
+      { connections: 300, rounds: 3, limitRounds: { constructs_map_outputs: 1 } },
+      { connections: 1000, rounds: 2, limitRounds: { restful: 1, constructs_map_outputs: 1 } },
     ],
   },
+  lifecycle: { connections: 300, rounds: 2, variants: ALL },
+  settle: { connections: 1000, latencyMs: 20, settleMs: 1500 },
 };
 
 const SMOKE: Plan = {
   synth: { configs: [{ connections: 10, stacks: 2 }], runs: 1 },
-  api: { connections: 3, changed: 1 },
-  apply: { latencyMs: 20, sizes: [{ connections: 5, parallelisms: [1, 10] }] },
+  scale: { latencyMs: 20, variants: ALL, sizes: [{ connections: 5, rounds: 1 }] },
+  lifecycle: { connections: 5, rounds: 1, variants: ALL, reapply: true },
+  settle: { connections: 5, latencyMs: 20, settleMs: 300 },
 };
 
-/** Enough for every benchmark: the account limit must never be what is measured. */
-const MAX_CONNECTIONS = 100_000;
+/** The account limit and the request log must never be what is measured. */
+const EMULATOR: EmulatorOptions = {
+  maxConnections: 100_000,
+  requestLogMaxEntries: 1_000_000,
+  requestLogMaxBytes: 2 ** 31,
+};
 
 const root = path.resolve(__dirname, '..');
 const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -83,7 +99,7 @@ async function section<T>(name: Section, body: () => Promise<T>): Promise<[T, Se
   const meta: SectionMeta = {
     date: new Date().toISOString(),
     commit: git('rev-parse', 'HEAD') || 'unknown',
-    srcDirty: git('status', '--porcelain', '--', 'src') !== '',
+    srcDirty: git('status', '--porcelain', '--', 'src', 'provider') !== '',
     seconds: (performance.now() - started) / 1000,
     loadBefore,
     loadAfter: os.loadavg()[0],
@@ -95,9 +111,21 @@ async function section<T>(name: Section, body: () => Promise<T>): Promise<[T, Se
 function readPrevious(file: string, smoke: boolean): Partial<BenchResults> {
   try {
     const previous = JSON.parse(fs.readFileSync(file, 'utf8')) as BenchResults;
-    return previous.smoke === smoke ? previous : {};
+    return previous.smoke === smoke && previous.scale?.runs ? previous : {};
   } catch {
     return {};
+  }
+}
+
+async function withEmulator<T>(
+  options: EmulatorOptions,
+  body: (e: Awaited<ReturnType<typeof startEmulator>>) => Promise<T>,
+): Promise<T> {
+  const emulator = await startEmulator({ ...EMULATOR, ...options });
+  try {
+    return await body(emulator);
+  } finally {
+    await emulator.close();
   }
 }
 
@@ -108,6 +136,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
       smoke: { type: 'boolean', default: false },
       only: { type: 'string', multiple: true },
       out: { type: 'string' },
+      report: { type: 'boolean', default: false },
     },
   });
   const smoke = values.smoke ?? false;
@@ -115,22 +144,26 @@ export async function main(argv: string[]): Promise<BenchResults> {
   for (const o of only) {
     if (!SECTIONS.includes(o as Section)) throw new Error(`--only takes ${SECTIONS.join(', ')}; got ${o}`);
   }
-  const selected = new Set<Section>(only.length ? (only as Section[]) : SECTIONS);
+  // --report: measure nothing, recompute the summary, the verdicts and the charts from the results file.
+  const selected = new Set<Section>(values.report ? [] : only.length ? (only as Section[]) : SECTIONS);
   const plan = smoke ? SMOKE : FULL;
   const out = path.resolve(
     values.out ??
-      (smoke ? path.join(os.tmpdir(), 'qubitro-bench-smoke.json') : path.join(__dirname, 'results.json')),
+      (smoke
+        ? path.join(os.tmpdir(), 'qubitro-bench-smoke', 'results.json')
+        : path.join(__dirname, 'results.json')),
   );
+  fs.mkdirSync(path.dirname(out), { recursive: true });
 
   const previous = readPrevious(out, smoke);
   const results = {
     smoke,
     machine: { cpus: os.cpus().length, memoryGb: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    meta: { ...previous.meta },
+    meta: { ...previous.meta } as BenchResults['meta'] & Record<string, SectionMeta>,
     synth: previous.synth ?? [],
-    api: previous.api ?? [],
-    apply: previous.apply ?? [],
-    curlLoop: previous.curlLoop ?? [],
+    scale: previous.scale ?? { latencyMs: plan.scale.latencyMs, runs: [], curl: [] },
+    lifecycle: previous.lifecycle ?? [],
+    settle: previous.settle ?? [],
   };
 
   if (selected.has('synth')) {
@@ -138,39 +171,45 @@ export async function main(argv: string[]): Promise<BenchResults> {
       benchSynth(plan.synth.configs, plan.synth.runs, log),
     );
   }
-  if (selected.has('api') || selected.has('apply')) installEngine({ log, extraProviders: [RESTFUL_PROVIDER] });
-  if (selected.has('api')) {
-    const emulator = await startEmulator({ maxConnections: MAX_CONNECTIONS });
-    try {
-      const [api, meta] = await section('api', () =>
-        benchApi(emulator, plan.api.connections, plan.api.changed, ['apply', 'plan-out'], log),
-      );
-      // The apply section adds its own create and re-apply rows; keep them.
-      results.api = [...api, ...results.api.filter((a) => a.source !== undefined)];
-      results.meta.api = meta;
-    } finally {
-      await emulator.close();
-    }
+  const engine = [...selected].some((s) => s !== 'synth')
+    ? installEngine({ log, extraProviders: [RESTFUL_PROVIDER] })
+    : undefined;
+  if (engine && selected.has('scale')) {
+    const { latencyMs } = plan.scale;
+    const [scale, meta] = await section('scale', () =>
+      withEmulator({ latencyMs, settleMs: 0 }, (e) => benchScale(engine, e, plan.scale, log)),
+    );
+    results.scale = { latencyMs, ...scale };
+    results.meta.scale = meta;
   }
-  if (selected.has('apply')) {
-    const { latencyMs, sizes } = plan.apply;
-    const emulator = await startEmulator({ latencyMs, maxConnections: MAX_CONNECTIONS });
-    try {
-      const [apply, meta] = await section('apply', () => benchApply(emulator, latencyMs, sizes, log));
-      results.apply = apply.apply;
-      results.curlLoop = apply.curlLoop;
-      results.api = [...results.api.filter((a) => a.source === undefined), ...apply.api];
-      results.meta.apply = meta;
-    } finally {
-      await emulator.close();
-    }
+  if (engine && selected.has('lifecycle')) {
+    [results.lifecycle, results.meta.lifecycle] = await section('lifecycle', () =>
+      withEmulator({ latencyMs: 0, settleMs: 0 }, (e) => benchLifecycle(engine, e, plan.lifecycle, log)),
+    );
+  }
+  if (engine && selected.has('settle')) {
+    const { connections, latencyMs, settleMs } = plan.settle;
+    const [run, meta] = await section('settle', () =>
+      withEmulator({ latencyMs, settleMs }, (e) =>
+        benchSettle(engine, e, connections, latencyMs, settleMs, log),
+      ),
+    );
+    results.settle = [run];
+    results.meta.settle = meta;
   }
 
-  const final: BenchResults = { ...results, targets: targets(results) };
+  const summary = summarize(results);
+  const withSummary = { ...results, summary };
+  const final: BenchResults = { ...withSummary, targets: targets(withSummary) };
   // Formatted as the repository's Prettier config wants it, so that `npm run lint` accepts the committed file.
   const options = { ...(await prettier.resolveConfig(out)), parser: 'json' };
   fs.writeFileSync(out, await prettier.format(JSON.stringify(final, null, 2), options));
-  process.stdout.write(`${formatResults(final)}\n\nwritten to ${path.relative(process.cwd(), out) || out}\n`);
+  const charts = await writeCharts(final, path.join(path.dirname(out), 'charts'));
+  process.stdout.write(
+    `${formatResults(final)}\n\nwritten to ${path.relative(process.cwd(), out) || out}` +
+      (charts.length ? ` and ${charts.map((c) => path.relative(process.cwd(), c)).join(', ')}` : '') +
+      '\n',
+  );
   return final;
 }
 

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { run } from '../test/support/engine';
+import { run } from './runner';
 
 export interface SynthJob {
   readonly variant: 'constructs' | 'raw';
@@ -41,6 +41,10 @@ export interface SynthResult {
   readonly rawPeakRssMb: number;
   readonly rawOutputBytes: number;
   readonly ratioVsRaw: number;
+  /** The fastest sample of each variant, and their ratio. */
+  readonly minSeconds: number;
+  readonly rawMinSeconds: number;
+  readonly minRatioVsRaw: number;
   /** Every sample, for a look at the spread. */
   readonly samples: number[];
   readonly rawSamples: number[];
@@ -105,6 +109,9 @@ export async function benchSynth(
         rawPeakRssMb: med(raw, 'peakRssMb'),
         rawOutputBytes: med(raw, 'outputBytes'),
         ratioVsRaw: med(ours, 'seconds') / med(raw, 'seconds'),
+        minSeconds: Math.min(...ours.map((x) => x.seconds)),
+        rawMinSeconds: Math.min(...raw.map((x) => x.seconds)),
+        minRatioVsRaw: Math.min(...ours.map((x) => x.seconds)) / Math.min(...raw.map((x) => x.seconds)),
         samples: ours.map((s) => s.seconds),
         rawSamples: raw.map((s) => s.seconds),
       };

@@ -1,6 +1,5 @@
-/** What the emulator's request log says about one run: writes, reads and token calls. */
+/** What the emulator's request log says about one engine run: writes, reads by kind and token calls. */
 import type { RunningEmulator } from '../emulator';
-import { connectionCalls, writes } from '../test/support/engine';
 
 export interface Traffic {
   /** Every API call, token calls included. */
@@ -10,30 +9,50 @@ export interface Traffic {
   readonly posts: number;
   readonly puts: number;
   readonly deletes: number;
-  /** GET on connections (the resource refresh and the read-back data source both read one connection). */
+  /** GETs on connections: one connection (`GET /connections/{id}`) or a page of the list. */
   readonly reads: number;
+  readonly singleReads: number;
+  readonly listReads: number;
   /** Calls to the OAuth2 token endpoint. */
   readonly tokens: number;
   /** Answers of 400 and above. */
   readonly failed: number;
 }
 
+/** Counts the calls logged since index `since` (the log is sized never to drop entries in a run). */
 export function traffic(emulator: RunningEmulator, since: number): Traffic {
   const tokenPath = new URL(emulator.tokenUrl).pathname;
   const all = emulator.requests().slice(since);
-  const w = writes(emulator, since);
-  const count = (method: string) => w.filter((r) => r.method === method).length;
+  const conn = all.filter((r) => /\/connections(\/|$)/.test(r.path));
+  const count = (method: string) => conn.filter((r) => r.method === method).length;
+  const gets = conn.filter((r) => r.method === 'GET');
+  const list = gets.filter((r) => /\/connections$/.test(r.path)).length;
   return {
     requests: all.length,
-    writes: w.length,
+    writes: count('POST') + count('PUT') + count('DELETE'),
     posts: count('POST'),
     puts: count('PUT'),
     deletes: count('DELETE'),
-    reads: connectionCalls(emulator, since).filter((r) => r.method === 'GET').length,
+    reads: gets.length,
+    singleReads: gets.length - list,
+    listReads: list,
     tokens: all.filter((r) => r.path === tokenPath).length,
     failed: all.filter((r) => r.status >= 400).length,
   };
 }
+
+export const NO_TRAFFIC: Traffic = {
+  requests: 0,
+  writes: 0,
+  posts: 0,
+  puts: 0,
+  deletes: 0,
+  reads: 0,
+  singleReads: 0,
+  listReads: 0,
+  tokens: 0,
+  failed: 0,
+};
 
 /** Seconds from `startedMs` (epoch) to the first and to the last API call logged since `since`. */
 export function callWindow(

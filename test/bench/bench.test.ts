@@ -1,18 +1,21 @@
 /**
- * The benchmark of issue 7 keeps working: `npm run bench -- --smoke` (synth 10 connections in 2 stacks, the
- * api scenarios with 3 connections, apply of 5 at 20 ms latency) writes results of the documented shape,
- * with exactly the ideal number of writes. Timings are not asserted: this machine is shared.
+ * The benchmark of issue 13 keeps working: `npm run bench -- --smoke` (synth 10 connections in 2 stacks;
+ * apply of 5 new at 20 ms latency by every contender and the curl loop; the lifecycle of 5 at no latency;
+ * an apply with settling) writes results of the documented shape and the charts, with exactly the ideal
+ * number of writes everywhere and none on a re-apply. Timings are not asserted: this machine is shared.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { QubitroProjectStack } from '../../src';
+import { configFor, CONTENDERS } from '../../bench/contenders';
+import type { EngineRun } from '../../bench/deploy';
 import { BENCH_PROJECT_ID, benchConnections } from '../../bench/fixtures';
 import { RawProjectStack } from '../../bench/raw';
 import type { BenchResults } from '../../bench/report';
+import { run, RunResult } from '../../bench/runner';
 import { tsxArgs } from '../../bench/synth';
-import { run, RunResult } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-bench-test-'));
@@ -24,76 +27,90 @@ beforeAll(async () => {
   cli = await run(process.execPath, tsxArgs('bench/run.ts', '--smoke', '--out', out), root, process.env);
   if (cli.code !== 0) throw new Error(`npm run bench -- --smoke failed:\n${cli.output.slice(-6000)}`);
   results = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
-}, 170_000);
+}, 180_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-test('it prints the tables and the verdict on each target', () => {
-  for (const heading of ['### synth', '### api', '### apply', '### targets']) {
+const API = ['constructs', 'native', 'restful'];
+
+test('it prints the tables and the verdict on each target, and draws the charts', () => {
+  for (const heading of [
+    '### synth',
+    '### apply of N new',
+    '### lifecycle',
+    '### apply with settling',
+    '### targets',
+  ]) {
     expect(cli.stdout).toContain(heading);
   }
   expect(results.smoke).toBe(true);
-  expect(results.targets).toHaveLength(6);
-  expect(results.targets.find((t) => t.target.startsWith('writes / ideal'))?.met).toBe(true);
+  expect(results.targets.find((t) => t.target === 'writes = ideal in every scenario')?.met).toBe(true);
+  for (const chart of ['apply-time.svg', 'apply-cpu.svg']) {
+    expect(fs.readFileSync(path.join(dir, 'charts', chart), 'utf8')).toMatch(/^<svg[^]*<\/svg>\s*$/);
+  }
 });
 
 test('synth: constructs and raw cdktf, time, peak RSS and ratio', () => {
   expect(results.synth).toEqual([expect.objectContaining({ connections: 10, stacks: 2, runs: 1 })]);
   const [s] = results.synth;
-  for (const v of [s.seconds, s.rawSeconds, s.peakRssMb, s.rawPeakRssMb, s.baseRssMb])
+  for (const v of [s.seconds, s.rawSeconds, s.minSeconds, s.peakRssMb, s.rawPeakRssMb, s.baseRssMb])
     expect(v).toBeGreaterThan(0);
   expect(s.ratioVsRaw).toBeCloseTo(s.seconds / s.rawSeconds, 6);
-  expect(s.outputBytes).toBeGreaterThan(0);
-  expect(s.rawOutputBytes).toBeGreaterThan(0);
 });
 
-test('api: every scenario in both deploy modes makes exactly the ideal number of writes', () => {
-  const rows = results.api.filter((a) => a.source === undefined);
-  expect(rows.map((a) => `${a.mode} ${a.scenario}`)).toEqual(
-    ['apply', 'plan-out'].flatMap((m) => ['create', 'reapply', 'change', 'delete'].map((s) => `${m} ${s}`)),
-  );
-  for (const a of results.api) {
-    expect(a).toMatchObject({ writes: a.idealWrites, writeRatio: 1, failed: 0 });
-    expect(a.requests).toBe(a.writes + a.reads + a.tokens);
-    expect(a.tokens).toBeLessThanOrEqual(2 * a.engineRuns);
+function expectIdealWrites(r: EngineRun): void {
+  expect(r).toMatchObject({ writes: r.idealWrites, failed: 0 });
+  expect(r.requests).toBe(r.writes + r.reads + r.tokens);
+  for (const v of [r.seconds, r.cpuSeconds, r.combinedPeakRssMb]) expect(v).toBeGreaterThan(0);
+}
+
+test('apply of 5 new at 20 ms: every contender once, each API contender with exactly 5 POSTs', () => {
+  const runs = results.scale.runs;
+  expect(runs.map((r) => r.contender).sort()).toEqual([...CONTENDERS].sort());
+  for (const r of runs) {
+    expect(r).toMatchObject({ scenario: 'create', connections: 5, latencyMs: 20 });
+    if (API.includes(r.contender)) {
+      expectIdealWrites(r);
+      expect(r).toMatchObject({ posts: 5, idealWrites: 5 });
+      expect(r.enginePeakRssMb).toBeGreaterThan(0);
+      expect(r.providerPeakRssMb).toBeGreaterThan(0);
+    } else expect(r.requests).toBe(0);
   }
-  expect(rows.find((a) => a.scenario === 'create')).toMatchObject({ posts: 3, idealWrites: 3 });
-  expect(rows.find((a) => a.scenario === 'change')).toMatchObject({ puts: 1, idealWrites: 1 });
-  expect(rows.find((a) => a.scenario === 'delete')).toMatchObject({ deletes: 3, idealWrites: 3 });
-  expect(results.api.filter((a) => a.scenario === 'reapply').every((a) => a.writes === 0)).toBe(true);
-});
-
-test('apply: 5 new connections at 20 ms latency, at two parallelisms, against the curl loop', () => {
-  expect(results.apply.map((a) => [a.connections, a.latencyMs, a.parallelism, a.defaultParallelism])).toEqual(
-    [
-      [5, 20, 10, true],
-      [5, 20, 1, false],
-    ],
-  );
-  const curl = results.curlLoop[0];
+  const curl = results.scale.curl[0];
   expect(curl).toMatchObject({ connections: 5, latencyMs: 20 });
-  for (const a of results.apply) {
-    expect(a).toMatchObject({ posts: 5, failed: 0 });
-    expect(a.seconds).toBeGreaterThan(0);
-    expect(a.firstCallSeconds).toBeLessThanOrEqual(a.seconds);
-    if (curl.seconds === null) {
-      expect(a.speedupVsCurl).toBeNull();
-    } else {
-      expect(curl.requests).toBe(6); // one token, five POSTs
-      expect(a.speedupVsCurl).toBeCloseTo(curl.seconds / a.seconds, 6);
-    }
+  if (curl.seconds !== null) expect(curl.requests).toBe(6); // one token, five POSTs
+  expect(results.summary.scale.map((r) => r.contender)).toEqual(
+    expect.arrayContaining(['curl loop', 'latency floor', ...CONTENDERS]),
+  );
+});
+
+test('lifecycle: writes are ideal in every scenario, and a re-apply or re-plan writes nothing', () => {
+  const scenarios = ['create', 'reapply', 'replan', 'change', 'rotate', 'destroy'];
+  for (const c of CONTENDERS) {
+    const runs = results.lifecycle.filter((r) => r.contender === c);
+    expect(runs.map((r) => r.scenario)).toEqual(scenarios);
+    if (!API.includes(c)) continue;
+    for (const r of runs) expectIdealWrites(r);
+    const by = (s: string) => runs.find((r) => r.scenario === s)!;
+    expect(by('create')).toMatchObject({ posts: 5, idealWrites: 5 });
+    expect(by('reapply')).toMatchObject({ writes: 0, idealWrites: 0 });
+    expect(by('replan')).toMatchObject({ writes: 0, idealWrites: 0 });
+    expect(by('change')).toMatchObject({ puts: 1, writes: 1 });
+    expect(by('rotate')).toMatchObject({ puts: 5, writes: 5 });
+    expect(by('destroy')).toMatchObject({ deletes: 5, writes: 5 });
   }
+  expect(results.settle).toEqual([expect.objectContaining({ contender: 'constructs', posts: 5, writes: 5 })]);
 });
 
 test('the raw cdktf baseline declares what the constructs declare, no more', () => {
-  // Provider aliases, check names, messages, descriptions and metadata differ; the rest must match.
+  // Provider aliases, messages, descriptions and metadata differ; the rest must match.
   const normalize = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(normalize)
       : value !== null && typeof value === 'object'
         ? Object.fromEntries(
             Object.entries(value)
-              .filter(([k]) => !['//', 'provider', 'error_message', 'description'].includes(k))
+              .filter(([k]) => !['//', 'provider', 'alias', 'error_message', 'description'].includes(k))
               .map(([k, v]) => [k, normalize(v)]),
           )
         : value;
@@ -112,16 +129,27 @@ test('the raw cdktf baseline declares what the constructs declare, no more', () 
     return {
       resources: normalize(tf.resource),
       data: normalize(tf.data),
-      imports: normalize(tf.import),
-      locals: normalize(tf.locals),
-      checks: normalize(Object.values(tf.check)),
+      locals: Object.values(tf.locals ?? {}),
       outputs: normalize(Object.values(tf.output)),
-      variables: Object.keys(tf.variable),
-      providers: tf.provider.restful.length,
+      variables: normalize(tf.variable),
+      providers: normalize(tf.provider),
+      requiredProviders: tf.terraform.required_providers,
     };
   };
   const raw = synth('raw');
-  expect(Object.keys((raw.resources as { restful_resource: object }).restful_resource)).toHaveLength(8);
+  expect(Object.keys((raw.resources as { iotflow_connection: object }).iotflow_connection)).toHaveLength(8);
   // A subset, so that a feature added to the constructs shows as a larger output rather than a failure here.
   expect(synth('constructs')).toMatchObject(raw);
+});
+
+test('the hand-written native resources are what the constructs declare', () => {
+  const endpoint = { baseUrl: 'http://127.0.0.1:8787/iot-flow/v1', tokenUrl: 'http://127.0.0.1:8787/token' };
+  const connections = benchConnections(8);
+  const strip = (resources: Record<string, Record<string, unknown>>) =>
+    Object.values(resources).map((attrs) =>
+      Object.fromEntries(Object.entries(attrs).filter(([k]) => k !== 'provider' && k !== '//')),
+    );
+  const ours = configFor('constructs', endpoint, connections) as { resource: { iotflow_connection: never } };
+  const native = configFor('native', endpoint, connections) as { resource: { iotflow_connection: never } };
+  expect(strip(native.resource.iotflow_connection)).toEqual(strip(ours.resource.iotflow_connection));
 });

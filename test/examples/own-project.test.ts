@@ -40,7 +40,12 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'my-iot-infra', private: true }));
   fs.writeFileSync(
     path.join(app, 'cdktf.json'),
-    JSON.stringify({ language: 'typescript', app: 'npx tsx main.ts', output: 'cdktf.out', sendCrashReports: 'false' }),
+    JSON.stringify({
+      language: 'typescript',
+      app: 'npx tsx main.ts',
+      output: 'cdktf.out',
+      sendCrashReports: 'false',
+    }),
   );
   fs.writeFileSync(
     path.join(app, 'main.ts'),
@@ -83,7 +88,9 @@ test('cdktf deploy creates the connection, and a second deploy changes nothing',
   expect(r.code).toBe(0);
   expect(r.output).toMatch(/Apply complete! Resources: 1 added/);
   expect(r.output).toMatch(/No changes/);
-  expect(emulator.requests().filter((c) => c.method === 'POST' && c.path.endsWith('/connections'))).toHaveLength(1);
+  expect(
+    emulator.requests().filter((c) => c.method === 'POST' && c.path.endsWith('/connections')),
+  ).toHaveLength(1);
   expect(r.output).not.toContain(SIGNING_KEY);
 }, 300_000);
 

@@ -1,0 +1,264 @@
+/**
+ * The benchmark's own engine runner (tooling never imports test/): a working folder with one root module
+ * (`main.tf.json`), its local state and the variables a deploy needs, and `tofu` runs measured for wall
+ * time, CPU time and peak memory of the engine and its provider processes.
+ *
+ * CPU: each run goes through `/usr/bin/time`, whose figure is the rusage of `tofu` and every provider
+ * process it waited for (plugins are its children), i.e. the exact total. Per process (engine vs
+ * providers) and memory: `/proc/<pid>/{stat,status}` of every process in the run's process group, sampled
+ * every SAMPLE_MS; VmHWM is each process's own peak, so only growth in a process's last SAMPLE_MS is missed.
+ */
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Engine, findEngine } from '../engine/engine';
+
+export const CLIENT_ID = 'emulator-client';
+export const CLIENT_SECRET = 'emulator-secret';
+export const SIGNING_KEY = 'bench-signing-key-0f9e8d7c6b5a';
+export const ROTATED_SIGNING_KEY = 'bench-signing-key-rotated-1a2b3c';
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly output: string;
+}
+
+/** Runs a command to completion without blocking the event loop (the emulator runs in this process). */
+export function run(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs = 600_000,
+  onStart?: (child: ChildProcess) => void,
+): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    // Its own process group: the sampler finds the engine's providers by it, and a kill reaches them.
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    onStart?.(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, timeoutMs);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr });
+    });
+  });
+}
+
+export interface ProcessUsage {
+  /** Command name from /proc (e.g. `tofu`, `terraform-provi`). */
+  readonly comm: string;
+  readonly cpuSeconds: number;
+  readonly peakRssMb: number;
+}
+
+export interface Measured {
+  readonly seconds: number;
+  /** user + system CPU of tofu and its providers (`/usr/bin/time`), or the sampled sum without it. */
+  readonly cpuSeconds: number;
+  /** Sampled CPU of the engine process(es) and of the provider processes. */
+  readonly engineCpuSeconds: number;
+  readonly providerCpuSeconds: number;
+  /** Peak resident set of the engine process (its VmHWM). */
+  readonly enginePeakRssMb: number;
+  /** The largest provider process's peak, and how many provider processes the run started. */
+  readonly providerPeakRssMb: number;
+  readonly providerProcesses: number;
+  /** The largest sum of resident sets of engine + providers seen at one sample. */
+  readonly combinedPeakRssMb: number;
+}
+
+const SAMPLE_MS = 100;
+const TICKS = 100; // USER_HZ on Linux
+const TIME = '/usr/bin/time';
+
+interface Sample {
+  comm: string;
+  ticks: number;
+  hwmKb: number;
+  rssKb: number;
+}
+
+function readProc(pid: string): (Sample & { pgrp: number }) | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    const comm = stat.slice(stat.indexOf('(') + 1, close);
+    const f = stat.slice(close + 2).split(' ');
+    // f[0] is field 3 (state): pgrp is field 5, utime 14, stime 15.
+    const pgrp = Number(f[2]);
+    const ticks = Number(f[11]) + Number(f[12]);
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+    return { comm, pgrp, ticks, hwmKb: kb('VmHWM'), rssKb: kb('VmRSS') };
+  } catch {
+    return undefined; // gone, or not ours
+  }
+}
+
+/** Samples every process of process group `pgid` until stopped. */
+class Sampler {
+  private readonly seen = new Map<string, Sample>();
+  private combinedKb = 0;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(private readonly pgid: number) {
+    this.sample();
+    this.timer = setInterval(() => this.sample(), SAMPLE_MS);
+  }
+
+  private sample(): void {
+    let rss = 0;
+    for (const pid of fs.readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid) || Number(pid) === this.pgid) continue; // the group leader is /usr/bin/time
+      const p = readProc(pid);
+      if (!p || p.pgrp !== this.pgid) continue;
+      // A zombie's status has no Vm lines and its stat may lag: keep the largest figures seen.
+      const prev = this.seen.get(pid);
+      this.seen.set(pid, {
+        comm: p.comm,
+        ticks: Math.max(p.ticks, prev?.ticks ?? 0),
+        hwmKb: Math.max(p.hwmKb, prev?.hwmKb ?? 0),
+        rssKb: p.rssKb,
+      });
+      rss += p.rssKb;
+    }
+    this.combinedKb = Math.max(this.combinedKb, rss);
+  }
+
+  stop(): { processes: ProcessUsage[]; combinedPeakRssMb: number } {
+    clearInterval(this.timer);
+    return {
+      processes: [...this.seen.values()].map((s) => ({
+        comm: s.comm,
+        cpuSeconds: s.ticks / TICKS,
+        peakRssMb: s.hwmKb / 1024,
+      })),
+      combinedPeakRssMb: this.combinedKb / 1024,
+    };
+  }
+}
+
+const isProvider = (p: ProcessUsage) => p.comm.startsWith('terraform-prov');
+
+/** Runs `cmd` measured; the engine's own processes are everything in its process group. */
+export async function measuredRun(
+  cmd: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs?: number,
+): Promise<RunResult & Measured> {
+  const timeFile = path.join(cwd, '.bench-time');
+  const useTime = fs.existsSync(TIME);
+  let sampler: Sampler | undefined;
+  const started = performance.now();
+  const r = await run(
+    useTime ? TIME : cmd,
+    useTime ? ['-f', '%U %S', '-o', timeFile, cmd, ...args] : args,
+    cwd,
+    env,
+    timeoutMs,
+    (child) => (sampler = new Sampler(child.pid!)),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const { processes, combinedPeakRssMb } = sampler!.stop();
+  const providers = processes.filter(isProvider);
+  const engine = processes.filter((p) => !isProvider(p));
+  const sum = (ps: ProcessUsage[]) => ps.reduce((s, p) => s + p.cpuSeconds, 0);
+  let cpuSeconds = sum(processes);
+  if (useTime) {
+    const text = fs.readFileSync(timeFile, 'utf8').trim().split('\n').pop() ?? '';
+    const [user, sys] = text.split(' ').map(Number);
+    if (Number.isFinite(user) && Number.isFinite(sys)) cpuSeconds = user + sys;
+    fs.rmSync(timeFile, { force: true });
+  }
+  return {
+    ...r,
+    seconds,
+    cpuSeconds,
+    engineCpuSeconds: sum(engine),
+    providerCpuSeconds: sum(providers),
+    enginePeakRssMb: Math.max(0, ...engine.map((p) => p.peakRssMb)),
+    providerPeakRssMb: Math.max(0, ...providers.map((p) => p.peakRssMb)),
+    providerProcesses: providers.length,
+    combinedPeakRssMb,
+  };
+}
+
+export function requireEngine(): Engine {
+  const engine = findEngine();
+  if (!engine) throw new Error('The engine is not installed: run `npm run engine:install`.');
+  return engine;
+}
+
+/** A working folder with one root module written as JSON, its state, and the variables. */
+export class BenchWorkspace {
+  public readonly dir: string;
+  public readonly vars: Record<string, string> = {
+    thingpark_client_secret: CLIENT_SECRET,
+    qubitro_webhook_signing_key: SIGNING_KEY,
+  };
+  private initialized = false;
+
+  constructor(
+    private readonly engine: Engine,
+    name: string,
+  ) {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `qubitro-bench-${name}-`));
+  }
+
+  /** Replaces the root module. */
+  public write(config: unknown): void {
+    fs.writeFileSync(path.join(this.dir, 'main.tf.json'), JSON.stringify(config, null, 2));
+  }
+
+  public removeState(): void {
+    for (const f of ['terraform.tfstate', 'terraform.tfstate.backup'])
+      fs.rmSync(path.join(this.dir, f), { force: true });
+  }
+
+  private env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, ...this.engine.env, TF_IN_AUTOMATION: '1' };
+    for (const [k, v] of Object.entries(this.vars)) env[`TF_VAR_${k}`] = v;
+    return env;
+  }
+
+  public async init(): Promise<void> {
+    if (this.initialized) return;
+    expectOk(await run(this.engine.binaryName, ['init', '-input=false', '-no-color'], this.dir, this.env()));
+    this.initialized = true;
+  }
+
+  /** One measured engine run; `ok` lists the exit codes that are not failures. */
+  public async tofu(args: string[], ok: number[] = [0]): Promise<RunResult & Measured> {
+    await this.init();
+    const r = await measuredRun(this.engine.binaryName, [...args, '-no-color'], this.dir, this.env());
+    if (!ok.includes(r.code))
+      throw new Error(`tofu ${args[0]} failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
+    return r;
+  }
+
+  public dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function expectOk(r: RunResult): RunResult {
+  if (r.code !== 0) throw new Error(`command failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
+  return r;
+}
