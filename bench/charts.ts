@@ -8,15 +8,7 @@ import type { BenchResults, Row } from './report';
 
 type Spec = Record<string, unknown>;
 
-const ORDER = [
-  'constructs',
-  'constructs_map_outputs',
-  'native',
-  'restful',
-  'terraform_data',
-  'curl loop',
-  'latency floor',
-];
+const ORDER = ['constructs', 'native', 'restful', 'terraform_data', 'curl loop', 'latency floor'];
 
 function lineChart(title: string, rows: object[], y: string, yTitle: string, logY: boolean): Spec {
   return {

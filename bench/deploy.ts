@@ -30,7 +30,7 @@ export type Scenario = 'create' | 'reapply' | 'replan' | 'change' | 'rotate' | '
 
 /** One engine run. */
 export interface EngineRun extends Measured, Traffic {
-  readonly contender: Contender | 'constructs_map_outputs';
+  readonly contender: Contender;
   readonly scenario: Scenario;
   readonly connections: number;
   readonly latencyMs: number;
@@ -59,29 +59,9 @@ export const DEFAULT_PARALLELISM = 10;
 export const PAGE = 100;
 const CURL_LOOP = path.join(__dirname, 'curl-loop.sh');
 
-export type Variant = Contender | 'constructs_map_outputs';
+export type Variant = Contender;
 
 const usesApi = (c: Variant) => c !== 'terraform_data';
-
-/**
- * The follow-up of issue 7 measured, not applied (src/ is not the benchmark's to change): the constructs'
- * output with one map output per stack (`ids`, `states`) instead of two outputs per connection.
- */
-function withMapOutputs(tf: Record<string, unknown>): Record<string, unknown> {
-  const outputs = Object.entries(tf.output as Record<string, { value: string }>);
-  const strip = (v: string) => v.replace(/^\$\{/, '').replace(/\}$/, '');
-  const map = (suffix: string) =>
-    `\${{ ${outputs
-      .filter(([k]) => k.endsWith(suffix))
-      .map(([k, o]) => `${k.slice(0, -suffix.length)} = ${strip(o.value)}`)
-      .join(', ')} }}`;
-  const copy: Record<string, unknown> = {
-    ...tf,
-    output: { ids: { value: map('Id') }, states: { value: map('State') } },
-  };
-  delete copy['//'];
-  return copy;
-}
 
 export function variantConfig(
   variant: Variant,
@@ -91,9 +71,7 @@ export function variantConfig(
 ): Record<string, unknown> {
   const endpoint = { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl };
   const list = benchConnections(connections, changed);
-  return variant === 'constructs_map_outputs'
-    ? withMapOutputs(configFor('constructs', endpoint, list))
-    : configFor(variant, endpoint, list);
+  return configFor(variant, endpoint, list);
 }
 
 interface RunSpec {

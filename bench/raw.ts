@@ -10,7 +10,6 @@
 import { Construct } from 'constructs';
 import {
   TerraformDataSource,
-  TerraformLocal,
   TerraformOutput,
   TerraformProvider,
   TerraformResource,
@@ -121,17 +120,10 @@ export class RawProjectStack extends TerraformStack {
       },
     );
     readBack.dependsOn = resources.map((r) => `iotflow_connection.${r.friendlyUniqueId}`);
-    const stateById = new TerraformLocal(
-      api,
-      'StateById',
-      `\${{ for c in data.iotflow_connections.${readBack.friendlyUniqueId}.connections : c.id => c.state }}`,
-    );
-    props.connections.forEach((c, i) => {
-      const r = resources[i];
-      new TerraformOutput(this, `${c.id}Id`, { value: r.interpolationForAttribute('id') });
-      new TerraformOutput(this, `${c.id}State`, {
-        value: `\${lookup(local.${stateById.friendlyUniqueId}, iotflow_connection.${r.friendlyUniqueId}.id, "MISSING")}`,
-      });
+    new TerraformOutput(this, 'ConnectionIds', {
+      value: Object.fromEntries(
+        props.connections.map((c, i) => [c.id, resources[i].interpolationForAttribute('id')]),
+      ),
     });
   }
 }

@@ -217,7 +217,6 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
       rt('restful / constructs', s('restful'), s('constructs')),
       rt('curl loop / constructs', curl, s('constructs')),
       rt('constructs / latency floor', s('constructs'), floor),
-      rt('constructs_map_outputs / native', s('constructs_map_outputs'), s('native')),
     ].filter((x) => x.perRound.length);
   });
   const lifeSizes = [...new Set(r.lifecycle.map((x) => x.connections))];

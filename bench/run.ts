@@ -50,12 +50,12 @@ const FULL: Plan = {
   },
   scale: {
     latencyMs: 20,
-    variants: [...ALL, 'constructs_map_outputs'],
+    variants: ALL,
     sizes: [
       { connections: 10, rounds: 3 },
       { connections: 100, rounds: 3 },
-      { connections: 300, rounds: 3, limitRounds: { constructs_map_outputs: 1 } },
-      { connections: 1000, rounds: 2, limitRounds: { restful: 1, constructs_map_outputs: 1 } },
+      { connections: 300, rounds: 3 },
+      { connections: 1000, rounds: 2, limitRounds: { restful: 1 } },
     ],
   },
   lifecycle: { connections: 300, rounds: 2, variants: ALL },

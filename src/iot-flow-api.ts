@@ -124,31 +124,38 @@ export class IotFlowApi extends Construct {
   }
 
   /**
-   * An HCL expression for a connection's state read back once every connection of the endpoint is applied:
-   * one listing per endpoint (not one GET per connection), which waits for settling connections and warns
-   * by name about unhealthy ones, so plans carry no per-connection check.
+   * Reads the connection back once every connection of the endpoint is applied: one listing per endpoint
+   * (not one GET per connection), which waits for settling connections and warns by name about unhealthy
+   * ones, so plans carry no per-connection check.
    * @internal
    */
-  public _stateAfterApply(resource: IotflowConnection): string {
-    if (!this.readBack || !this.stateById) {
-      this.readBack = new DataIotflowConnections(this, 'ReadBack', {
-        provider: this.provider,
-        ids: this.readBackIds,
-        settleTimeoutSeconds: this.settleTimeoutSeconds,
-      });
-      this.stateById = new TerraformLocal(
-        this,
-        'StateById',
-        `\${{ for c in ${this.readBack.connectionsRef} : c.id => c.state }}`,
-      );
-    }
+  public _readBackAfterApply(resource: IotflowConnection): void {
+    this.readBack ??= new DataIotflowConnections(this, 'ReadBack', {
+      provider: this.provider,
+      ids: this.readBackIds,
+      settleTimeoutSeconds: this.settleTimeoutSeconds,
+    });
     this.readBackIds.push(resource.id);
     this.readBack.dependsOn = [
       ...(this.readBack.dependsOn ?? []),
       `${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}`,
     ];
+  }
+
+  /**
+   * An HCL expression for a connection's state as read back after apply. The lookup local is made only
+   * when a state is asked for, so a stack that uses none pays nothing for it.
+   * @internal
+   */
+  public _stateAfterApply(resource: IotflowConnection): string {
+    this.stateById ??= new TerraformLocal(
+      this,
+      'StateById',
+      `\${{ for c in ${this.readBack!.connectionsRef} : c.id => c.state }}`,
+    );
     return `lookup(local.${this.stateById.friendlyUniqueId}, ${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}.id, "MISSING")`;
   }
+
   /**
    * Records that a connection with this name is managed here; IoT Flow does not enforce unique names, but two
    * declarations of one name on one endpoint are nearly always a copy-paste error and make adoption ambiguous.

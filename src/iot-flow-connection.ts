@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { Fn, IResolvable, Token, Tokenization } from 'cdktf';
 import { ambiguousAdoption, plaintextSecret } from './errors';
 import { IotFlowApi } from './iot-flow-api';
-import { addImportBlock } from './imports';
+import { addImportBlock, addMovedBlock } from './stack-blocks';
 import { IotflowConnection } from './providers/iotflow';
 import { Alarm, connectionSchema } from './schema/connection';
 import { isSecretReference } from './secrets';
@@ -72,8 +72,7 @@ export interface IotFlowConnectionProps {
 export class IotFlowConnection extends Construct {
   /** The server-assigned connection id, e.g. `"1114"` (known after the first apply). */
   public readonly connectionId: string;
-  /** The connection state read back after apply, e.g. `OPENED` or `UNREACHABLE`. */
-  public readonly state: string;
+  private readonly api: IotFlowApi;
   /** The request body this connection sends on create and on every update (secrets as tokens). */
   public readonly body: Record<string, unknown>;
   /** The underlying `iotflow_connection` resource. */
@@ -116,10 +115,19 @@ export class IotFlowConnection extends Construct {
     });
     // Release 0.1 managed this connection as restful_resource.<same logical id>: a moved block turns that
     // state into this resource (no POST, no DELETE). A no-op where the state has no such resource.
-    this.resource.moveFromId(`restful_resource.${this.resource.friendlyUniqueId}`);
+    addMovedBlock(this, {
+      from: `restful_resource.${this.resource.friendlyUniqueId}`,
+      to: `${IotflowConnection.tfResourceType}.${this.resource.friendlyUniqueId}`,
+    });
     this.adopt(props);
     this.connectionId = this.resource.id;
-    this.state = `\${${props.api._stateAfterApply(this.resource)}}`;
+    this.api = props.api;
+    props.api._readBackAfterApply(this.resource);
+  }
+
+  /** The connection state read back after apply, e.g. `OPENED` or `UNREACHABLE`. */
+  public get state(): string {
+    return `\${${this.api._stateAfterApply(this.resource)}}`;
   }
 
   /** Import blocks: `importFrom`, or adoption by name when the state has no record of this connection. */

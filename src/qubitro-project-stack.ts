@@ -83,7 +83,7 @@ export interface QubitroProjectStackProps {
 
 /**
  * A stack for one Qubitro project: the sensitive variables for its secrets, the ThingPark endpoint, its
- * connections, and outputs for each connection's id and state (never a secret).
+ * connections, and one output mapping each connection's construct id to its IoT Flow id.
  */
 export class QubitroProjectStack extends TerraformStack {
   public readonly api: IotFlowApi;
@@ -133,15 +133,13 @@ export class QubitroProjectStack extends TerraformStack {
         projectId: projectId ?? props.projectId,
         webhookSigningKey: signingKey,
       });
-      new TerraformOutput(this, `${connectionId}Id`, {
-        value: c.connectionId,
-        description: `${c.node.path} id`,
-      });
-      new TerraformOutput(this, `${connectionId}State`, {
-        value: c.state,
-        description: `${c.node.path} state`,
-      });
       return c;
+    });
+    // One map, not outputs per connection: an update plan then shows only new ids as unknown (an id stays
+    // known once created), and a big stack plans faster. States are reported by the read-back's warning.
+    new TerraformOutput(this, 'ConnectionIds', {
+      value: Object.fromEntries(this.connections.map((c) => [c.node.id, c.connectionId])),
+      description: 'The IoT Flow id of each connection, by construct id (never a secret).',
     });
   }
 }

@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { callApi, connectionCalls, run, Workspace, writes } from '../support/engine';
+import { callApi, connectionCalls, run, stateOf, Workspace, writes } from '../support/engine';
 
 const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 const OTHER_PROJECT = '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b';
@@ -52,7 +52,7 @@ describe('no silent takeover', () => {
     const first = workspace('first');
     first.synth({ projectId: PROJECT, connections: [{ id: 'Uplinks', name: 'Farm uplinks' }] });
     await first.apply();
-    const id = (await first.outputs()).UplinksId;
+    const id = (await first.connectionIds()).Uplinks;
     const second = workspace('second');
     second.synth({ projectId: OTHER_PROJECT, connections: [{ id: 'Uplinks', name: 'Farm uplinks' }] });
     const mark = emulator.requests().length;
@@ -96,9 +96,8 @@ describe('adoption past the first page', () => {
     expect(calls.filter((r) => r.method === 'POST')).toEqual([]);
     // 251 connections are 3 pages: the lookup read past the first.
     expect(calls.filter((r) => r.call === 'GET /connections').length).toBeGreaterThanOrEqual(3);
-    const out = await ws.outputs();
-    expect(out.UplinksId).toBe(target);
-    expect(out.UplinksState).toBe('OPENED');
+    expect((await ws.connectionIds()).Uplinks).toBe(target);
+    expect(await stateOf(emulator, target)).toBe('OPENED');
     const stored = (await callApi(emulator, 'GET', `/connections/${target}`)).body!;
     expect(stored.configuration.headers.projectId).toBe(PROJECT);
     expect((await ws.plan()).code).toBe(0);
@@ -165,7 +164,7 @@ describe('explicit adoption shows what it changes', () => {
       ],
     });
     await ws.apply();
-    const id = (await ws.outputs()).UplinksId;
+    const id = (await ws.connectionIds()).Uplinks;
     const current = (await callApi(emulator, 'GET', `/connections/${id}`)).body!;
     delete current.configuration.uplinkTimeValidity;
     delete current.configuration.reconnectStrategy;

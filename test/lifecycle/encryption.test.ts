@@ -29,7 +29,7 @@ const stateText = () => fs.readFileSync(path.join(ws.dir, 'terraform.tfstate'), 
 test('an unencrypted state is migrated on the next apply and then holds no name, id or secret in clear', async () => {
   ws.synth({ projectId: PROJECT, connections });
   await ws.apply();
-  const id = (await ws.outputs()).UplinksId;
+  const id = (await ws.connectionIds()).Uplinks;
   expect(stateText()).toContain(NAME);
 
   ws.synth({ projectId: PROJECT, connections, encryptionPassphraseVariable: 'state_passphrase' });
@@ -38,7 +38,7 @@ test('an unencrypted state is migrated on the next apply and then holds no name,
   expect(state).toContain('"encrypted_data"');
   for (const clear of [NAME, `"${id}"`, PROJECT, ws.vars.qubitro_webhook_signing_key])
     expect(state).not.toContain(clear);
-  expect((await ws.outputs()).UplinksId).toBe(id);
+  expect((await ws.connectionIds()).Uplinks).toBe(id);
 });
 
 test('a saved plan is encrypted too, and a re-plan has no changes', async () => {

@@ -51,9 +51,7 @@ async function expectConverged({ emulator, ws }: Scenario, expected: number): Pr
   }>;
   expect(new Set(tenant.map((c) => c.name)).size).toBe(tenant.length);
   expect(tenant).toHaveLength(expected);
-  const managed = Object.entries(await ws.outputs())
-    .filter(([k]) => k.endsWith('Id'))
-    .map(([, v]) => v);
+  const managed = Object.values(await ws.connectionIds());
   expect(tenant.map((c) => c.id).sort()).toEqual(managed.sort());
   expect((await ws.plan()).code).toBe(0);
 }

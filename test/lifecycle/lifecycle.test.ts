@@ -4,7 +4,15 @@
  */
 import { fingerprint, startEmulator, RunningEmulator } from '../../emulator';
 import { QubitroProjectConnection } from '../../src';
-import { callApi, connectionCalls, control, engineBinaries, Workspace, writes } from '../support/engine';
+import {
+  callApi,
+  connectionCalls,
+  control,
+  engineBinaries,
+  stateOf,
+  Workspace,
+  writes,
+} from '../support/engine';
 
 const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 const uplinks: QubitroProjectConnection = { id: 'Uplinks', name: 'Farm uplinks', uplinkTimeValidity: '5m' };
@@ -24,7 +32,7 @@ describe.each(engineBinaries())('on %s', (binary) => {
     await emulator?.close();
   });
 
-  const idOf = async (name: string) => (await ws.outputs())[`${name}Id`];
+  const idOf = async (name: string) => (await ws.connectionIds())[name];
 
   describe('a stack with two connections', () => {
     test('its first apply makes exactly two POSTs with the seed body shape', async () => {
@@ -55,10 +63,11 @@ describe.each(engineBinaries())('on %s', (binary) => {
       expect(JSON.stringify(emulator.requests().slice(mark))).not.toContain('"PUT"');
     });
 
-    test('the outputs give each connection id and its state read back after apply', async () => {
-      const out = await ws.outputs();
-      expect(out.UplinksId).toMatch(/^\d+$/);
-      expect(out.UplinksState).toBe('OPENED');
+    test('one output maps each connection to its id, and the connections are OPENED after apply', async () => {
+      const ids = await ws.connectionIds();
+      expect(Object.keys(ids).sort()).toEqual(['Backup', 'Uplinks']);
+      expect(ids.Uplinks).toMatch(/^\d+$/);
+      expect(await stateOf(emulator, ids.Uplinks)).toBe('OPENED');
     });
   });
 
@@ -163,7 +172,7 @@ describe.each(engineBinaries())('on %s', (binary) => {
       expect(apply.output.replace(/\s+/g, ' ')).toContain(
         `connection "Farm uplinks" (id ${id}) is UNREACHABLE; expected OPENED`,
       );
-      expect((await ws.outputs()).UplinksState).toBe('UNREACHABLE');
+      expect(await stateOf(emulator, id)).toBe('UNREACHABLE');
     });
   });
 

@@ -4,7 +4,7 @@
  * does not reach its expected state.
  */
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { control, Workspace } from '../support/engine';
+import { control, stateOf, Workspace } from '../support/engine';
 
 const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 let emulator: RunningEmulator;
@@ -27,9 +27,9 @@ test('connections that reach OPENED within the settle window are waited for and 
   });
   const apply = await ws.apply();
   expect(apply.output).not.toMatch(/Warning/);
-  const out = await ws.outputs();
-  expect(out.UplinksState).toBe('OPENED');
-  expect(out.StandbyState).toBe('DEACTIVATED');
+  const ids = await ws.connectionIds();
+  expect(await stateOf(emulator, ids.Uplinks)).toBe('OPENED');
+  expect(await stateOf(emulator, ids.Standby)).toBe('DEACTIVATED');
 });
 
 test('a connection still settling when the wait ends is reported as settling, not as failed', async () => {
@@ -54,5 +54,5 @@ test('a connection whose destination is unreachable ends CLOSED and is reported 
   ws.synth({ projectId: PROJECT, connections: [{ id: 'Uplinks', name: 'Farm uplinks' }] });
   const text = (await ws.apply()).output.replace(/\s+/g, ' ');
   expect(text).toMatch(/"Farm uplinks" \(id \d+\) is CLOSED; expected OPENED/);
-  expect((await ws.outputs()).UplinksState).toBe('CLOSED');
+  expect(await stateOf(emulator, (await ws.connectionIds()).Uplinks)).toBe('CLOSED');
 });

@@ -13,7 +13,15 @@ import * as path from 'node:path';
 import { Engine, installEngine, RESTFUL_PROVIDER } from '../../engine/engine';
 import { fingerprint, startEmulator, RunningEmulator } from '../../emulator';
 import { QubitroProjectConnection } from '../../src';
-import { connectionCalls, requireEngine, run, RunResult, Workspace, writes } from '../support/engine';
+import {
+  connectionCalls,
+  requireEngine,
+  run,
+  RunResult,
+  stateOf,
+  Workspace,
+  writes,
+} from '../support/engine';
 
 const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 // As in the fixture: the same construct ids give the same logical ids in both releases.
@@ -64,10 +72,10 @@ const managed = () =>
     .map((r) => `${r.type}.${r.name}`)
     .sort();
 
-async function outputs(): Promise<Record<string, string>> {
+async function outputs(): Promise<Record<string, unknown>> {
   const r = await ok(tofu(['output', '-json']));
   return Object.fromEntries(
-    Object.entries(JSON.parse(r.stdout) as Record<string, { value: string }>).map(([k, v]) => [k, v.value]),
+    Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
   );
 }
 
@@ -86,7 +94,7 @@ describe('a stack deployed with 0.1', () => {
     expect(managed()).toEqual(ADDRESSES.map((a) => `restful_resource.${a}`).sort());
     // What the upgrade must not carry over: restful keeps write_only_attrs in state.
     expect(stateText()).toContain(ws.vars.qubitro_webhook_signing_key);
-    ids01 = await outputs();
+    ids01 = (await outputs()) as Record<string, string>;
     expect(ids01.UplinksId).toMatch(/^\d+$/);
     expect(ids01.BackupId).toMatch(/^\d+$/);
   });
@@ -174,12 +182,11 @@ describe('upgrading it to the current constructs', () => {
     expect(connectionCalls(emulator, mark).filter((r) => r.method === 'POST')).toEqual([]);
   });
 
-  test('keeps the connection ids; the outputs read back both connections OPENED', async () => {
-    const out = await outputs();
-    expect(out.UplinksId).toBe(ids01.UplinksId);
-    expect(out.BackupId).toBe(ids01.BackupId);
-    expect(out.UplinksState).toBe('OPENED');
-    expect(out.BackupState).toBe('OPENED');
+  test('keeps the connection ids, and both connections stay OPENED', async () => {
+    const ids = (await outputs()).ConnectionIds as Record<string, string>;
+    expect(ids).toEqual({ Uplinks: ids01.UplinksId, Backup: ids01.BackupId });
+    expect(await stateOf(emulator, ids.Uplinks)).toBe('OPENED');
+    expect(await stateOf(emulator, ids.Backup)).toBe('OPENED');
   });
 
   test('leaves a state without restful and without the signing key', () => {

@@ -72,13 +72,22 @@ describe('IotFlowConnection read-back', () => {
     ]);
   });
 
-  it('maps each read-back connection id to its state once per endpoint', () => {
-    const tf = uplinks();
+  it('maps each read-back connection id to its state once per endpoint, when a state is asked for', () => {
+    const stack = newStack();
+    const api = oauthApi(stack);
+    for (const id of ['Uplinks', 'Backup'])
+      new TerraformOutput(stack, `${id}State`, { value: qubitro(stack, api, id).state });
+    const tf = synth(stack).tf;
     const [readBackId] = Object.keys(readBacks(tf));
+    expect(localNamed(tf, 'StateById')).toHaveLength(2);
     const [, local] = localNamed(tf, 'StateById');
     expect(local).toBe(
       `\${{ for c in data.iotflow_connections.${readBackId}.connections : c.id => c.state }}`,
     );
+  });
+
+  it('makes no state lookup when no state is asked for', () => {
+    expect(uplinks().locals ?? {}).toEqual({});
   });
 
   it('reads the state through the provider of the connection', () => {

@@ -103,11 +103,16 @@ export class Workspace {
     return this.tofu('plan', '-input=false', '-detailed-exitcode', ...args);
   }
 
-  public async outputs(): Promise<Record<string, string>> {
+  public async outputs(): Promise<Record<string, unknown>> {
     const r = this.expectOk(await this.tofu('output', '-json'));
     return Object.fromEntries(
-      Object.entries(JSON.parse(r.stdout) as Record<string, { value: string }>).map(([k, v]) => [k, v.value]),
+      Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
     );
+  }
+
+  /** The stack's `ConnectionIds` output: construct id → IoT Flow connection id. */
+  public async connectionIds(): Promise<Record<string, string>> {
+    return ((await this.outputs()).ConnectionIds ?? {}) as Record<string, string>;
   }
 
   public expectOk(r: RunResult): RunResult {
@@ -177,6 +182,11 @@ export async function callApi(emulator: RunningEmulator, method: string, path: s
     status: res.status,
     body: res.status === 204 ? undefined : ((await res.json()) as Record<string, any>),
   };
+}
+
+/** A connection's state as the API reports it now. */
+export async function stateOf(emulator: RunningEmulator, id: string): Promise<string> {
+  return (await callApi(emulator, 'GET', `/connections/${id}`)).body!.state as string;
 }
 
 /** Posts to the emulator's control plane (`/__emulator/...`). */
