@@ -106,7 +106,10 @@ export class Workspace {
   public async outputs(): Promise<Record<string, unknown>> {
     const r = this.expectOk(await this.tofu('output', '-json'));
     return Object.fromEntries(
-      Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [k, v.value]),
+      Object.entries(JSON.parse(r.stdout) as Record<string, { value: unknown }>).map(([k, v]) => [
+        k,
+        v.value,
+      ]),
     );
   }
 
