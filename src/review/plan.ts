@@ -123,7 +123,8 @@ function valueAt(body: Json, path: string): unknown {
  */
 function secretStatus(c: Json, action: Action | undefined): SecretStatus | undefined {
   if (action === 'delete' || action === 'no-op' || action === 'import') {
-    return action === 'delete' ? 'removed' : c.before?.secrets_fingerprint ? 'unchanged' : undefined;
+    if (!c.before?.secrets_fingerprint) return undefined;
+    return action === 'delete' ? 'removed' : 'unchanged';
   }
   const before = c.before?.secrets_fingerprint;
   const afterUnknown = c.after_unknown?.secrets_fingerprint === true;
@@ -178,6 +179,9 @@ function planned(rc: Json, connection: ReviewedConnection): ReviewedConnection {
   const secrets = paths.flatMap((path) =>
     sources.has(path) ? [{ path, source: sources.get(path), status }] : [],
   );
+  // A connection only the state knows: the plan names none of its write-only secret paths, only that it
+  // had secrets (a fingerprint), so they are reported together.
+  if (!secrets.length && status) secrets.push({ path: 'secrets', source: undefined, status });
   const changes =
     action === 'update' || action === 'replace' || action === 'import, update'
       ? diff(before ?? {}, after ?? {}, paths, unknown)

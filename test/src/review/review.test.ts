@@ -228,9 +228,12 @@ describe('a review with a plan', () => {
     expect(line).toContain('| `active: false`<br>`uplinkTimeValidity: "5m"` |');
   });
 
-  // The plan holds no secret paths for a connection only the state knows (secrets_wo is write-only, null):
-  // the review cannot say which of its secrets go (src/review/plan.ts, see the migration report).
-  it.todo('shows the secrets of a connection removed from the code as removed');
+  it('shows the secrets of a connection removed from the code as removed, together', () => {
+    const gone = { ...deployed(connectionNamed(devFarm(), 'Farm uplinks')), name: 'Old barn feed' };
+    const plan = devFarmPlan(noOp);
+    plan.resource_changes.push(connectionChange('iotflow_connection.Barn_1A2B3C4D', ['delete'], gone, null));
+    expect(row(review(plan), 'Old barn feed')).toContain('secrets: **removed**');
+  });
 
   it.each([
     [['delete', 'create'], undefined, 'replace'],
