@@ -1,5 +1,5 @@
 /** Runs the real engine (OpenTofu and the mirrored providers) on stacks synthesized in-process. */
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { ChildProcess, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -7,6 +7,11 @@ import { App, LocalBackend } from 'cdktf';
 import { Engine, findEngine } from '../../engine/engine';
 import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
 import type { RunningEmulator } from '../../emulator';
+// One process runner for the engine-backed tests and the bench (tooling never imports test/, tests may
+// import tooling): its own process group, so a kill reaches the engine's provider plugins too.
+import { run, type RunResult } from '../../bench/runner';
+
+export { run, type RunResult };
 
 export const CLIENT_ID = 'emulator-client';
 export const CLIENT_SECRET = 'emulator-secret';
@@ -28,14 +33,6 @@ export type EngineBinary = 'tofu' | 'terraform';
 export function engineBinaries(): EngineBinary[] {
   const hasTerraform = spawnSync('terraform', ['version'], { stdio: 'ignore' }).status === 0;
   return hasTerraform || process.env.CI === 'true' ? ['tofu', 'terraform'] : ['tofu'];
-}
-
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  /** stdout and stderr together, for assertions that a secret never appears anywhere. */
-  readonly output: string;
 }
 
 /** A working folder with one project stack, its state, and the variables a deploy needs. */
@@ -126,32 +123,6 @@ export class Workspace {
   public dispose(): void {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** Runs a command to completion without blocking the event loop; kills it after `timeoutMs`. */
-export function run(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 300_000,
-  onStart?: (child: ChildProcess) => void,
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    // Its own process group, so a test can kill the engine together with its provider plugins.
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    onStart?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr });
-    });
-  });
 }
 
 /** The API calls (not token calls) made since `since`, as `METHOD /connections[/id]`. */
