@@ -13,6 +13,7 @@ import { environmentsConfigSchema, type EnvironmentsConfig } from '../schema/env
 import { closestKey, knownKeys, splitRule } from '../schema/rules';
 import { fieldName, valueAt } from '../validate';
 import type { ConfigPath } from './resolve';
+import { checkEnvironmentsConfig } from './rules';
 
 export interface EnvironmentsConfigSource {
   /** The file, as named in error messages. */
@@ -91,16 +92,24 @@ function check(
   baseDir: string,
   lineAt: (p: ConfigPath) => number | undefined,
 ): EnvironmentsConfigSource {
+  // The schema checks the shape; the cross-field rules (references, unique names, …) run once it holds.
   const result = environmentsConfigSchema.safeParse(value);
-  if (result.success) return { file, baseDir, config: result.data };
-  throw configError(file, result.error.issues, value, lineAt);
-}
-
-/** What the schema's cross-field rules attach to their issues. */
-interface CrossFieldParams {
-  readonly crossField: true;
-  readonly value: unknown;
-  readonly secret?: boolean;
+  if (!result.success) throw configError(file, result.error.issues, value, lineAt);
+  const problems = checkEnvironmentsConfig(result.data);
+  if (problems.length) {
+    throw invalidConfig(
+      file,
+      problems.map((p) => ({
+        field: fieldName(p.path) || '(the whole file)',
+        value: p.value,
+        secret: p.secret,
+        allowed: p.allowed,
+        fix: p.fix,
+        line: lineAt(p.path),
+      })),
+    );
+  }
+  return { file, baseDir, config: result.data };
 }
 
 /** The ConfigError for zod issues of the environments schema, one problem per issue (per key when unknown). */
@@ -121,16 +130,13 @@ export function configError(
     const { allowed, fix } = splitRule(
       issue.code === 'invalid_key' ? issue.issues[0].message : issue.message,
     );
-    // Cross-field rules pass the value they refuse; a refused record key is the key itself.
-    const params = (issue.code === 'custom' ? issue.params : undefined) as CrossFieldParams | undefined;
-    const custom = params?.crossField ? params : undefined;
-    const value =
-      issue.code === 'invalid_key' ? at[at.length - 1] : custom ? custom.value : valueAt(input, at);
+    // A refused record key is the key itself.
+    const value = issue.code === 'invalid_key' ? at[at.length - 1] : valueAt(input, at);
     return [
       {
         field: fieldName(at) || '(the whole file)',
         value,
-        secret: custom?.secret || mayBeSecret(at, value),
+        secret: mayBeSecret(at, value),
         allowed,
         fix,
         line: lineAt(at),

@@ -7,7 +7,6 @@
  * names of the sensitive variables (`TF_VAR_<name>`) that hold them.
  */
 import { z } from 'zod';
-import { checkEnvironmentsConfig } from '../environments/rules';
 import { apiSchema } from './api';
 import { connectionSchema } from './connection';
 import { qubitroConnectionSchema } from './qubitro';
@@ -307,16 +306,6 @@ export const environmentsConfigSchema = z
     },
     mapping('an environments config', 'environments: … and projects: …'),
   )
-  .superRefine((config, ctx) => {
-    for (const p of checkEnvironmentsConfig(config)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: p.path,
-        message: rule(p.allowed, p.fix).error,
-        params: { crossField: true, value: p.value, secret: p.secret },
-      });
-    }
-  })
   .meta({
     title: 'Qubitro connections per environment',
     description:
