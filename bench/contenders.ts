@@ -30,7 +30,7 @@ export const CONNECTOR_ID = 'actility-http-iot';
 export const BRAND = 'QUBITRO';
 const SECRET_PATH = 'headers.webhookSigningKey';
 
-function defined(o: Attrs): Attrs {
+export function defined(o: Attrs): Attrs {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
 }
 

@@ -18,6 +18,7 @@ import {
 import registry from '../provider/registry.json';
 import type { QubitroProjectConnection } from '../src';
 import { sensitiveVariable } from '../src/secrets';
+import { configurationOf, defined } from './contenders';
 
 type Attrs = Record<string, unknown>;
 
@@ -52,12 +53,6 @@ function withAttributes<T extends TerraformResource | TerraformDataSource>(eleme
   return element;
 }
 
-const DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
-
-function defined(o: Attrs): Attrs {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
 export interface RawProjectStackProps {
   readonly baseUrl: string;
   readonly clientId: string;
@@ -84,19 +79,7 @@ export class RawProjectStack extends TerraformStack {
     const resources: TerraformResource[] = [];
     for (const c of props.connections) {
       const scope = new Construct(this, c.id);
-      const configuration = defined({
-        destinationURL: c.destinationUrl ?? DESTINATION,
-        headers: { projectId: props.projectId },
-        description: c.description,
-        createDevices: c.createDevices,
-        sendMetadata: c.sendMetadata,
-        sendRawDecodedFormat: c.sendRawDecodedFormat,
-        uplinkTimeValidity: c.uplinkTimeValidity,
-        downlinkEnabled: c.downlinkEnabled,
-        downlinkAsId: c.downlinkAsId,
-        downlinkPort: c.downlinkPort,
-        reconnectStrategy: c.reconnectStrategy,
-      });
+      const configuration = configurationOf({ ...c, projectId: c.projectId ?? props.projectId });
       resources.push(
         withAttributes(
           new TerraformResource(scope, 'Resource', { terraformResourceType: 'iotflow_connection', provider }),

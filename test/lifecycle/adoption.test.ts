@@ -5,11 +5,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { callApi, connectionCalls, run, stateOf, Workspace, writes } from '../support/engine';
+import { callApi, connectionCalls, reviewCli, stateOf, Workspace, writes } from '../support/engine';
 
 const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 const OTHER_PROJECT = '4b7f2a8e-93c1-4d5e-a6f0-1c2d3e4f5a6b';
-const root = path.resolve(__dirname, '../..');
 
 let emulator: RunningEmulator;
 const workspaces: Workspace[] = [];
@@ -128,18 +127,7 @@ describe('explicit adoption shows what it changes', () => {
     const show = await ws.tofu('show', '-json', 'adopt.tfplan');
     const planFile = path.join(ws.dir, 'adopt.json');
     fs.writeFileSync(planFile, show.stdout);
-    const review = await run(
-      path.join(root, 'node_modules/.bin/tsx'),
-      [
-        path.join(root, 'src/review/cli.ts'),
-        '--out',
-        path.join(ws.dir, 'out'),
-        '--plan',
-        `project=${planFile}`,
-      ],
-      root,
-      process.env,
-    );
+    const review = await reviewCli(['--out', path.join(ws.dir, 'out'), '--plan', `project=${planFile}`]);
     expect(review.code).toBe(0);
     expect(review.stdout).toMatch(/import, update/);
     expect(review.stdout).toMatch(/reconnectStrategy/);

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { CLIENT_SECRET, requireEngine, run, writes } from '../support/engine';
+import { CLIENT_SECRET, requireEngine, reviewCli, run, writes } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
 const cdktf = path.join(root, 'node_modules/.bin/cdktf');
@@ -67,15 +67,8 @@ test('the binary plan cdktf diff leaves holds neither the signing keys nor the c
 });
 
 test('qubitro-review --plan-file reads the saved plan cdktf diff left, in memory, writing no plan JSON', async () => {
-  const r = await run(
-    path.join(root, 'node_modules/.bin/tsx'),
-    [
-      path.join(root, 'src/review/cli.ts'),
-      '--out',
-      'cdktf.out',
-      '--plan-file',
-      'cdktf.out/stacks/farm-sensors/plan',
-    ],
+  const r = await reviewCli(
+    ['--out', 'cdktf.out', '--plan-file', 'cdktf.out/stacks/farm-sensors/plan'],
     project,
     { ...process.env, ...requireEngine().env },
   );

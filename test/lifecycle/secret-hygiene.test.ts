@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { control, run, Workspace } from '../support/engine';
+import { control, reviewCli, run, Workspace } from '../support/engine';
 
 const CLIENT_SECRET = 'probe-client-secret-9a8b7c6d5e';
 const SIGNING_KEY = 'probe-signing-key-1f2e3d4c5b';
@@ -79,18 +79,7 @@ test('synth, plan, apply, a failing apply, a rotation, the review, the state, sa
     outputs.planJson = show.stdout;
     const planFile = path.join(ws.dir, 'plan.json');
     fs.writeFileSync(planFile, show.stdout);
-    const review = await run(
-      path.join(root, 'node_modules/.bin/tsx'),
-      [
-        path.join(root, 'src/review/cli.ts'),
-        '--out',
-        path.join(ws.dir, 'out'),
-        '--plan',
-        `project=${planFile}`,
-      ],
-      root,
-      process.env,
-    );
+    const review = await reviewCli(['--out', path.join(ws.dir, 'out'), '--plan', `project=${planFile}`]);
     expect(review.code).toBe(0);
     expect(review.stdout).toMatch(/rotated/);
     outputs.review = review.output;

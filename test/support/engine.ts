@@ -158,6 +158,18 @@ export async function callApi(emulator: RunningEmulator, method: string, path: s
   };
 }
 
+const repoRoot = path.resolve(__dirname, '../..');
+
+/** `qubitro-review` from the sources, run as a user would (its own process, its exit code and output). */
+export function reviewCli(args: string[], cwd = repoRoot, env: NodeJS.ProcessEnv = process.env) {
+  return run(
+    path.join(repoRoot, 'node_modules/.bin/tsx'),
+    [path.join(repoRoot, 'src/review/cli.ts'), ...args],
+    cwd,
+    env,
+  );
+}
+
 /** A connection's state as the API reports it now. */
 export async function stateOf(emulator: RunningEmulator, id: string): Promise<string> {
   return (await callApi(emulator, 'GET', `/connections/${id}`)).body!.state as string;
