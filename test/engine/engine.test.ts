@@ -12,7 +12,7 @@ const tsx = path.join(root, 'node_modules/.bin/tsx');
 // The machine presets TF_CLI_CONFIG_FILE to a file that does not exist; the exports must override it.
 const inherited = { ...process.env, TF_CLI_CONFIG_FILE: '/nonexistent/inherited.tfrc' };
 
-const install = () => run(tsx, [path.join(root, 'engine/install.ts')], root, inherited);
+const install = () => run(tsx, [path.join(root, 'engine/cli.ts'), 'install'], root, inherited);
 
 describe('engine:install', () => {
   test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, CHECKPOINT_DISABLE and TF_INPUT', async () => {
@@ -62,7 +62,7 @@ describe('engine:install', () => {
   test('an evaluated shell runs the built OpenTofu with the mirror config, not the inherited one', async () => {
     const r = await run(
       'bash',
-      ['-c', `eval "$(${tsx} engine/install.ts 2>/dev/null)" && tofu version -json`],
+      ['-c', `eval "$(${tsx} engine/cli.ts install 2>/dev/null)" && tofu version -json`],
       root,
       inherited,
     );
@@ -77,7 +77,7 @@ describe('engine:install', () => {
       'bash',
       [
         '-c',
-        `eval "$(${tsx} engine/install.ts 2>/dev/null)" && echo "$TERRAFORM_BINARY_NAME" && command -v terraform || true`,
+        `eval "$(${tsx} engine/cli.ts install 2>/dev/null)" && echo "$TERRAFORM_BINARY_NAME" && command -v terraform || true`,
       ],
       root,
       env,
@@ -101,7 +101,7 @@ describe('engine:install', () => {
         'bash',
         [
           '-c',
-          `eval "$(${tsx} ${root}/engine/install.ts 2>/dev/null)" && terraform init -input=false -no-color`,
+          `eval "$(${tsx} ${root}/engine/cli.ts install 2>/dev/null)" && terraform init -input=false -no-color`,
         ],
         dir,
         env,
