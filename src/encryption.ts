@@ -3,7 +3,7 @@
  * `unencrypted` fallback so an existing plain state is read once and written back encrypted. cdktf 0.21
  * predates the `encryption` block, so it is written as an override of the stack's `terraform` block.
  */
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from './framework';
 
 export function encryptStateAndPlans(stack: TerraformStack, passphrase: string): void {
   stack.addOverride('terraform.encryption', {

@@ -54,7 +54,7 @@ export function plaintextSecret(constructPath: string, field: string, variableHi
         'a token from a sensitive variable; a plain string would be written to cdk.tf.json and the plan',
       fix:
         `declare \`new TerraformVariable(stack, '${variableHint}', { type: 'string', sensitive: true })\`, ` +
-        `pass its \`.stringValue\`, and set TF_VAR_${variableHint} in the environment of \`cdktf deploy\` ` +
+        `pass its \`.stringValue\`, and set TF_VAR_${variableHint} in the environment of \`cdktf deploy\` (\`cdktn deploy\`) ` +
         '(or wrap the value in unsafePlaintextSecret() if it may be stored in plain text)',
     },
   ]);

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformLocal, Token } from 'cdktf';
+import { TerraformLocal, Token } from './framework';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
 import { uniqueName } from './names';
 import { DataIotflowConnections, IotflowConnection, IotflowProvider } from './providers/iotflow';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, IResolvable, Token, Tokenization } from 'cdktf';
+import { Fn, IResolvable, Token, Tokenization } from './framework';
 import { ambiguousAdoption, plaintextSecret } from './errors';
 import { IotFlowApi } from './iot-flow-api';
 import { addImportBlock, addMovedBlock } from './stack-blocks';

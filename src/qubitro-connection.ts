@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { IResolvable } from 'cdktf';
+import { IResolvable } from './framework';
 import { IotFlowApi } from './iot-flow-api';
 import { Alarm, IotFlowConnection } from './iot-flow-connection';
 import { QUBITRO_DEFAULT_DESTINATION, qubitroConnectionSchema } from './schema/qubitro';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from 'cdktf';
+import { TerraformOutput, TerraformStack } from './framework';
 import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
 import { projectStackSchema } from './schema/stack';

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
-import { Lazy, TerraformVariable, Token } from 'cdktf';
+import { Lazy, TerraformVariable, Token } from './framework';
 
 const plaintexts = new Map<string, string>();
 

@@ -5,7 +5,7 @@
  * installed and adding ~100 ms a stack), so neither is used.
  */
 import { IConstruct } from 'constructs';
-import { TerraformStack } from 'cdktf';
+import { TerraformStack } from './framework';
 
 type Kind = 'import' | 'moved';
 

@@ -1,5 +1,5 @@
 /** Runs a zod schema over construct props, skipping unresolved tokens, and raises library errors. */
-import { Token } from 'cdktf';
+import { Token } from './framework';
 import { z } from 'zod';
 import { FieldProblem, invalidProps, plaintextSecret } from './errors';
 import { closestKey, knownKeys, splitRule } from './schema/rules';

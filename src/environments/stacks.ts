@@ -4,7 +4,7 @@
  * environment only.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, S3BackendConfig } from 'cdktf';
+import { LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, S3BackendConfig } from '../framework';
 import { invalidConfig } from '../errors';
 import { QubitroProjectStack } from '../qubitro-project-stack';
 import { fieldName } from '../validate';

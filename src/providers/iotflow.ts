@@ -10,7 +10,7 @@ import {
   TerraformMetaArguments,
   TerraformProvider,
   TerraformResource,
-} from 'cdktf';
+} from '../framework';
 import registry from '../../provider/registry.json';
 
 /** Where the engine finds the provider: `registry.json` is the one source of its address and version. */

@@ -32,7 +32,9 @@ export interface SynthesizedStack {
 export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
   const manifestFile = path.join(outDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
-    throw new Error(`${manifestFile} not found: run \`cdktf synth\` first, or pass --out <cdktf.out folder>`);
+    throw new Error(
+      `${manifestFile} not found: run \`cdktf synth\` (\`cdktn synth\`) first, or pass --out <cdktf.out folder>`,
+    );
   }
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Json;
   return Object.values(manifest.stacks as Record<string, Json>).map((s) => ({
