@@ -373,7 +373,7 @@ describe('the qubitro-review command', () => {
   it('exits 1 naming a missing cdktf.out', () => {
     const r = cli('--out', '/nowhere');
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('/nowhere/manifest.json not found: run `cdktf synth` first');
+    expect(r.stderr).toContain('/nowhere/manifest.json not found: run `cdktf synth` (`cdktn synth`) first');
   });
 
   it('refuses a plan file that is not JSON without quoting it', () => {
