@@ -1,14 +1,8 @@
 /**
- * Every error the library raises. Each message names the construct path, the field, the value received
- * (redacted for secrets), what is allowed and how to fix it.
+ * Every error the library raises. Each message names the construct path (or the file and line), the field,
+ * the value received (redacted for secrets), what is allowed and how to fix it. A secret's value is in no
+ * property of an error either: Node prints every property of an uncaught error.
  */
-
-export class ValidationError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ValidationError';
-  }
-}
 
 export interface FieldProblem {
   /** Dotted field path relative to the construct's props, e.g. `alarms[0].timezone`. */
@@ -19,7 +13,8 @@ export interface FieldProblem {
   readonly secret?: boolean;
 }
 
-export const REDACTED = '<redacted>';
+/** What stands for a secret in every message and review (plain text, so Markdown does not hide it as a tag). */
+export const REDACTED = '(redacted)';
 
 function show(value: unknown, secret: boolean | undefined): string {
   if (secret) return REDACTED;
@@ -38,10 +33,29 @@ function line(p: FieldProblem): string {
   return `${p.field}: received ${show(p.value, p.secret)}; allowed: ${p.allowed}. Fix: ${p.fix}`;
 }
 
+function redacted<P extends FieldProblem>(problems: readonly P[]): readonly P[] {
+  return problems.map((p) => (p.secret ? { ...p, value: REDACTED } : p));
+}
+
+/** Props a construct refuses; `problems` lists each one (a secret's value redacted). */
+export class ValidationError extends Error {
+  public readonly problems: readonly FieldProblem[];
+  constructor(
+    message: string,
+    /** The construct whose props are refused, e.g. `dev-farm/Uplinks`. */
+    public readonly constructPath: string,
+    problems: readonly FieldProblem[],
+  ) {
+    super(message);
+    this.name = 'ValidationError';
+    this.problems = redacted(problems);
+  }
+}
+
 export function invalidProps(constructPath: string, problems: FieldProblem[]): ValidationError {
   const [first, ...rest] = problems;
   const more = rest.map((p) => `\n  - ${line(p)}`).join('');
-  return new ValidationError(`${constructPath}: invalid ${line(first)}${more}`);
+  return new ValidationError(`${constructPath}: invalid ${line(first)}${more}`, constructPath, problems);
 }
 
 export function plaintextSecret(constructPath: string, field: string, variableHint: string): ValidationError {
@@ -111,26 +125,25 @@ export interface ConfigProblem extends FieldProblem {
   readonly line?: number;
 }
 
-/** An environments config that cannot be read or breaks a rule; `problems` lists each one. */
-export class ConfigError extends ValidationError {
+/** An environments config that cannot be read or breaks a rule; `problems` lists each one (secrets redacted). */
+export class ConfigError extends Error {
+  public readonly problems: readonly ConfigProblem[];
   constructor(
     message: string,
+    /** The config file, as the caller named it. */
     public readonly file: string,
-    public readonly problems: readonly ConfigProblem[],
+    problems: readonly ConfigProblem[],
   ) {
     super(message);
     this.name = 'ConfigError';
+    this.problems = redacted(problems);
   }
 }
 
-/**
- * One line per problem, `file:line: invalid path: received …; allowed: …. Fix: …`. A secret's value is
- * redacted in the message and in `problems` alike: Node prints every property of an uncaught error.
- */
+/** One line per problem, `file:line: invalid path: received …; allowed: …. Fix: …`. */
 export function invalidConfig(file: string, problems: ConfigProblem[]): ConfigError {
   const lines = problems.map((p) => `${file}${p.line ? `:${p.line}` : ''}: invalid ${line(p)}`);
-  const safe = problems.map((p) => (p.secret ? { ...p, value: REDACTED } : p));
-  return new ConfigError(lines.join('\n'), file, safe);
+  return new ConfigError(lines.join('\n'), file, problems);
 }
 
 /** A config file that is missing or is not YAML; `reason` never quotes the file's content. */
@@ -141,4 +154,69 @@ export function unreadableConfig(
   lineNumber?: number,
 ): ConfigError {
   return new ConfigError(`${file}${lineNumber ? `:${lineNumber}` : ''}: ${reason}. Fix: ${fix}`, file, []);
+}
+
+/** An input of `qubitro-review` (a synthesized app, a plan) that cannot be read or matched to one stack. */
+export class ReviewError extends Error {
+  constructor(
+    message: string,
+    /** The file the problem is in. */
+    public readonly file: string,
+  ) {
+    super(message);
+    this.name = 'ReviewError';
+  }
+}
+
+export function unreadableReviewFile(file: string, code: string | undefined): ReviewError {
+  return new ReviewError(`cannot read ${file} (${code ?? 'error'})`, file);
+}
+
+export function synthesizedAppMissing(manifestFile: string): ReviewError {
+  return new ReviewError(
+    `${manifestFile} not found: run \`cdktf synth\` (\`cdktn synth\`) first, or pass --out <cdktf.out folder>`,
+    manifestFile,
+  );
+}
+
+/** Not JSON, or JSON that is not a plan. The parser's own message is never kept: it quotes the text, which may hold secrets. */
+export function notPlanJson(file: string, parsed: boolean): ReviewError {
+  return new ReviewError(
+    parsed
+      ? `${file} is not a plan in JSON: write it with \`tofu plan -out=plan\` then \`tofu show -json plan > ${file}\``
+      : `${file} is not valid JSON: write it with \`tofu show -json <planfile> > ${file}\``,
+    file,
+  );
+}
+
+export function planShowFailed(engine: string, file: string, why: string): ReviewError {
+  return new ReviewError(
+    `\`${engine} show -json ${file}\` failed: ${why}. Run it where the plan was made (after \`${engine} init\`), ` +
+      'with the engine on PATH (eval "$(npx qubitro-engine install)")',
+    file,
+  );
+}
+
+export function planStackUnknown(file: string, stack: string, stacks: readonly string[]): ReviewError {
+  return new ReviewError(
+    `--plan ${stack}=${file}: no stack ${stack} in cdktf.out (${stacks.join(', ')})`,
+    file,
+  );
+}
+
+/** A plan that matches no stack, or several (`candidates`), by its resources and endpoints. */
+export function planStackUnmatched(
+  file: string,
+  candidates: readonly string[],
+  stacks: readonly string[],
+): ReviewError {
+  return new ReviewError(
+    `${file}: ${candidates.length ? `matches several stacks (${candidates.join(', ')})` : 'matches no stack of cdktf.out'}; ` +
+      `name it with --plan <stack>=${file} (stacks: ${stacks.join(', ')}), and synthesize again if the code changed`,
+    file,
+  );
+}
+
+export function duplicatePlans(file: string, otherFile: string, stack: string): ReviewError {
+  return new ReviewError(`${file} and ${otherFile} are both plans of stack ${stack}: pass one`, file);
 }

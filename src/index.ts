@@ -1,27 +1,38 @@
-export * from './errors';
-export { CONNECTIONS_PATH, IotFlowApi, IotFlowApiProps, defaultTokenUrl } from './iot-flow-api';
+/**
+ * The public API: the constructs and their props, the environments config, and the error classes. The review
+ * is `cdktf-thingpark-qubitro/review`, the emulator `cdktf-thingpark-qubitro/emulator`. test/src/index.test.ts
+ * pins this list.
+ */
+export { IotFlowApi, IotFlowApiProps } from './iot-flow-api';
 export {
   Alarm,
+  ConnectionOptions,
   HEALTHY_STATE,
   INACTIVE_STATE,
   IotFlowConnection,
   IotFlowConnectionProps,
 } from './iot-flow-connection';
-export {
-  QUBITRO_BRAND,
-  QUBITRO_CONNECTOR_ID,
-  QUBITRO_DEFAULT_DESTINATION,
-  QubitroConnection,
-  QubitroConnectionProps,
-} from './qubitro-connection';
+export { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
+export { QUBITRO_DEFAULT_DESTINATION } from './schema/qubitro';
+export { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID } from './wire-format';
 export {
   QubitroProjectConnection,
   QubitroProjectStack,
   QubitroProjectStackProps,
 } from './qubitro-project-stack';
-export { fingerprint, unsafePlaintextSecret } from './secrets';
-export { IOTFLOW_PROVIDER } from './providers/iotflow';
-export * from './environments';
+export { unsafePlaintextSecret } from './secrets';
+export { ConfigError, ConfigProblem, FieldProblem, ValidationError } from './errors';
+export {
+  addEnvironmentStacks,
+  ConfigSourceOptions,
+  EnvironmentsConfigSource,
+  EnvironmentStack,
+  EnvironmentStackMetadata,
+  loadEnvironmentsConfig,
+  parseEnvironmentsConfig,
+  stackName,
+  validateEnvironmentsConfig,
+} from './environments';
 export {
   BackendConfig,
   ConnectionConfig,
@@ -33,4 +44,3 @@ export {
   environmentsConfigSchema,
   environmentsJsonSchema,
 } from './schema/environments';
-export * from './review';

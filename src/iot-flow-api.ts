@@ -5,6 +5,7 @@ import { uniqueName } from './names';
 import { DataIotflowConnections, IotflowConnection, IotflowProvider } from './providers/iotflow';
 import { apiSchema } from './schema/api';
 import { validateProps } from './validate';
+import { TOKEN_PATH } from './wire-format';
 
 export interface IotFlowApiProps {
   /**
@@ -52,9 +53,6 @@ export interface IotFlowApiProps {
    */
   readonly settleTimeoutSeconds?: number;
 }
-
-/** The collection every connection lives in, relative to the API base URL. */
-export const CONNECTIONS_PATH = '/connections';
 
 /**
  * One ThingPark endpoint: configures the `iotflow` provider (under its own alias, so several endpoints can
@@ -171,5 +169,5 @@ export class IotFlowApi extends Construct {
 
 /** ThingPark's Keycloak token endpoint lives at the root of the API host. */
 export function defaultTokenUrl(baseUrl: string): string {
-  return `${new URL(baseUrl).origin}/users-auth/protocol/openid-connect/token`;
+  return `${new URL(baseUrl).origin}${TOKEN_PATH}`;
 }

@@ -6,7 +6,8 @@ import { addImportBlock, addMovedBlock } from './stack-blocks';
 import { IotflowConnection } from './providers/iotflow';
 import { Alarm, connectionSchema } from './schema/connection';
 import { isSecretReference } from './secrets';
-import { validateProps, valueAt } from './validate';
+import { validateProps } from './validate';
+import { valueAtPath } from './json-path';
 
 export type { Alarm } from './schema/connection';
 
@@ -15,33 +16,19 @@ export const HEALTHY_STATE = 'OPENED';
 /** The state of a connection declared with `active: false`. */
 export const INACTIVE_STATE = 'DEACTIVATED';
 
-export interface IotFlowConnectionProps {
+/** What every connection takes, whatever its connector: the endpoint, the name, its state, alarms and adoption. */
+export interface ConnectionOptions {
   /** The ThingPark endpoint that holds the connection. */
   readonly api: IotFlowApi;
-  /** Display name; informational for ThingPark, but unique per `api` in this library. */
+  /** Display name in ThingPark; informational there, but unique per `api` in this library (adoption is by name). */
   readonly name: string;
-  /** The connector type, e.g. `actility-http-iot`. */
-  readonly connectorId: string;
-  /**
-   * The brand of a branded connector, e.g. `QUBITRO`.
-   * @default - no brand is sent
-   */
-  readonly brand?: string;
-  /** The connector configuration, sent as `configuration`, common parameters included; undefined keys are left out. */
-  readonly configuration: Record<string, unknown>;
-  /**
-   * Dotted paths inside `configuration` that hold secrets, e.g. `headers.webhookSigningKey`. Their values
-   * must be tokens of sensitive variables; the API reads them back masked as `"*****"`.
-   * @default - the configuration holds no secret
-   */
-  readonly secretFields?: string[];
   /**
    * Whether the connection forwards traffic.
    * @default - not sent: the API treats the connection as active
    */
   readonly active?: boolean | IResolvable;
   /**
-   * Alarms on the connection.
+   * Alarms on the connection, in the documented form.
    * @default - no alarms
    */
   readonly alarms?: Alarm[];
@@ -61,6 +48,24 @@ export interface IotFlowConnectionProps {
    * id and the fixes (`importFrom`, `adoptExisting`, or a rename): nothing is ever taken over silently
    */
   readonly adoptExisting?: boolean;
+}
+
+export interface IotFlowConnectionProps extends ConnectionOptions {
+  /** The connector type, e.g. `actility-http-iot`. */
+  readonly connectorId: string;
+  /**
+   * The brand of a branded connector, e.g. `QUBITRO`.
+   * @default - no brand is sent
+   */
+  readonly brand?: string;
+  /** The connector configuration, sent as `configuration`, common parameters included; undefined keys are left out. */
+  readonly configuration: Record<string, unknown>;
+  /**
+   * Dotted paths inside `configuration` that hold secrets, e.g. `headers.webhookSigningKey`. Their values
+   * must be tokens of sensitive variables; they travel write-only, and the API reads them back as `"*****"`.
+   * @default - the configuration holds no secret
+   */
+  readonly secretFields?: string[];
 }
 
 /**
@@ -159,10 +164,6 @@ export class IotFlowConnection extends Construct {
 
 function withoutUndefined(o: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
-}
-
-function valueAtPath(o: Record<string, unknown>, dotted: string): unknown {
-  return valueAt(o, dotted.split('.'));
 }
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {

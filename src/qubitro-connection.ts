@@ -1,21 +1,11 @@
 import { Construct } from 'constructs';
 import { IResolvable } from './framework';
-import { IotFlowApi } from './iot-flow-api';
-import { Alarm, IotFlowConnection } from './iot-flow-connection';
+import { ConnectionOptions, IotFlowConnection } from './iot-flow-connection';
 import { QUBITRO_DEFAULT_DESTINATION, qubitroConnectionSchema } from './schema/qubitro';
 import { validateProps } from './validate';
+import { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, QUBITRO_SECRET_LABELS } from './wire-format';
 
-export { QUBITRO_DEFAULT_DESTINATION } from './schema/qubitro';
-
-/** The IoT Flow connector that Qubitro (and its sister platforms) use: a generic HTTP push. */
-export const QUBITRO_CONNECTOR_ID = 'actility-http-iot';
-export const QUBITRO_BRAND = 'QUBITRO';
-
-export interface QubitroConnectionProps {
-  /** The ThingPark endpoint that holds the connection. */
-  readonly api: IotFlowApi;
-  /** Display name of the connection in ThingPark, unique per `api`. */
-  readonly name: string;
+export interface QubitroConnectionProps extends ConnectionOptions {
   /** The Qubitro project id (a UUID): Qubitro portal → project → new source → Actility. */
   readonly projectId: string;
   /** The project's webhook signing key, as a token of a sensitive `TerraformVariable`. */
@@ -25,11 +15,6 @@ export interface QubitroConnectionProps {
    * @default https://webhook.qubitro.com/integrations/actility
    */
   readonly destinationUrl?: string;
-  /**
-   * Whether the connection forwards traffic.
-   * @default - not sent: the API treats the connection as active
-   */
-  readonly active?: boolean | IResolvable;
   /**
    * Free text shown in ThingPark.
    * @default - none
@@ -80,22 +65,6 @@ export interface QubitroConnectionProps {
    * @default - not sent: the API default (NORMAL) applies
    */
   readonly reconnectStrategy?: 'CALM' | 'NORMAL' | 'AGGRESSIVE';
-  /**
-   * Alarms on the connection.
-   * @default - no alarms
-   */
-  readonly alarms?: Alarm[];
-  /**
-   * Adopt an existing connection with this id instead of creating one.
-   * @default - a new connection is created
-   */
-  readonly importFrom?: string;
-  /**
-   * Adopt the one existing connection with the same name (and Qubitro connector) when the state has no
-   * record of this one, instead of failing the plan (see `IotFlowConnectionProps.adoptExisting`).
-   * @default false - a same-name connection this state does not manage fails the plan with its id and the fix
-   */
-  readonly adoptExisting?: boolean;
 }
 
 /**
@@ -132,7 +101,7 @@ export class QubitroConnection extends IotFlowConnection {
         downlinkPort: props.downlinkPort,
         reconnectStrategy: props.reconnectStrategy,
       },
-      secretFields: ['headers.webhookSigningKey', 'downlinkAsKey'],
+      secretFields: Object.keys(QUBITRO_SECRET_LABELS),
     });
   }
 }

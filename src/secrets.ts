@@ -2,7 +2,6 @@
  * Secret props must arrive as tokens (a sensitive TerraformVariable), so that no secret is written to
  * cdk.tf.json. `unsafePlaintextSecret` is the explicit, visible escape hatch.
  */
-import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { Lazy, TerraformVariable, Token } from './framework';
 
@@ -26,11 +25,6 @@ export function unsafePlaintextOf(token: string): string | undefined {
 /** True for a secret prop the constructs accept: any token (a variable, or the unsafe helper). */
 export function isSecretReference(value: unknown): boolean {
   return typeof value === 'string' && Token.isUnresolved(value);
-}
-
-/** A short, non-reversible fingerprint that tells whether a secret changed, for reviews and logs. */
-export function fingerprint(secret: string): string {
-  return createHash('sha256').update(secret).digest('hex').slice(0, 12);
 }
 
 /**

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { FieldProblem, invalidProps, plaintextSecret } from './errors';
 import { closestKey, knownKeys, splitRule } from './schema/rules';
 import { isSecretReference, unsafePlaintextOf } from './secrets';
+import { valueAtPath } from './json-path';
 
 export function fieldName(path: PropertyKey[]): string {
   return path.reduce<string>(
@@ -21,13 +22,6 @@ function passesThroughToken(input: unknown, path: PropertyKey[]): boolean {
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return Token.isUnresolved(current);
-}
-
-export function valueAt(input: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>(
-    (v, key) => (v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
-    input,
-  );
 }
 
 export interface ValidateOptions {
@@ -51,7 +45,7 @@ function unknownProp(
   const closest = closestKey(known, key);
   return {
     field: fieldName([...path, key]),
-    value: valueAt(input, [...path, key]),
+    value: valueAtPath(input, [...path, key]),
     // A misspelt secret prop may hold the secret itself: never show it.
     secret: (closest !== undefined && closest in secrets) || /secret|token|key|passw/i.test(key),
     allowed: `one of the props ${known.join(', ')}`,
@@ -92,7 +86,7 @@ export function validateProps(
     }
     problems.push({
       field: fieldName(issue.path),
-      value: valueAt(input, issue.path),
+      value: valueAtPath(input, issue.path),
       secret: issue.path.length > 0 && String(issue.path[0]) in secrets,
       ...splitRule(issue.message),
     });

@@ -11,8 +11,9 @@ import { z } from 'zod';
 import { ConfigError, ConfigProblem, invalidConfig, unreadableConfig } from '../errors';
 import { environmentsConfigSchema, type EnvironmentsConfig } from '../schema/environments';
 import { closestKey, knownKeys, splitRule } from '../schema/rules';
-import { fieldName, valueAt } from '../validate';
-import type { ConfigPath } from './resolve';
+import { fieldName } from '../validate';
+import { valueAtPath } from '../json-path';
+import type { ConfigPath, ResolvedStack } from './resolve';
 import { checkEnvironmentsConfig } from './rules';
 
 export interface EnvironmentsConfigSource {
@@ -95,7 +96,7 @@ function check(
   // The schema checks the shape; the cross-field rules (references, unique names, …) run once it holds.
   const result = environmentsConfigSchema.safeParse(value);
   if (!result.success) throw configError(file, result.error.issues, value, lineAt);
-  const problems = checkEnvironmentsConfig(result.data);
+  const { problems, stacks } = checkEnvironmentsConfig(result.data);
   if (problems.length) {
     throw invalidConfig(
       file,
@@ -109,7 +110,29 @@ function check(
       })),
     );
   }
-  return { file, baseDir, config: result.data };
+  const source = { file, baseDir, config: result.data };
+  checkedStacks.set(source, stacks);
+  return source;
+}
+
+/** The stacks of each source this module checked, so that adding them does not resolve them again. */
+const checkedStacks = new WeakMap<EnvironmentsConfigSource, readonly ResolvedStack[]>();
+
+/**
+ * A source and its stacks: a file is loaded, a source this module returned is taken as checked, and any
+ * other (e.g. built in code) is checked first, since the schema is the only way in.
+ */
+export function checkedSource(source: string | EnvironmentsConfigSource): {
+  readonly source: EnvironmentsConfigSource;
+  readonly stacks: readonly ResolvedStack[];
+} {
+  const loaded =
+    typeof source === 'string'
+      ? loadEnvironmentsConfig(source)
+      : checkedStacks.has(source)
+        ? source
+        : validateEnvironmentsConfig(source.config, source);
+  return { source: loaded, stacks: checkedStacks.get(loaded)! };
 }
 
 /** The ConfigError for zod issues of the environments schema, one problem per issue (per key when unknown). */
@@ -123,7 +146,7 @@ export function configError(
     const at = issue.path as ConfigPath;
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        ...unknownKey(at, key, valueAt(input, [...at, key])),
+        ...unknownKey(at, key, valueAtPath(input, [...at, key])),
         line: lineAt([...at, key]),
       }));
     }
@@ -131,7 +154,7 @@ export function configError(
       issue.code === 'invalid_key' ? issue.issues[0].message : issue.message,
     );
     // A refused record key is the key itself.
-    const value = issue.code === 'invalid_key' ? at[at.length - 1] : valueAt(input, at);
+    const value = issue.code === 'invalid_key' ? at[at.length - 1] : valueAtPath(input, at);
     return [
       {
         field: fieldName(at) || '(the whole file)',

@@ -5,10 +5,5 @@ export {
   parseEnvironmentsConfig,
   validateEnvironmentsConfig,
 } from './config';
-export {
-  addEnvironmentStacks,
-  EnvironmentStack,
-  EnvironmentStackMetadata,
-  STACK_METADATA_KEY,
-} from './stacks';
-export { ResolvedBackend, ResolvedStack, resolveBackend, resolveStacks, stackName } from './resolve';
+export { addEnvironmentStacks, EnvironmentStack, EnvironmentStackMetadata } from './stacks';
+export { stackName } from './resolve';

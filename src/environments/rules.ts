@@ -1,7 +1,7 @@
 /**
  * The rules of an environments config that span several fields: references to environments, unique keys,
  * ids and names, stack names, and the credentials each environment needs. Each problem names the path of
- * the offending value, what is allowed and how to fix it. Run by the config schema after its field rules.
+ * the offending value, what is allowed and how to fix it. Run by the loader once the schema's shape holds.
  */
 import type { EnvironmentsConfig } from '../schema/environments';
 import { defaultSigningKeyVariable } from '../schema/environments';
@@ -18,7 +18,11 @@ export interface ConfigRuleProblem {
 /** Construct ids a QubitroProjectStack uses itself; a connection id must not take them. */
 const STACK_CHILD_IDS = ['Api'];
 
-export function checkEnvironmentsConfig(config: EnvironmentsConfig): ConfigRuleProblem[] {
+/** The problems of a config whose shape holds, and its stacks (resolved once, and only when they can be). */
+export function checkEnvironmentsConfig(config: EnvironmentsConfig): {
+  readonly problems: ConfigRuleProblem[];
+  readonly stacks: ResolvedStack[];
+} {
   const structure = [
     ...credentials(config),
     ...environmentReferences(config),
@@ -27,7 +31,9 @@ export function checkEnvironmentsConfig(config: EnvironmentsConfig): ConfigRuleP
     ...uniqueStackNames(config),
   ];
   // The rules on resolved stacks assume unique keys and known environments; they would only echo those.
-  return structure.length ? structure : stackRules(config);
+  if (structure.length) return { problems: structure, stacks: [] };
+  const stacks = resolveStacks(config);
+  return { problems: stackRules(stacks), stacks };
 }
 
 function credentials(config: EnvironmentsConfig): ConfigRuleProblem[] {
@@ -196,8 +202,7 @@ function uniqueStackNames(config: EnvironmentsConfig): ConfigRuleProblem[] {
 }
 
 /** Rules on the resolved stacks: credentials variables, connection names per endpoint, signing keys. */
-function stackRules(config: EnvironmentsConfig): ConfigRuleProblem[] {
-  const stacks = resolveStacks(config);
+function stackRules(stacks: ResolvedStack[]): ConfigRuleProblem[] {
   const problems: ConfigRuleProblem[] = [];
   for (const stack of stacks) {
     const credential = stack.props.clientSecretVariable ?? stack.props.bearerTokenVariable;
@@ -211,7 +216,7 @@ function stackRules(config: EnvironmentsConfig): ConfigRuleProblem[] {
     }
   }
   // One endpoint per environment: IoT Flow does not enforce unique names, this library does (adoption by name).
-  for (const env of Object.keys(config.environments)) {
+  for (const env of new Set(stacks.map((s) => s.environment))) {
     const named = stacks
       .filter((s) => s.environment === env)
       .flatMap((s) => s.connections.map((c) => ({ stack: s, c })));

@@ -5,14 +5,12 @@
  */
 import { Construct } from 'constructs';
 import { LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, S3BackendConfig } from '../framework';
+import { STACK_METADATA_KEY } from '../wire-format';
 import { invalidConfig } from '../errors';
 import { QubitroProjectStack } from '../qubitro-project-stack';
 import { fieldName } from '../validate';
-import { EnvironmentsConfigSource, loadEnvironmentsConfig, validateEnvironmentsConfig } from './config';
-import { ResolvedBackend, resolveBackend, resolveStacks } from './resolve';
-
-/** The key under the synthesized stack's `//` metadata that records its environment and project. */
-export const STACK_METADATA_KEY = 'qubitro';
+import { checkedSource, EnvironmentsConfigSource } from './config';
+import { ResolvedBackend, resolveBackend } from './resolve';
 
 /** What `"//".qubitro` holds in each environment stack's cdk.tf.json, for `qubitro-review`. */
 export interface EnvironmentStackMetadata {
@@ -35,12 +33,11 @@ export function addEnvironmentStacks(
   scope: Construct,
   source: string | EnvironmentsConfigSource,
 ): EnvironmentStack[] {
-  // A source built in code is checked too: the schema is the only way in.
-  const { file, baseDir, config } =
-    typeof source === 'string'
-      ? loadEnvironmentsConfig(source)
-      : validateEnvironmentsConfig(source.config, source);
-  return resolveStacks(config).map((s) => {
+  const {
+    source: { file, baseDir, config },
+    stacks,
+  } = checkedSource(source);
+  return stacks.map((s) => {
     if (scope.node.tryFindChild(s.name)) {
       throw invalidConfig(file, [
         {

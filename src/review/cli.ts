@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import { notPlanJson, planShowFailed, unreadableReviewFile } from '../errors';
 import { checkPlanJson, type PlanInput } from './plan';
 import { reviewMarkdown } from './review';
 import { readSynthesizedStacks } from './synthesized';
@@ -42,7 +43,7 @@ function readPlan(arg: string): PlanInput {
   try {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    throw new Error(`cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw unreadableReviewFile(file, (err as NodeJS.ErrnoException).code);
   }
   return parsePlan(file, stack, text);
 }
@@ -50,7 +51,7 @@ function readPlan(arg: string): PlanInput {
 /** One `--plan-file` argument: the engine renders the saved plan as JSON into memory, never to disk. */
 function showPlan(arg: string): PlanInput {
   const { file, stack } = planArg(arg);
-  if (!fs.existsSync(file)) throw new Error(`cannot read ${file} (ENOENT)`);
+  if (!fs.existsSync(file)) throw unreadableReviewFile(file, 'ENOENT');
   const engine = process.env.TERRAFORM_BINARY_NAME || 'tofu';
   // The stack folder holds the .terraform the plan was made with: the engine needs its providers' schemas.
   const shown = spawnSync(engine, ['show', '-json', '-no-color', path.basename(file)], {
@@ -60,10 +61,7 @@ function showPlan(arg: string): PlanInput {
   });
   if (shown.error || shown.status !== 0) {
     const why = shown.error ? shown.error.message : shown.stderr.trim().split('\n').slice(-3).join(' ');
-    throw new Error(
-      `\`${engine} show -json ${file}\` failed: ${why}. Run it where the plan was made (after \`${engine} init\`), ` +
-        'with the engine on PATH (eval "$(npx qubitro-engine install)")',
-    );
+    throw planShowFailed(engine, file, why);
   }
   return parsePlan(file, stack, shown.stdout);
 }
@@ -73,8 +71,7 @@ function parsePlan(file: string, stack: string | undefined, text: string): PlanI
   try {
     plan = JSON.parse(text);
   } catch {
-    // JSON.parse quotes the text around the error, and a plan holds secrets: say no more than this.
-    throw new Error(`${file} is not valid JSON: write it with \`tofu show -json <planfile> > ${file}\``);
+    throw notPlanJson(file, false);
   }
   checkPlanJson(file, plan);
   return { file, stack, plan };

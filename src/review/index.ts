@@ -1,20 +1,15 @@
-export {
+/** `cdktf-thingpark-qubitro/review`: the review of a synthesized app and its plans, as data or Markdown. */
+export type {
   Action,
   FieldChange,
   Review,
   ReviewedConnection,
   ReviewedSecret,
   ReviewedStack,
-  SECRET_PATHS,
   SecretStatus,
-  secretLabel,
 } from './model';
-export { MIN_SCRUBBED_LENGTH, REDACTION, RenderOptions, renderReview, scrub } from './markdown';
-export { applyPlan, checkPlanJson, PlanInput, planSecrets, stackOfPlan } from './plan';
+export type { RenderOptions } from './markdown';
+export type { PlanInput } from './plan';
 export { buildReview, reviewMarkdown } from './review';
-export {
-  readSynthesizedStacks,
-  reviewSynthesizedStack,
-  SynthesizedStack,
-  synthesizedSecrets,
-} from './synthesized';
+export { readSynthesizedStacks, type SynthesizedStack } from './synthesized';
+export { ReviewError } from '../errors';

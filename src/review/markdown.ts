@@ -3,6 +3,7 @@
  * The text is scrubbed of every secret value the inputs held, a last line of defence behind the model,
  * which never carries one.
  */
+import { REDACTED } from '../errors';
 import {
   secretLabel,
   type FieldChange,
@@ -21,7 +22,6 @@ export interface RenderOptions {
 
 /** Secrets shorter than this are not scrubbed from the text: they would match ordinary words. */
 export const MIN_SCRUBBED_LENGTH = 4;
-export const REDACTION = '(redacted)';
 
 export function renderReview(review: Review, options: RenderOptions = {}): string {
   const lines = [`## ${options.title ?? 'Qubitro connections'}`, '', summary(review), ''];
@@ -157,5 +157,5 @@ export function scrub(text: string, secrets: readonly string[]): string {
     .filter((f) => f.length >= MIN_SCRUBBED_LENGTH);
   return [...new Set(forms)]
     .sort((a, b) => b.length - a.length)
-    .reduce((t, f) => t.split(f).join(REDACTION), text);
+    .reduce((t, f) => t.split(f).join(REDACTED), text);
 }

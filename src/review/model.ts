@@ -4,23 +4,15 @@
  * where they come from (a variable name) and, with a plan, as set / rotated / unchanged / removed.
  */
 
-import registry from '../../provider/registry.json';
-
-/** The provider's name in `cdk.tf.json` and plans, and its connection resource type. */
-export const PROVIDER_NAME = registry.type;
-export const CONNECTION_RESOURCE = `${registry.type}_connection`;
+import { QUBITRO_SECRET_LABELS } from '../wire-format';
 
 /** Paths inside a connection body that always hold secrets, whatever the plan marks. */
-export const SECRET_PATHS = ['configuration.headers.webhookSigningKey', 'configuration.downlinkAsKey'];
-
-const SECRET_LABELS: Record<string, string> = {
-  'configuration.headers.webhookSigningKey': 'signing key',
-  'configuration.downlinkAsKey': 'downlink AS key',
-};
+export const SECRET_PATHS = Object.keys(QUBITRO_SECRET_LABELS).map((p) => `configuration.${p}`);
 
 /** How a reviewer reads a secret path: `signing key`, `downlink AS key`, the path itself, or `body` for all. */
 export function secretLabel(path: string): string {
-  return SECRET_LABELS[path] ?? (path || 'body');
+  const inConfiguration = path.replace(/^configuration\./, '');
+  return (path !== inConfiguration && QUBITRO_SECRET_LABELS[inConfiguration]) || path || 'body';
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'import' | 'import, update';

@@ -5,9 +5,9 @@
  * marks sensitive is still treated as a secret and never printed.
  */
 import { isDeepStrictEqual } from 'node:util';
+import { CONNECTION_RESOURCE } from '../wire-format';
 import {
   type Action,
-  CONNECTION_RESOURCE,
   type FieldChange,
   type ReviewedConnection,
   type ReviewedStack,
@@ -21,8 +21,9 @@ import {
   reviewBody,
   secretPathsOf,
   type SynthesizedStack,
-  valueAtPath,
 } from './synthesized';
+import { notPlanJson, planStackUnknown, planStackUnmatched } from '../errors';
+import { valueAtPath } from '../json-path';
 
 /** A plan JSON and, when the user said so, the stack it is for. */
 export interface PlanInput {
@@ -39,9 +40,7 @@ export function checkPlanJson(file: string, plan: Json): void {
     !('format_version' in plan) ||
     !('planned_values' in plan)
   ) {
-    throw new Error(
-      `${file} is not a plan in JSON: write it with \`tofu plan -out=plan\` then \`tofu show -json plan > ${file}\``,
-    );
+    throw notPlanJson(file, true);
   }
 }
 
@@ -111,10 +110,6 @@ function bodyUnknown(marks: Json): Json {
     configuration: marks.configuration,
     alarms: marks.alarms,
   };
-}
-
-function valueAt(body: Json, path: string): unknown {
-  return path === '' ? body : valueAtPath(body, path);
 }
 
 /**
@@ -229,7 +224,7 @@ export function planSecrets(plan: Json): string[] {
     if (declared[name]?.sensitive) add(v?.value);
   }
   const underMarks = (value: Json, marks: Json) => {
-    for (const p of markedPaths(marks)) add(valueAt(value, p));
+    for (const p of markedPaths(marks)) add(valueAtPath(value, p));
   };
   for (const rc of (plan.resource_changes ?? []) as Json[]) {
     const c = rc.change ?? {};
@@ -295,10 +290,7 @@ export function stackOfPlan(input: PlanInput, stacks: SynthesizedStack[]): Synth
   const named = input.stack ?? input.file.split(/[\\/]/).find((_, i, parts) => parts[i - 1] === 'stacks');
   if (input.stack !== undefined || (named && names.includes(named))) {
     const stack = stacks.find((s) => s.name === named);
-    if (!stack)
-      throw new Error(
-        `--plan ${input.stack}=${input.file}: no stack ${input.stack} in cdktf.out (${names.join(', ')})`,
-      );
+    if (!stack) throw planStackUnknown(input.file, input.stack!, names);
     return stack;
   }
   const facts = planFacts(input.plan);
@@ -311,8 +303,9 @@ export function stackOfPlan(input: PlanInput, stacks: SynthesizedStack[]): Synth
     );
   }
   if (candidates.length === 1) return candidates[0];
-  throw new Error(
-    `${input.file}: ${candidates.length ? `matches several stacks (${candidates.map((s) => s.name).join(', ')})` : 'matches no stack of cdktf.out'}; ` +
-      `name it with --plan <stack>=${input.file} (stacks: ${names.join(', ')}), and synthesize again if the code changed`,
+  throw planStackUnmatched(
+    input.file,
+    candidates.map((s) => s.name),
+    names,
   );
 }

@@ -1,4 +1,5 @@
 /** Puts the pieces together: synthesized stacks, the plans that go with them, and the Markdown. */
+import { duplicatePlans } from '../errors';
 import { renderReview, type RenderOptions } from './markdown';
 import type { Review, ReviewedStack } from './model';
 import { applyPlan, type PlanInput, planSecrets, stackOfPlan } from './plan';
@@ -10,8 +11,7 @@ export function buildReview(stacks: SynthesizedStack[], plans: readonly PlanInpu
   for (const input of plans) {
     const stack = stackOfPlan(input, stacks);
     const other = planOf.get(stack.name);
-    if (other)
-      throw new Error(`${input.file} and ${other.file} are both plans of stack ${stack.name}: pass one`);
+    if (other) throw duplicatePlans(input.file, other.file, stack.name);
     planOf.set(stack.name, input);
   }
   return {

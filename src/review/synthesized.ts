@@ -4,15 +4,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { synthesizedAppMissing } from '../errors';
+import { valueAtPath } from '../json-path';
 import { QUBITRO_DEFAULT_DESTINATION } from '../schema/qubitro';
 import {
   CONNECTION_RESOURCE,
   PROVIDER_NAME,
-  SECRET_PATHS,
-  type ReviewedConnection,
-  type ReviewedSecret,
-  type ReviewedStack,
-} from './model';
+  QUBITRO_BRAND,
+  QUBITRO_CONNECTOR_ID,
+  STACK_METADATA_KEY,
+} from '../wire-format';
+import { SECRET_PATHS, type ReviewedConnection, type ReviewedSecret, type ReviewedStack } from './model';
 
 /** Loosely typed JSON as cdktf and tofu write it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,7 +22,7 @@ export type Json = any;
 
 /** Fields shown in their own column, or fixed by the Qubitro preset: not repeated under options. */
 const SHOWN_ELSEWHERE = ['name', 'configuration.destinationURL', 'configuration.headers.projectId'];
-const PRESET: Record<string, unknown> = { connectorId: 'actility-http-iot', brand: 'QUBITRO' };
+const PRESET: Record<string, unknown> = { connectorId: QUBITRO_CONNECTOR_ID, brand: QUBITRO_BRAND };
 
 export interface SynthesizedStack {
   readonly name: string;
@@ -32,9 +34,7 @@ export interface SynthesizedStack {
 export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
   const manifestFile = path.join(outDir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) {
-    throw new Error(
-      `${manifestFile} not found: run \`cdktf synth\` (\`cdktn synth\`) first, or pass --out <cdktf.out folder>`,
-    );
+    throw synthesizedAppMissing(manifestFile);
   }
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Json;
   return Object.values(manifest.stacks as Record<string, Json>).map((s) => ({
@@ -47,7 +47,7 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
 export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): ReviewedStack {
   const endpoints = providerEndpoints(tf);
   const resources = Object.entries((tf.resource?.[CONNECTION_RESOURCE] ?? {}) as Record<string, Json>);
-  const metadata = tf['//']?.qubitro as { environment?: string; project?: string } | undefined;
+  const metadata = tf['//']?.[STACK_METADATA_KEY] as { environment?: string; project?: string } | undefined;
   const distinct = [...new Set(Object.values(endpoints))];
   return {
     name,
@@ -188,12 +188,6 @@ export function flatten(value: Json, skip: string[], prefix = ''): Record<string
       Object.entries(flatten(v, skip, prefix ? `${prefix}.${k}` : k)),
     ),
   );
-}
-
-export function valueAtPath(value: Json, dotted: string): unknown {
-  return dotted
-    .split('.')
-    .reduce<Json>((v, k) => (v !== null && typeof v === 'object' ? v[k] : undefined), value);
 }
 
 /**

@@ -4,7 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformVariable } from 'cdktf';
 import { TOFU_VERSION } from '../../engine/engine';
-import { IOTFLOW_PROVIDER, IotFlowApi, QubitroConnection } from '../../src';
+import { IotFlowApi, QubitroConnection } from '../../src';
+import { IOTFLOW_PROVIDER } from '../../src/providers/iotflow';
 import { requireEngine, run } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');

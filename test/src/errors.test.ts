@@ -44,3 +44,13 @@ test('a refused clientSecret, signing key or downlink AS key is in no property o
   ];
   for (const err of errors) expect(printed(err)).not.toContain('5f4e3d2c1b0a');
 });
+
+test('a ValidationError names the construct path and lists each refused field with what is allowed', () => {
+  const err = validationError(() => oauthApi(newStack(), 'Api', { maxRetries: 99, timeoutSeconds: 0 }));
+  expect(err.constructPath).toBe('stack/Api');
+  expect(err.problems.map((p) => [p.field, p.value])).toEqual([
+    ['maxRetries', 99],
+    ['timeoutSeconds', 0],
+  ]);
+  expect(err.problems.every((p) => p.allowed.length > 0 && p.fix.length > 0)).toBe(true);
+});

@@ -1,5 +1,6 @@
 import { TerraformVariable, Testing } from 'cdktf';
-import { defaultTokenUrl, IotFlowApi } from '../../src';
+import { IotFlowApi } from '../../src';
+import { defaultTokenUrl } from '../../src/iot-flow-api';
 import {
   BASE_URL,
   connections,

@@ -78,7 +78,7 @@ describe('QubitroConnection validation', () => {
 
   it('rejects a webhookSigningKey with whitespace, showing it redacted', () => {
     const err = connectionError({ webhookSigningKey: unsafePlaintextSecret('a b') });
-    expectDiagnostic(err, 'stack/Uplinks', 'webhookSigningKey', '<redacted>');
+    expectDiagnostic(err, 'stack/Uplinks', 'webhookSigningKey', '(redacted)');
   });
 
   it('never shows the value of a rejected webhookSigningKey', () => {
@@ -89,7 +89,7 @@ describe('QubitroConnection validation', () => {
 
   it('rejects a downlinkAsKey with whitespace, showing it redacted', () => {
     const err = connectionError({ downlinkAsKey: unsafePlaintextSecret('as key') });
-    expectDiagnostic(err, 'stack/Uplinks', 'downlinkAsKey', '<redacted>');
+    expectDiagnostic(err, 'stack/Uplinks', 'downlinkAsKey', '(redacted)');
     expect(err.message).not.toContain('as key');
   });
 
@@ -180,7 +180,7 @@ describe('QubitroConnection validation', () => {
 
   it('never shows the value of a misspelt secret prop', () => {
     const err = connectionError({ webhookSigningKy: 'pasted-key-3e4f5a' } as Partial<QubitroConnectionProps>);
-    expect(err.message).toContain('webhookSigningKy: received <redacted>');
+    expect(err.message).toContain('webhookSigningKy: received (redacted)');
     expect(err.message).not.toContain('pasted-key-3e4f5a');
   });
 
@@ -325,7 +325,7 @@ describe('IotFlowApi validation', () => {
 
   it('rejects a clientSecret with whitespace, showing it redacted', () => {
     const err = apiError({ clientSecret: unsafePlaintextSecret('cs probe') });
-    expectDiagnostic(err, 'stack/Api', 'clientSecret', '<redacted>');
+    expectDiagnostic(err, 'stack/Api', 'clientSecret', '(redacted)');
     expect(err.message).not.toContain('cs probe');
   });
 });

@@ -109,7 +109,7 @@ const BAD_CONFIGS: BadConfig[] = [
     problem: 'a secret pasted where a variable name belongs',
     edit: (c) => (c.environments.dev.clientSecretVariable = 'k9$Qz!pasted-secret-81f0'),
     path: 'environments.dev.clientSecretVariable',
-    received: '<redacted>',
+    received: '(redacted)',
     fix: 'set the secret itself as TF_VAR_',
     secret: 'k9$Qz!pasted-secret-81f0',
   },
@@ -161,7 +161,7 @@ const BAD_CONFIGS: BadConfig[] = [
     problem: 'a misspelt known key that looks like a secret, redacted all the same',
     edit: (c) => (c.environments.prod.tokenURL = 'https://community.thingpark.io/token'),
     path: 'environments.prod.tokenURL',
-    received: '<redacted>',
+    received: '(redacted)',
     fix: 'rename it to tokenUrl',
   },
   {
@@ -175,7 +175,7 @@ const BAD_CONFIGS: BadConfig[] = [
     problem: 'an inline client secret',
     edit: (c) => (c.environments.dev.clientSecret = 'inline-client-secret-6b1d'),
     path: 'environments.dev.clientSecret',
-    received: '<redacted>',
+    received: '(redacted)',
     fix: 'name the variable instead (clientSecretVariable',
     secret: 'inline-client-secret-6b1d',
   },
@@ -183,7 +183,7 @@ const BAD_CONFIGS: BadConfig[] = [
     problem: 'an inline webhook signing key on a connection',
     edit: (c) => (c.projects[0].connections[0].overrides.prod.webhookSigningKey = 'inline-key-0c3e9a'),
     path: 'projects[0].connections[0].overrides.prod.webhookSigningKey',
-    received: '<redacted>',
+    received: '(redacted)',
     fix: 'name the variable instead with signingKeyVariable',
     secret: 'inline-key-0c3e9a',
   },
@@ -191,7 +191,7 @@ const BAD_CONFIGS: BadConfig[] = [
     problem: 'inline S3 credentials',
     edit: (c) => (c.environments.prod.backend = { s3: { bucket: 'state', secretKey: 'aws-secret-7d2f0b' } }),
     path: 'environments.prod.backend.s3.secretKey',
-    received: '<redacted>',
+    received: '(redacted)',
     fix: 'AWS_SECRET_ACCESS_KEY',
     secret: 'aws-secret-7d2f0b',
   },
@@ -303,7 +303,7 @@ describe('a bad environments config', () => {
       const value = [secret, { value: secret }, [secret]][i % 3];
       places[i % places.length](config)[keys[i % keys.length]] = value;
       const err = configError(config);
-      expect(err.message).toContain(`.${keys[i % keys.length]}: received <redacted>`.replace(/^\./, ''));
+      expect(err.message).toContain(`.${keys[i % keys.length]}: received (redacted)`.replace(/^\./, ''));
       expect(err.message).not.toContain(`s3cr3t-${i}-`);
     }
   });

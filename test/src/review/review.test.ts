@@ -2,16 +2,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformVariable } from 'cdktf';
-import {
-  buildReview,
-  checkPlanJson,
-  QubitroProjectStack,
-  readSynthesizedStacks,
-  reviewMarkdown,
-  stackOfPlan,
-  SynthesizedStack,
-  unsafePlaintextSecret,
-} from '../../../src';
+import { QubitroProjectStack, unsafePlaintextSecret } from '../../../src';
+import { buildReview, readSynthesizedStacks, reviewMarkdown, SynthesizedStack } from '../../../src/review';
+import { checkPlanJson, stackOfPlan } from '../../../src/review/plan';
 import { main } from '../../../src/review/cli';
 import { run } from '../../support/engine';
 import { TfJson } from '../../support/synth';

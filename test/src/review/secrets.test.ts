@@ -3,7 +3,7 @@
  * secrets in cdk.tf.json, a sensitive variable inside a configuration, a secret copied into an unmarked
  * field), no secret ever appears in the review.
  */
-import { buildReview, reviewMarkdown } from '../../../src';
+import { buildReview, reviewMarkdown } from '../../../src/review';
 import { TfJson } from '../../support/synth';
 import { connectionChange, fingerprintOf, planOf } from './plans';
 

@@ -1,0 +1,26 @@
+/**
+ * The facts of the IoT Flow API and of the synthesized JSON that the constructs, the review and the emulator
+ * share: paths, the Qubitro connector, its secrets, the provider's names. Plain constants without a framework
+ * import, so that the review and the emulator load without cdktf.
+ */
+import registry from '../provider/registry.json';
+
+/** The OAuth2 token endpoint, relative to the origin of the API base URL. */
+export const TOKEN_PATH = '/users-auth/protocol/openid-connect/token';
+
+/** The IoT Flow connector that Qubitro (and its sister platforms) use: a generic HTTP push. */
+export const QUBITRO_CONNECTOR_ID = 'actility-http-iot';
+export const QUBITRO_BRAND = 'QUBITRO';
+
+/** The secrets of a Qubitro connection, as dotted paths inside `configuration`, with the review's label. */
+export const QUBITRO_SECRET_LABELS: Readonly<Record<string, string>> = {
+  'headers.webhookSigningKey': 'signing key',
+  downlinkAsKey: 'downlink AS key',
+};
+
+/** The key under a synthesized stack's `//` metadata that records its environment and project. */
+export const STACK_METADATA_KEY = 'qubitro';
+
+/** The provider's name in `cdk.tf.json` and plans, and its connection resource type (`provider/registry.json`). */
+export const PROVIDER_NAME = registry.type;
+export const CONNECTION_RESOURCE = `${registry.type}_connection`;
