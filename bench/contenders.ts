@@ -15,7 +15,7 @@ import { QubitroProjectStack } from '../src';
 import registry from '../provider/registry.json';
 import type { QubitroProjectConnection } from '../src';
 import { BENCH_PROJECT_ID } from './fixtures';
-import { CLIENT_ID } from './runner';
+import { DEFAULT_CLIENT_ID as CLIENT_ID } from '../emulator';
 
 export const CONTENDERS = ['constructs', 'native', 'restful', 'terraform_data'] as const;
 export type Contender = (typeof CONTENDERS)[number];

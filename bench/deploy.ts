@@ -15,15 +15,9 @@ import type { Engine } from '../engine/engine';
 import type { RunningEmulator } from '../emulator';
 import { configFor, Contender, postBody } from './contenders';
 import { benchConnections } from './fixtures';
-import {
-  BenchWorkspace,
-  CLIENT_ID,
-  CLIENT_SECRET,
-  Measured,
-  ROTATED_SIGNING_KEY,
-  run,
-  SIGNING_KEY,
-} from './runner';
+import { BenchWorkspace, Measured, ROTATED_SIGNING_KEY, SIGNING_KEY } from './runner';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../emulator';
+import { run } from '../tooling/run';
 import { callWindow, NO_TRAFFIC, Traffic, traffic } from './traffic';
 
 export type Scenario = 'create' | 'reapply' | 'replan' | 'change' | 'rotate' | 'destroy';
@@ -155,8 +149,8 @@ async function curlLoop(
     ...process.env,
     TOKEN_URL: emulator.tokenUrl,
     BASE_URL: emulator.baseUrl,
-    CLIENT_ID,
-    CLIENT_SECRET,
+    CLIENT_ID: DEFAULT_CLIENT_ID,
+    CLIENT_SECRET: DEFAULT_CLIENT_SECRET,
   };
   const started = performance.now();
   const r = await run('bash', [CURL_LOOP, file], dir, env, 1_800_000);

@@ -8,56 +8,16 @@
  * providers) and memory: `/proc/<pid>/{stat,status}` of every process in the run's process group, sampled
  * every SAMPLE_MS; VmHWM is each process's own peak, so only growth in a process's last SAMPLE_MS is missed.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine, findEngine } from '../engine/engine';
+import { DEFAULT_CLIENT_SECRET } from '../emulator';
+import { run, type RunResult } from '../tooling/run';
 
-export const CLIENT_ID = 'emulator-client';
-export const CLIENT_SECRET = 'emulator-secret';
 export const SIGNING_KEY = 'bench-signing-key-0f9e8d7c6b5a';
 export const ROTATED_SIGNING_KEY = 'bench-signing-key-rotated-1a2b3c';
-
-export interface RunResult {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly output: string;
-}
-
-/** Runs a command to completion without blocking the event loop (the emulator runs in this process). */
-export function run(
-  cmd: string,
-  args: string[],
-  cwd: string,
-  env: NodeJS.ProcessEnv,
-  timeoutMs = 600_000,
-  onStart?: (child: ChildProcess) => void,
-): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    // Its own process group: the sampler finds the engine's providers by it, and a kill reaches them.
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    onStart?.(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        child.kill('SIGKILL');
-      }
-    }, timeoutMs);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, output: stdout + stderr });
-    });
-  });
-}
 
 export interface ProcessUsage {
   /** Command name from /proc (e.g. `tofu`, `terraform-provi`). */
@@ -210,7 +170,7 @@ export function requireEngine(): Engine {
 export class BenchWorkspace {
   public readonly dir: string;
   public readonly vars: Record<string, string> = {
-    thingpark_client_secret: CLIENT_SECRET,
+    thingpark_client_secret: DEFAULT_CLIENT_SECRET,
     qubitro_webhook_signing_key: SIGNING_KEY,
   };
   private initialized = false;

@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { BENCH_PROJECT_ID, benchConnections } from './fixtures';
 import type { SynthJob, SynthSample } from './synth';
+import { DEFAULT_CLIENT_ID as CLIENT_ID } from '../emulator/options';
 
 const BASE_URL = 'http://127.0.0.1:8787/iot-flow/v1';
-const CLIENT_ID = 'emulator-client';
 
 function dirBytes(dir: string): number {
   return fs

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { run } from './runner';
+import { run } from '../tooling/run';
 
 export interface SynthJob {
   readonly variant: 'constructs' | 'raw';

@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { errorReply, type ApiRequest, type Reply } from './http';
-
-export const TOKEN_PATH = '/users-auth/protocol/openid-connect/token';
+/** The OAuth2 token endpoint and the bearer tokens it issues, which every API call must carry. */
+import { errorReply, methodNotAllowed, type ApiRequest, type Reply } from './http';
 
 export interface ClientCredentials {
   clientId: string;
@@ -68,8 +67,9 @@ function oauthError(status: number, error: string, description: string): Reply {
   };
 }
 
-/** The OAuth2 client-credentials grant, with credentials in a Basic header or in the form. */
+/** `POST` of the OAuth2 client-credentials grant, with credentials in a Basic header or in the form. */
 export function handleTokenRequest(req: ApiRequest, expected: ClientCredentials, tokens: TokenIssuer): Reply {
+  if (req.method !== 'POST') return methodNotAllowed(req.method, ['POST']);
   const contentType = req.headers['content-type'] ?? '';
   if (!/^application\/x-www-form-urlencoded\b/i.test(contentType)) {
     return oauthError(400, 'invalid_request', 'Content-Type must be application/x-www-form-urlencoded');

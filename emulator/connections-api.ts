@@ -1,10 +1,4 @@
-import {
-  bearerError,
-  handleTokenRequest,
-  TOKEN_PATH,
-  type ClientCredentials,
-  type TokenIssuer,
-} from './auth';
+import { bearerError, type TokenIssuer } from './auth';
 import { CONNECTORS, describeConnector, findConnector, withServerDefaults } from './connectors';
 import {
   decodePathSegment,
@@ -27,7 +21,6 @@ const API_PATH =
 export interface ApiContext {
   store: ConnectionStore;
   tokens: TokenIssuer;
-  credentials: ClientCredentials;
   maxConnections?: number;
   /** Connections per page of `GET /connections`. */
   pageSize: number;
@@ -162,13 +155,6 @@ export function rateLimitCategory(path: string): string | undefined {
 }
 
 export function handleApiRequest(req: ApiRequest, ctx: ApiContext): Reply {
-  if (req.path === TOKEN_PATH) {
-    return dispatch(
-      req,
-      { POST: () => handleTokenRequest(req, ctx.credentials, ctx.tokens) },
-      () => undefined,
-    );
-  }
   const match = API_PATH.exec(req.path);
   if (match === null) return routeNotFound(req.method, req.path);
   const [, , resource, rawId] = match;

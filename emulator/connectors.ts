@@ -1,3 +1,4 @@
+import { HTTP_CONNECTOR_ID } from '../src/wire-format';
 import { isPlainObject, type JsonObject } from './json';
 
 /**
@@ -56,8 +57,6 @@ const COMMON_SCHEMA_PROPERTIES: JsonObject = {
   downlinkPort: { type: ['integer', 'string'], description: 'LoRaWAN FPort; the docs send "1"' },
   reconnectStrategy: { type: 'string', enum: [...RECONNECT_STRATEGIES], default: 'NORMAL' },
 };
-
-export const HTTP_CONNECTOR_ID = 'actility-http-iot';
 
 const HTTP_CONNECTOR: ConnectorSpec = {
   id: HTTP_CONNECTOR_ID,

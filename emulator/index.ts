@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import { TOKEN_PATH, TokenIssuer } from './auth';
+import { TOKEN_PATH } from '../src/wire-format';
+import { TokenIssuer } from './auth';
 import { API_PREFIXES } from './connections-api';
 import { FaultInjector } from './faults';
 import { resolveOptions, type EmulatorOptions } from './options';
@@ -17,6 +18,8 @@ export type { RequestLogEntry, RequestLogLimits } from './request-log';
 export type { ConnectorSpec, KeyMatcher } from './connectors';
 export { CONNECTION_STATES } from './store';
 export {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
   DEFAULT_LOG_MAX_BYTES,
   DEFAULT_LOG_MAX_ENTRIES,
   DEFAULT_PAGE_SIZE,
@@ -27,11 +30,11 @@ export {
 export {
   COMMON_CONFIGURATION_DEFAULTS,
   CONNECTORS,
-  HTTP_CONNECTOR_ID,
   isCredentialHeader,
   RECONNECT_STRATEGIES,
 } from './connectors';
 export { MAX_JSON_DEPTH } from './json';
+export { HTTP_CONNECTOR_ID } from '../src/wire-format';
 export { fingerprint, MASK } from './secrets';
 
 export interface RunningEmulator {
@@ -41,6 +44,11 @@ export interface RunningEmulator {
   baseUrl: string;
   /** `${url}/users-auth/protocol/openid-connect/token` */
   tokenUrl: string;
+  /**
+   * A bearer token for the API, from the token endpoint with the emulator's own client credentials, as a
+   * client outside the engine (a script, a test, the ThingPark UI's user) would get one.
+   */
+  accessToken(): Promise<string>;
   /** Every API call since the last reset, as `GET /__emulator/requests` returns it. */
   requests(): RequestLogEntry[];
   /** Empties the store, the request log, the fault rules and the unreachable marks; tokens stay valid. */
@@ -107,6 +115,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url,
     baseUrl: `${url}${API_PREFIXES[0]}`,
     tokenUrl: `${url}${TOKEN_PATH}`,
+    accessToken: async () => {
+      const res = await fetch(`${url}${TOKEN_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: resolved.clientId,
+          client_secret: resolved.clientSecret,
+        }),
+      });
+      if (!res.ok) throw new Error(`the emulator's token endpoint answered ${res.status}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
     requests: () => log.list(),
     reset,
     close: () =>

@@ -95,6 +95,9 @@ const ANY = Number.MAX_SAFE_INTEGER;
 /** setTimeout silently clamps longer delays to 1 ms. */
 export const MAX_DELAY_MS = 2_147_483_647;
 
+/** The OAuth2 client the emulator accepts unless told otherwise: throwaway credentials, never a real one. */
+export const DEFAULT_CLIENT_ID = 'emulator-client';
+export const DEFAULT_CLIENT_SECRET = 'emulator-secret';
 export const DEFAULT_PAGE_SIZE = 100;
 export const DEFAULT_SETTLE_MS = 300;
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
@@ -121,8 +124,8 @@ export function resolveOptions(options: EmulatorOptions, defaultPort: number): R
         ? undefined
         : integerIn('maxConnections', options.maxConnections, 0, ANY),
     stateFile: options.stateFile === undefined ? undefined : nonEmpty('stateFile', options.stateFile),
-    clientId: nonEmpty('clientId', options.clientId ?? 'emulator-client'),
-    clientSecret: nonEmpty('clientSecret', options.clientSecret ?? 'emulator-secret'),
+    clientId: nonEmpty('clientId', options.clientId ?? DEFAULT_CLIENT_ID),
+    clientSecret: nonEmpty('clientSecret', options.clientSecret ?? DEFAULT_CLIENT_SECRET),
     tokenTtlSeconds: integerIn('tokenTtlSeconds', options.tokenTtlSeconds ?? 300, 1, ANY),
     latencyMs: integerIn('latencyMs', options.latencyMs ?? 0, 0, MAX_DELAY_MS),
     pageSize: integerIn('pageSize', options.pageSize ?? DEFAULT_PAGE_SIZE, 1, 100_000),

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bearerError } from './auth';
+import { TOKEN_PATH } from '../src/wire-format';
+import { bearerError, handleTokenRequest, type ClientCredentials } from './auth';
 import { handleApiRequest, isConnectionWrite, rateLimitCategory, type ApiContext } from './connections-api';
 import { CONTROL_PREFIX, handleControlRequest, type ControlContext } from './control-plane';
 import { faultReply, type FaultInjector } from './faults';
@@ -11,6 +12,7 @@ import type { RequestLog } from './request-log';
 import { fingerprintSecrets } from './secrets';
 
 export interface ServerContext extends ApiContext, ControlContext {
+  credentials: ClientCredentials;
   faults: FaultInjector;
   log: RequestLog;
   latencyMs: number;
@@ -59,6 +61,7 @@ async function serveApi(
   let reply: Reply;
   if (body === undefined) reply = TOO_LARGE;
   else if (fault?.status !== undefined) reply = faultReply(fault.status, fault.retryAfter);
+  else if (path === TOKEN_PATH) reply = handleTokenRequest(request, ctx.credentials, ctx.tokens);
   else reply = handleApiRequest(request, ctx);
 
   // Only an authenticated caller's body is kept: anyone can send a 401 call, and the log is in memory.

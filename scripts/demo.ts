@@ -9,14 +9,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installEngine } from '../engine/engine';
-import { startEmulator, RunningEmulator } from '../emulator';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, RunningEmulator } from '../emulator';
 
 const root = path.resolve(__dirname, '..');
 // QUBITRO_DEMO_DIR moves the demo's state, e.g. for the secret-hygiene test.
 const demoDir = path.resolve(process.env.QUBITRO_DEMO_DIR ?? path.join(root, '.demo'));
 const STACKS = ['farm-sensors', 'fleet-trackers'];
-const CLIENT_ID = 'emulator-client';
-const CLIENT_SECRET = 'emulator-secret';
 
 // Tight enough that a deploy meets the limit (and rides it out), as a busy tenant would.
 const RATE_LIMIT = 4;
@@ -30,7 +28,7 @@ function secrets(): Record<string, string> {
   const file = path.join(demoDir, 'secrets.json');
   if (!fs.existsSync(file)) {
     const made = {
-      thingpark_client_secret: CLIENT_SECRET,
+      thingpark_client_secret: DEFAULT_CLIENT_SECRET,
       farm_signing_key: randomBytes(24).toString('base64'),
       fleet_signing_key: randomBytes(24).toString('base64'),
     };
@@ -73,26 +71,12 @@ function exitCode(
 }
 
 async function listConnections(emulator: RunningEmulator) {
-  const token = (await (
-    await fetch(emulator.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        grant_type: 'client_credentials',
-        client_id: CLIENT_ID,
-        client_secret: CLIENT_SECRET,
-      }),
-    })
-  ).json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${await emulator.accessToken()}` };
   // The demo's own listing meets the rate limit too: wait as NGINX asks, by trying again shortly.
-  let res = await fetch(`${emulator.baseUrl}/connections`, {
-    headers: { authorization: `Bearer ${token.access_token}` },
-  });
+  let res = await fetch(`${emulator.baseUrl}/connections`, { headers });
   for (let attempt = 0; res.status === 503 && attempt < 10; attempt++) {
     await new Promise((r) => setTimeout(r, 500));
-    res = await fetch(`${emulator.baseUrl}/connections`, {
-      headers: { authorization: `Bearer ${token.access_token}` },
-    });
+    res = await fetch(`${emulator.baseUrl}/connections`, { headers });
   }
   return (await res.json()) as Array<{
     id: string;
@@ -147,7 +131,9 @@ async function main(): Promise<void> {
     CI: 'true',
     DISABLE_VERSION_CHECK: 'true',
     IOTFLOW_BASE_URL: emulator.baseUrl,
-    IOTFLOW_CLIENT_ID: CLIENT_ID,
+    IOTFLOW_CLIENT_ID: DEFAULT_CLIENT_ID,
+    // cdktf colours its output whatever the terminal: plain text when the output is a file or a CI log.
+    ...(process.stderr.isTTY ? {} : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     ...Object.fromEntries(Object.entries(secrets()).map(([k, v]) => [`TF_VAR_${k}`, v])),
   };
 

@@ -8,8 +8,10 @@ import registry from '../provider/registry.json';
 /** The OAuth2 token endpoint, relative to the origin of the API base URL. */
 export const TOKEN_PATH = '/users-auth/protocol/openid-connect/token';
 
-/** The IoT Flow connector that Qubitro (and its sister platforms) use: a generic HTTP push. */
-export const QUBITRO_CONNECTOR_ID = 'actility-http-iot';
+/** IoT Flow's generic HTTP push connector. */
+export const HTTP_CONNECTOR_ID = 'actility-http-iot';
+/** The connector that Qubitro (and its sister platforms) use, with the QUBITRO brand. */
+export const QUBITRO_CONNECTOR_ID = HTTP_CONNECTOR_ID;
 export const QUBITRO_BRAND = 'QUBITRO';
 
 /** The secrets of a Qubitro connection, as dotted paths inside `configuration`, with the review's label. */

@@ -14,7 +14,7 @@ import type { EngineRun } from '../../bench/deploy';
 import { BENCH_PROJECT_ID, benchConnections } from '../../bench/fixtures';
 import { RawProjectStack } from '../../bench/raw';
 import type { BenchResults } from '../../bench/report';
-import { run, RunResult } from '../../bench/runner';
+import { run, RunResult } from '../../tooling/run';
 import { tsxArgs } from '../../bench/synth';
 
 const root = path.resolve(__dirname, '../..');

@@ -1,5 +1,5 @@
 import { COMMON_CONFIGURATION_DEFAULTS } from '../../emulator';
-import { call, httpConnection, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import { call, httpConnection, useEmulator } from '../support/emulator-client';
 
 /** A connection as a read shows it: the server-side configuration defaults added to what was sent. */
 function withDefaults(connection: Record<string, unknown>): Record<string, unknown> {
@@ -8,12 +8,7 @@ function withDefaults(connection: Record<string, unknown>): Record<string, unkno
 }
 
 describe('emulator connections API', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('creates a connection with 201, a Location header, a string id, state OPENED and a startup time', async () => {
     const res = await t.api('POST', '/connections', httpConnection());

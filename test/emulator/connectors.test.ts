@@ -1,5 +1,5 @@
 import { COMMON_CONFIGURATION_DEFAULTS } from '../../emulator';
-import { call, httpConnection, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import { call, httpConnection, useEmulator } from '../support/emulator-client';
 
 const DEFAULTS = {
   createDevices: true,
@@ -10,12 +10,7 @@ const DEFAULTS = {
 };
 
 describe('emulator server-side defaults', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('uses exactly the five documented configuration defaults', () => {
     expect(COMMON_CONFIGURATION_DEFAULTS).toEqual(DEFAULTS);
@@ -65,12 +60,7 @@ describe('emulator server-side defaults', () => {
 });
 
 describe('emulator with serverDefaults off', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0, serverDefaults: false });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0, serverDefaults: false });
 
   it('answers reads with only what was sent plus id, state and startupTime', async () => {
     const created = await t.api('POST', '/connections', httpConnection());
@@ -87,12 +77,7 @@ describe('emulator with serverDefaults off', () => {
 });
 
 describe('emulator connectors', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('lists the HTTP connector with its configuration schema', async () => {
     const res = await t.api('GET', '/connectors');

@@ -1,19 +1,8 @@
 import { CONNECTION_STATES, MASK } from '../../emulator';
-import {
-  call,
-  httpConnection,
-  qubitroConnection,
-  startTestEmulator,
-  type TestEmulator,
-} from '../support/emulator-client';
+import { call, httpConnection, qubitroConnection, useEmulator } from '../support/emulator-client';
 
 describe('emulator control plane', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('logs every API call, token call included, with the path stripped of its query string', async () => {
     await call('GET', `${t.emulator.baseUrl}/connections?limit=5`, { token: t.token });

@@ -1,17 +1,7 @@
-import {
-  httpConnection,
-  requestToken,
-  startTestEmulator,
-  type TestEmulator,
-} from '../support/emulator-client';
+import { httpConnection, requestToken, useEmulator } from '../support/emulator-client';
 
 describe('emulator fault injection', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('answers a matching call with the injected status and Retry-After header', async () => {
     await t.control('POST', '/faults', [
@@ -106,12 +96,7 @@ describe('emulator fault injection', () => {
 });
 
 describe('emulator latency', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ latencyMs: 250 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ latencyMs: 250 });
 
   it('delays API responses by latencyMs', async () => {
     const started = Date.now();

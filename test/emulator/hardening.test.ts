@@ -12,7 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator';
 import { RequestLog } from '../../emulator/request-log';
-import { call, httpConnection, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import {
+  call,
+  httpConnection,
+  startTestEmulator,
+  type TestEmulator,
+  useEmulator,
+} from '../support/emulator-client';
 
 describe('emulator request log bounds', () => {
   let t: TestEmulator;
@@ -79,12 +85,7 @@ describe('emulator RequestLog', () => {
 });
 
 describe('emulator JSON depth limit', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('refuses a POST nested 10,000 deep with 400 and stores nothing', async () => {
     const deep = `{"name":"deep","connectorId":"x","configuration":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}`;
@@ -258,12 +259,7 @@ describe('emulator control plane guard', () => {
 });
 
 describe('emulator fault path patterns', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it.each(['^(a|aa)+$', '^/(a|aa)+$'])(
     'refuses the backtracking regex %s and stays responsive',

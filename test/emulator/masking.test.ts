@@ -1,11 +1,5 @@
 import { fingerprint, isCredentialHeader, MASK } from '../../emulator';
-import {
-  httpConnection,
-  qubitroConnection,
-  SIGNING_KEY,
-  startTestEmulator,
-  type TestEmulator,
-} from '../support/emulator-client';
+import { httpConnection, qubitroConnection, SIGNING_KEY, useEmulator } from '../support/emulator-client';
 
 const SECRET = 'raw-secret-value-1234';
 
@@ -18,12 +12,7 @@ function httpIot(configuration: Record<string, unknown>): Record<string, unknown
 }
 
 describe('emulator secret masking', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   /** The connection as the create answer, a read of one and the list show it. */
   async function readsOf(body: Record<string, unknown>): Promise<any[]> {

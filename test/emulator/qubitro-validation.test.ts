@@ -1,17 +1,7 @@
-import {
-  httpConnection,
-  qubitroConnection,
-  startTestEmulator,
-  type TestEmulator,
-} from '../support/emulator-client';
+import { httpConnection, qubitroConnection, useEmulator } from '../support/emulator-client';
 
 describe('emulator QUBITRO validation', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('accepts a valid Qubitro connection', async () => {
     const res = await t.api('POST', '/connections', qubitroConnection());

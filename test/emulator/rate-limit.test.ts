@@ -1,12 +1,7 @@
-import { call, requestToken, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import { call, requestToken, useEmulator } from '../support/emulator-client';
 
 describe('emulator rate limiting, NGINX default', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0, rateLimit: 4, rateBurst: 2 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0, rateLimit: 4, rateBurst: 2 });
 
   it('answers a call beyond the burst with 503, an NGINX HTML page and no Retry-After', async () => {
     const statuses = [];
@@ -59,12 +54,7 @@ describe('emulator rate limiting, NGINX default', () => {
 });
 
 describe('emulator rate limiting with 429', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0, rateLimit: 2, rateBurst: 1, rateLimitStatus: 429 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0, rateLimit: 2, rateBurst: 1, rateLimitStatus: 429 });
 
   it('answers a call beyond the burst with 429 and Retry-After in whole seconds', async () => {
     await t.api('GET', '/connections');
@@ -78,12 +68,7 @@ describe('emulator rate limiting with 429', () => {
 });
 
 describe('emulator without rate limiting', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('does not limit by default', async () => {
     const responses = await Promise.all(Array.from({ length: 100 }, () => t.api('GET', '/connections')));

@@ -1,12 +1,7 @@
-import { call, httpConnection, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import { call, httpConnection, useEmulator } from '../support/emulator-client';
 
 describe('emulator request handling', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: 0 });
 
   it('rejects invalid JSON with 400 com-4000', async () => {
     const res = await t.api('POST', '/connections', '{"name": ');
@@ -58,12 +53,7 @@ describe('emulator request handling', () => {
 });
 
 describe('emulator account limit', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ maxConnections: 2, settleMs: 0 });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ maxConnections: 2, settleMs: 0 });
 
   it('refuses a create beyond maxConnections with 403 com-4030', async () => {
     await t.api('POST', '/connections', httpConnection());

@@ -1,16 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_SETTLE_MS } from '../../emulator';
-import { httpConnection, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import {
+  httpConnection,
+  startTestEmulator,
+  type TestEmulator,
+  useEmulator,
+} from '../support/emulator-client';
 
 const SETTLE_MS = 900;
 
 describe('emulator state settling', () => {
-  let t: TestEmulator;
-
-  beforeEach(async () => {
-    t = await startTestEmulator({ settleMs: SETTLE_MS });
-  });
-  afterEach(() => t.emulator.close());
+  const t = useEmulator({ settleMs: SETTLE_MS });
 
   async function stateOf(id: string): Promise<string> {
     return (await t.api('GET', `/connections/${id}`)).body.state;

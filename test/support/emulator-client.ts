@@ -1,7 +1,10 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../emulator';
-
-export const CLIENT_ID = 'emulator-client';
-export const CLIENT_SECRET = 'emulator-secret';
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../../emulator';
 
 export interface ApiResponse {
   status: number;
@@ -38,8 +41,8 @@ export async function call(method: string, url: string, init: CallOptions = {}):
 
 export async function requestToken(
   emulator: RunningEmulator,
-  clientId = CLIENT_ID,
-  clientSecret = CLIENT_SECRET,
+  clientId = DEFAULT_CLIENT_ID,
+  clientSecret = DEFAULT_CLIENT_SECRET,
 ): Promise<ApiResponse> {
   const form = new URLSearchParams({
     grant_type: 'client_credentials',
@@ -62,12 +65,41 @@ export interface TestEmulator {
 
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
   const emulator = await startEmulator(options);
-  const token = (await requestToken(emulator, options.clientId, options.clientSecret)).body.access_token;
+  const token = await emulator.accessToken();
   return {
     emulator,
     token,
     api: (method, path, body) => call(method, `${emulator.baseUrl}${path}`, { token, body }),
     control: (method, path, body) => call(method, `${emulator.url}/__emulator${path}`, { body }),
+  };
+}
+
+/**
+ * A fresh emulator for each test of the enclosing `describe`, closed after it:
+ * `const t = useEmulator({ settleMs: 0 })`, then `t.api(...)` inside the tests.
+ */
+export function useEmulator(options: EmulatorOptions = {}): TestEmulator {
+  let current: TestEmulator | undefined;
+  beforeEach(async () => {
+    current = await startTestEmulator(options);
+  });
+  afterEach(async () => {
+    await current?.emulator.close();
+    current = undefined;
+  });
+  const started = (): TestEmulator => {
+    if (current === undefined) throw new Error('useEmulator: the emulator runs only inside a test');
+    return current;
+  };
+  return {
+    get emulator() {
+      return started().emulator;
+    },
+    get token() {
+      return started().token;
+    },
+    api: (method, path, body) => started().api(method, path, body),
+    control: (method, path, body) => started().control(method, path, body),
   };
 }
 

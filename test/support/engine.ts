@@ -7,14 +7,12 @@ import { App, LocalBackend } from 'cdktf';
 import { Engine, findEngine } from '../../engine/engine';
 import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
 import type { RunningEmulator } from '../../emulator';
-// One process runner for the engine-backed tests and the bench (tooling never imports test/, tests may
-// import tooling): its own process group, so a kill reaches the engine's provider plugins too.
-import { run, type RunResult } from '../../bench/runner';
+import { run, type RunResult } from '../../tooling/run';
 
 export { run, type RunResult };
+import { DEFAULT_CLIENT_ID as CLIENT_ID, DEFAULT_CLIENT_SECRET as CLIENT_SECRET } from '../../emulator';
 
-export const CLIENT_ID = 'emulator-client';
-export const CLIENT_SECRET = 'emulator-secret';
+export { CLIENT_ID, CLIENT_SECRET };
 
 /** The engine, or a failure that says how to get it: engine-backed tests never skip. */
 export function requireEngine(): Engine {
@@ -140,16 +138,9 @@ export function writes(emulator: RunningEmulator, since = 0) {
 
 /** Calls the emulated API as a user of the ThingPark UI would, outside the engine. */
 export async function callApi(emulator: RunningEmulator, method: string, path: string, body?: unknown) {
-  const token = (await (
-    await fetch(emulator.tokenUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: `grant_type=client_credentials&client_id=${CLIENT_ID}&client_secret=${CLIENT_SECRET}`,
-    })
-  ).json()) as { access_token: string };
   const res = await fetch(`${emulator.baseUrl}${path}`, {
     method,
-    headers: { authorization: `Bearer ${token.access_token}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${await emulator.accessToken()}`, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return {

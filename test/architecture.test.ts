@@ -1,0 +1,92 @@
+/**
+ * The import graph, checked: no cycle in src/, the review and the emulator free of the CDK framework (they run
+ * where only the synthesized JSON or an HTTP port is), and no tooling that imports the tests.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as ts from 'typescript';
+
+const root = path.resolve(__dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  return fs
+    .readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
+    .map((f) => path.join(dir, f));
+}
+
+/** The imports of a file (repository-relative), relative ones resolved to files, packages by name. */
+function importsOf(file: string): string[] {
+  const { importedFiles } = ts.preProcessFile(fs.readFileSync(path.join(root, file), 'utf8'), true, true);
+  return importedFiles.map(({ fileName }) => {
+    if (!fileName.startsWith('.')) return fileName;
+    const target = path.join(path.dirname(file), fileName);
+    const candidates = [`${target}.ts`, path.join(target, 'index.ts'), target];
+    return (
+      candidates.find((c) => fs.existsSync(path.join(root, c)) && fs.statSync(path.join(root, c)).isFile()) ??
+      target
+    );
+  });
+}
+
+/** Every file and package `entry` loads, directly or not. */
+function closure(entry: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (file: string) => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    if (file.endsWith('.ts')) importsOf(file).forEach(visit);
+  };
+  visit(entry);
+  return seen;
+}
+
+function firstCycle(files: string[]): string[] | undefined {
+  const state = new Map<string, 'visiting' | 'done'>();
+  const stack: string[] = [];
+  const visit = (file: string): string[] | undefined => {
+    if (state.get(file) === 'done') return undefined;
+    if (state.get(file) === 'visiting') return [...stack.slice(stack.indexOf(file)), file];
+    state.set(file, 'visiting');
+    stack.push(file);
+    for (const next of importsOf(file).filter((f) => f.startsWith('src/') && f.endsWith('.ts'))) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(file, 'done');
+    return undefined;
+  };
+  for (const file of files) {
+    const cycle = visit(file);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+test('the imports of src/ form no cycle', () => {
+  expect(firstCycle(sourceFiles('src'))?.join(' → ')).toBeUndefined();
+});
+
+test('the review loads neither cdktf nor the framework module', () => {
+  const loaded = [...closure('src/review/index.ts'), ...closure('src/review/cli.ts')];
+  expect(loaded.filter((f) => /^(cdktf|cdktn|constructs)$/.test(f) || f === 'src/framework.ts')).toEqual([]);
+});
+
+test('the emulator loads neither cdktf nor the framework module', () => {
+  const loaded = [...closure('emulator/index.ts'), ...closure('emulator/cli.ts')];
+  expect(loaded.filter((f) => /^(cdktf|cdktn|constructs)$/.test(f) || f === 'src/framework.ts')).toEqual([]);
+});
+
+test('only src/framework.ts names the CDK framework package in src/', () => {
+  const naming = sourceFiles('src').filter((f) => importsOf(f).some((i) => i === 'cdktf' || i === 'cdktn'));
+  expect(naming).toEqual(['src/framework.ts']);
+});
+
+test.each(['bench', 'emulator', 'engine', 'scripts', 'src', 'examples', 'tooling'])(
+  '%s/ imports nothing from test/',
+  (dir) => {
+    const offenders = sourceFiles(dir).filter((f) => importsOf(f).some((i) => i.startsWith('test/')));
+    expect(offenders).toEqual([]);
+  },
+);
