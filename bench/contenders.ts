@@ -13,21 +13,20 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { QubitroProjectStack } from '../src';
 import registry from '../provider/registry.json';
-import type { QubitroProjectConnection } from '../src';
+import {
+  QUBITRO_BRAND,
+  QUBITRO_CONNECTOR_ID,
+  QUBITRO_DEFAULT_DESTINATION,
+  type QubitroProjectConnection,
+} from '../src';
 import { BENCH_PROJECT_ID } from './fixtures';
 import { DEFAULT_CLIENT_ID as CLIENT_ID } from '../emulator';
 
 export const CONTENDERS = ['constructs', 'native', 'restful', 'terraform_data'] as const;
 export type Contender = (typeof CONTENDERS)[number];
 
-/** Contenders that call the API (terraform_data does not). */
-export const API_CONTENDERS: readonly Contender[] = ['constructs', 'native', 'restful'];
-
 type Attrs = Record<string, unknown>;
 
-export const QUBITRO_DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
-export const CONNECTOR_ID = 'actility-http-iot';
-export const BRAND = 'QUBITRO';
 const SECRET_PATH = 'headers.webhookSigningKey';
 
 export function defined(o: Attrs): Attrs {
@@ -37,7 +36,7 @@ export function defined(o: Attrs): Attrs {
 /** The connection's `configuration` without the signing key, as QubitroConnection builds it. */
 export function configurationOf(c: QubitroProjectConnection): Attrs {
   return defined({
-    destinationURL: c.destinationUrl ?? QUBITRO_DESTINATION,
+    destinationURL: c.destinationUrl ?? QUBITRO_DEFAULT_DESTINATION,
     headers: { projectId: c.projectId ?? BENCH_PROJECT_ID },
     description: c.description,
     createDevices: c.createDevices,
@@ -56,12 +55,12 @@ export function postBody(c: QubitroProjectConnection, signingKey: string): Attrs
   const configuration = configurationOf(c);
   return defined({
     name: c.name,
-    connectorId: CONNECTOR_ID,
+    connectorId: QUBITRO_CONNECTOR_ID,
     configuration: {
       ...configuration,
       headers: { ...(configuration.headers as Attrs), webhookSigningKey: signingKey },
     },
-    brand: BRAND,
+    brand: QUBITRO_BRAND,
     active: c.active,
   });
 }
@@ -110,7 +109,7 @@ function constructs(endpoint: Endpoint, connections: QubitroProjectConnection[])
 }
 
 /** Bare `iotflow_connection`s, as a user of the provider would write them by hand. */
-export function nativeConfig(endpoint: Endpoint, connections: QubitroProjectConnection[]): Attrs {
+function nativeConfig(endpoint: Endpoint, connections: QubitroProjectConnection[]): Attrs {
   return {
     terraform: {
       required_providers: {
@@ -132,8 +131,8 @@ export function nativeConfig(endpoint: Endpoint, connections: QubitroProjectConn
           c.id,
           defined({
             name: c.name,
-            connector_id: CONNECTOR_ID,
-            brand: BRAND,
+            connector_id: QUBITRO_CONNECTOR_ID,
+            brand: QUBITRO_BRAND,
             active: c.active,
             configuration: JSON.stringify(configurationOf(c)),
             secrets_wo: { [SECRET_PATH]: '${var.qubitro_webhook_signing_key}' },
@@ -161,7 +160,7 @@ function readTemplate(body: Attrs, prefix = ''): string {
  * no write-only body) variable, read back by id through a template of the declared fields, the key
  * write-only. The retry settings are the ones this project used on restful.
  */
-export function restfulConfig(endpoint: Endpoint, connections: QubitroProjectConnection[]): Attrs {
+function restfulConfig(endpoint: Endpoint, connections: QubitroProjectConnection[]): Attrs {
   return {
     terraform: { required_providers: { restful: { source: 'magodo/restful', version: '0.25.2' } } },
     variable: variables(false),
@@ -211,7 +210,7 @@ export function restfulConfig(endpoint: Endpoint, connections: QubitroProjectCon
  * OpenTofu's floor: one built-in `terraform_data` per connection whose input is the same body (the key
  * from a plain variable, since ephemeral values cannot be stored), so a rotation updates every one.
  */
-export function terraformDataConfig(connections: QubitroProjectConnection[]): Attrs {
+function terraformDataConfig(connections: QubitroProjectConnection[]): Attrs {
   return {
     variable: { qubitro_webhook_signing_key: { type: 'string' } },
     resource: {

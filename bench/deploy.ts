@@ -49,15 +49,14 @@ export interface CurlRun {
   readonly requests: number;
 }
 
-export const DEFAULT_PARALLELISM = 10;
-export const PAGE = 100;
+const PAGE = 100;
 const CURL_LOOP = path.join(__dirname, 'curl-loop.sh');
 
 export type Variant = Contender;
 
 const usesApi = (c: Variant) => c !== 'terraform_data';
 
-export function variantConfig(
+function variantConfig(
   variant: Variant,
   emulator: RunningEmulator,
   connections: number,
@@ -82,7 +81,7 @@ interface RunSpec {
   readonly round: number;
 }
 
-export async function engineRun(
+async function engineRun(
   ws: BenchWorkspace,
   emulator: RunningEmulator,
   spec: RunSpec,
@@ -239,7 +238,7 @@ export interface LifecyclePlan {
 }
 
 /** 10 % of the connections, at least one. */
-export const changedOf = (n: number) => Math.max(1, Math.round(n / 10));
+const changedOf = (n: number) => Math.max(1, Math.round(n / 10));
 
 export async function benchLifecycle(
   engine: Engine,

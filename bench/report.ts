@@ -172,7 +172,7 @@ function ratio(
   };
 }
 
-export const PARALLELISM = 10;
+const PARALLELISM = 10;
 
 export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'>): Summary {
   const { latencyMs } = r.scale;

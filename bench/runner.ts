@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Engine, findEngine } from '../engine/engine';
+import { Engine } from '../engine/engine';
 import { DEFAULT_CLIENT_SECRET } from '../emulator';
 import { run, type RunResult } from '../tooling/run';
 
@@ -116,7 +116,7 @@ class Sampler {
 const isProvider = (p: ProcessUsage) => p.comm.startsWith('terraform-prov');
 
 /** Runs `cmd` measured; the engine's own processes are everything in its process group. */
-export async function measuredRun(
+async function measuredRun(
   cmd: string,
   args: string[],
   cwd: string,
@@ -158,12 +158,6 @@ export async function measuredRun(
     providerProcesses: providers.length,
     combinedPeakRssMb,
   };
-}
-
-export function requireEngine(): Engine {
-  const engine = findEngine();
-  if (!engine) throw new Error('The engine is not installed: run `npm run engine:install`.');
-  return engine;
 }
 
 /** A working folder with one root module written as JSON, its state, and the variables. */

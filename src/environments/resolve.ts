@@ -16,8 +16,6 @@ import {
 export type ConfigPath = (string | number)[];
 
 export interface ResolvedConnection {
-  /** Index in the project's `connections`. */
-  readonly index: number;
   readonly props: QubitroProjectConnection;
   /** Where the effective `name` is written: the connection, or its override for this environment. */
   readonly namePath: ConfigPath;
@@ -63,7 +61,6 @@ export function resolveStacks(config: EnvironmentsConfig): ResolvedStack[] {
         const { promoteTo, overrides, ...options } = connection;
         const override = overrides?.[env] ?? {};
         return {
-          index,
           props: { ...options, ...override },
           namePath:
             override.name !== undefined
@@ -111,9 +108,9 @@ export type ResolvedBackend =
       readonly config: Record<string, unknown> & { organization: string; workspaces: { name: string } };
     };
 
-export const DEFAULT_LOCAL_STATE = 'terraform.{stack}.tfstate';
-export const DEFAULT_S3_KEY = 'qubitro/{stack}.tfstate';
-export const DEFAULT_REMOTE_WORKSPACE = '{stack}';
+const DEFAULT_LOCAL_STATE = 'terraform.{stack}.tfstate';
+const DEFAULT_S3_KEY = 'qubitro/{stack}.tfstate';
+const DEFAULT_REMOTE_WORKSPACE = '{stack}';
 
 /**
  * The backend of `stack`: the environment's, or a local state file `terraform.<stack>.tfstate` in

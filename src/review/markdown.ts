@@ -21,7 +21,7 @@ export interface RenderOptions {
 }
 
 /** Secrets shorter than this are not scrubbed from the text: they would match ordinary words. */
-export const MIN_SCRUBBED_LENGTH = 4;
+const MIN_SCRUBBED_LENGTH = 4;
 
 export function renderReview(review: Review, options: RenderOptions = {}): string {
   const lines = [`## ${options.title ?? 'Qubitro connections'}`, '', summary(review), ''];

@@ -60,7 +60,7 @@ function actionOf(actions: string[], importing: unknown): Action | undefined {
 }
 
 /** The dotted paths a sensitivity mark tree (`before_sensitive.body`, …) marks, `''` for the whole tree. */
-export function markedPaths(marks: Json, prefix = ''): string[] {
+function markedPaths(marks: Json, prefix = ''): string[] {
   if (marks === true) return [prefix];
   if (marks === null || typeof marks !== 'object') return [];
   return Object.entries(marks).flatMap(([k, v]) => markedPaths(v, prefix ? `${prefix}.${k}` : k));

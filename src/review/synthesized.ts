@@ -178,7 +178,7 @@ export function reviewBody(
  * The leaves of `value` by dotted path (arrays are leaves), leaving out the subtrees at `skip` and any leaf
  * that holds one of them. The path `''` skips everything.
  */
-export function flatten(value: Json, skip: string[], prefix = ''): Record<string, unknown> {
+function flatten(value: Json, skip: string[], prefix = ''): Record<string, unknown> {
   if (skip.includes(prefix)) return {};
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return prefix && !skip.some((s) => s.startsWith(`${prefix}.`)) ? { [prefix]: value } : {};

@@ -1,19 +1,11 @@
 /** Rules for the parameters every IoT Flow connection shares (the "common parameters"). */
 import { z } from 'zod';
-import { dataString, plainText, rule, secretString } from './rules';
+import { dataString, plainText, rule, secretString, wholeNumber } from './rules';
 
 export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
 /** Day names exactly as the IoT Flow docs write them (`About_connections.md`). */
-export const ALARM_DAYS = [
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-] as const;
-export const ALARM_FREQUENCIES = ['daily', 'weekly'] as const;
+const ALARM_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+const ALARM_FREQUENCIES = ['daily', 'weekly'] as const;
 const DOCUMENTED_RECURRENCE = '{ frequency: "weekly", byDays: ["monday", "friday"] }';
 
 const recurrence = z
@@ -71,12 +63,11 @@ export const commonConfigurationSchema = z.object({
   downlinkEnabled: z.boolean(rule('true or false', 'pass a boolean')).optional(),
   downlinkAsId: plainText('downlinkAsId', 128).optional(),
   downlinkAsKey: secretString('downlinkAsKey').optional(),
-  downlinkPort: z
-    .number(rule('a LoRaWAN FPort number', 'pass a number'))
-    .int(rule('a whole number from 1 to 223', 'use an FPort from 1 to 223'))
-    .min(1, rule('a LoRaWAN FPort from 1 to 223', 'use an FPort from 1 to 223'))
-    .max(223, rule('a LoRaWAN FPort from 1 to 223', 'use an FPort from 1 to 223 (224+ are reserved)'))
-    .optional(),
+  downlinkPort: wholeNumber(1, 223, {
+    what: 'a LoRaWAN FPort',
+    below: 'use an FPort from 1 to 223',
+    above: 'use an FPort from 1 to 223 (224+ are reserved)',
+  }).optional(),
   reconnectStrategy: z
     .enum(
       RECONNECT_STRATEGIES,

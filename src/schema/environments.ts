@@ -15,7 +15,7 @@ import { connectionIdSchema, plainText, rule, variableName } from './rules';
 export { connectionIdSchema } from './rules';
 
 /** The placeholders a backend setting may use; each stack fills in its own values. */
-export const BACKEND_PLACEHOLDERS = ['{stack}', '{env}', '{project}'] as const;
+const BACKEND_PLACEHOLDERS = ['{stack}', '{env}', '{project}'] as const;
 
 /** The default signing key variable of a (environment, project) stack, e.g. `prod_farm_sensors_signing_key`. */
 export function defaultSigningKeyVariable(environment: string, project: string): string {
@@ -36,7 +36,7 @@ function stackPart(what: string, example: string, max: number) {
     );
 }
 
-export const environmentKeySchema = stackPart('environment', 'prod', 32).meta({
+const environmentKeySchema = stackPart('environment', 'prod', 32).meta({
   description: 'An environment key, e.g. dev, staging or prod: the first part of the stack names.',
 });
 const projectKeySchema = stackPart('project', 'farm-sensors', 48).meta({
@@ -158,7 +158,7 @@ const remoteBackendSchema = z
     description: 'A remote backend (cdktf RemoteBackend); its token from TF_TOKEN_<host> or `tofu login`.',
   });
 
-export const backendSchema = z
+const backendSchema = z
   .strictObject(
     {
       local: localBackendSchema.optional(),
@@ -178,7 +178,7 @@ export const backendSchema = z
     maxProperties: 1,
   });
 
-export const environmentSchema = z
+const environmentSchema = z
   .strictObject(
     {
       baseUrl: apiSchema.shape.baseUrl.meta({ description: 'The IoT Flow API of this environment.' }),

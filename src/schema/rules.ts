@@ -18,7 +18,7 @@ export function splitRule(message: string): { allowed: string; fix: string } {
 
 // Control characters (C0, DEL and C1) are rejected everywhere; `"` and `\` in names and other text too.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
-export const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f"\\]*$/;
+const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f"\\]*$/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 // Terraform evaluates `${...}` and `%{...}` in every string of cdk.tf.json: user text is data, never a template.
@@ -91,7 +91,7 @@ export function httpsUrl(field: string, example: string) {
   );
 }
 
-export const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /** https, or http on a loopback host so a local emulator can be used; a base, so no query or fragment. */
 export function apiUrl(field: string, example: string) {
@@ -118,6 +118,24 @@ export function apiUrl(field: string, example: string) {
 }
 
 /** A secret: opaque, but non-empty and without whitespace (a pasted newline is the usual mistake). */
+/**
+ * A whole number from `min` to `max`, e.g. `wholeNumber(1, 600, { unit: 'seconds' })`. `what` names it in
+ * messages (default: a number of `unit`); `below` and `above` replace the fix for a value out of range.
+ */
+export function wholeNumber(
+  min: number,
+  max: number,
+  o: { unit?: string; what?: string; below?: string; above?: string } = {},
+) {
+  const range = `${min} to ${max}${o.unit ? ` ${o.unit}` : ''}`;
+  const allowed = o.what ? `${o.what} from ${range}` : range;
+  return z
+    .number(rule(o.what ?? `a number of ${o.unit ?? 'units'}`, 'pass a number'))
+    .int(rule(`a whole number from ${range}`, 'round it'))
+    .min(min, rule(allowed, o.below ?? `use at least ${min}`))
+    .max(max, rule(allowed, o.above ?? `use at most ${max}`));
+}
+
 export function secretString(field: string) {
   return z
     .string(rule('a string', `pass ${field} from a sensitive variable`))
