@@ -112,7 +112,7 @@ export const CONNECTORS: readonly ConnectorSpec[] = [HTTP_CONNECTOR, AWS_CONNECT
  * The row for `connectorId`. A connector the table does not know is treated like the HTTP connector,
  * which every documented sister connector (Qubitro, Tago, Datacake, …) is built on.
  */
-export function connectorFor(connectorId: unknown): ConnectorSpec {
+function connectorFor(connectorId: unknown): ConnectorSpec {
   return CONNECTORS.find((spec) => spec.id === connectorId) ?? HTTP_CONNECTOR;
 }
 

@@ -125,7 +125,7 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
  * `Origin` (all cross-origin and all POST calls) or `Sec-Fetch-Site`, and can only send a body without a
  * preflight as form or text content. `undefined` when the call may proceed, else the refusal.
  */
-export function controlGuard(method: string, headers: IncomingHttpHeaders, body: Buffer): Reply | undefined {
+function controlGuard(method: string, headers: IncomingHttpHeaders, body: Buffer): Reply | undefined {
   const fetchSite = headers['sec-fetch-site'];
   if (headers.origin !== undefined || (fetchSite !== undefined && fetchSite !== 'none')) {
     return errorReply(403, 'com-4030', 'The emulator control plane refuses calls from web pages');

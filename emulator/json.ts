@@ -9,7 +9,7 @@ export const MAX_JSON_DEPTH = 64;
  * The deepest nesting of `[`/`{` in `text`, counted outside strings in one iterative pass, stopping as
  * soon as it exceeds `limit`. Runs before `JSON.parse`, so no deep value ever reaches recursive code.
  */
-export function jsonDepthExceeds(text: string, limit: number): boolean {
+function jsonDepthExceeds(text: string, limit: number): boolean {
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

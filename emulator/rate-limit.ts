@@ -4,7 +4,7 @@ import type { RateLimitOptions } from './options';
 const REASONS: Record<number, string> = { 429: 'Too Many Requests', 503: 'Service Temporarily Unavailable' };
 
 /** The page NGINX's `limit_req` sends with its error status (its stock error page). */
-export function nginxErrorPage(status: number): string {
+function nginxErrorPage(status: number): string {
   const title = `${status} ${REASONS[status] ?? 'Error'}`;
   return (
     `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n` +
