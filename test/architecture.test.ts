@@ -2,6 +2,7 @@
  * The import graph, checked: no cycle in src/, the review and the emulator free of the CDK framework (they run
  * where only the synthesized JSON or an HTTP port is), and no tooling that imports the tests.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as ts from 'typescript';
@@ -90,3 +91,26 @@ test.each(['bench', 'emulator', 'engine', 'scripts', 'src', 'examples', 'tooling
     expect(offenders).toEqual([]);
   },
 );
+
+describe("the README's layout", () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const block = readme.slice(readme.indexOf('<!-- layout:start -->'), readme.indexOf('<!-- layout:end -->'));
+  const topLevel = [...block.matchAll(/^- `([\w-]+)\/`/gm)].map((m) => m[1]);
+  const named = new Set([...block.matchAll(/`([\w./-]+)`/g)].map((m) => m[1]));
+  const tracked = execFileSync('git', ['ls-files'], { cwd: root, encoding: 'utf8' }).split('\n');
+
+  test('names every top-level folder of the repository, and only those', () => {
+    const folders = [...new Set(tracked.filter((f) => /^[\w-]+\//.test(f)).map((f) => f.split('/')[0]))];
+    // `schema/` shares a line with `scripts/`.
+    expect([...topLevel, 'schema'].sort()).toEqual(folders.sort());
+  });
+
+  test('names every file and folder of src/, and nothing src/ does not hold', () => {
+    const entries = fs
+      .readdirSync(path.join(root, 'src'), { withFileTypes: true })
+      .map((e) => (e.isDirectory() ? `${e.name}/` : e.name));
+    expect(entries.filter((e) => !named.has(e))).toEqual([]);
+    const tsNames = [...named].filter((n) => /^[\w-]+\.ts$/.test(n));
+    expect(tsNames.filter((n) => !entries.includes(n))).toEqual([]);
+  });
+});

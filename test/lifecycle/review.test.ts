@@ -6,11 +6,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
-import { RunningEmulator, startEmulator } from '../../../emulator';
-import { addEnvironmentStacks, validateEnvironmentsConfig } from '../../../src';
-import { main } from '../../../src/review/cli';
-import { CLIENT_ID, CLIENT_SECRET, RunResult, Workspace } from '../../support/engine';
-import { FARM_PROJECT } from '../environments/fixture';
+import { RunningEmulator, startEmulator } from '../../emulator';
+import { addEnvironmentStacks, validateEnvironmentsConfig } from '../../src';
+import { main } from '../../src/review/cli';
+import { CLIENT_ID, CLIENT_SECRET, RunResult, Workspace } from '../support/engine';
+import { FARM_PROJECT } from '../src/environments/fixture';
 
 const OLD_KEY = 'engine-old-signing-key-4f2a9c';
 const NEW_KEY = 'engine-new-signing-key-b71e30';
