@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
+import { DEFAULT_CLIENT_ID } from '../../emulator';
 import { QubitroProjectStack } from '../../src';
 import { configFor, CONTENDERS } from '../../bench/contenders';
 import type { EngineRun } from '../../bench/deploy';
@@ -120,7 +121,7 @@ test('the raw cdktf baseline declares what the constructs declare, no more', () 
     const Stack = variant === 'constructs' ? QubitroProjectStack : RawProjectStack;
     new Stack(app, 'p', {
       baseUrl: 'http://127.0.0.1:8787/iot-flow/v1',
-      clientId: 'emulator-client',
+      clientId: DEFAULT_CLIENT_ID,
       projectId: BENCH_PROJECT_ID,
       connections: benchConnections(8),
     });

@@ -4,6 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { stringify } from 'yaml';
+import { DEFAULT_CLIENT_ID } from '../../../emulator';
 import {
   addEnvironmentStacks,
   ConfigError,
@@ -29,7 +30,7 @@ export function baseConfig(): any {
     environments: {
       dev: {
         baseUrl: 'http://127.0.0.1:8787/iot-flow/v1',
-        clientId: 'emulator-client',
+        clientId: DEFAULT_CLIENT_ID,
         clientSecretVariable: 'dev_thingpark_client_secret',
       },
       prod: {
