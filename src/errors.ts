@@ -37,18 +37,25 @@ function redacted<P extends FieldProblem>(problems: readonly P[]): readonly P[] 
   return problems.map((p) => (p.secret ? { ...p, value: REDACTED } : p));
 }
 
-/** Props a construct refuses; `problems` lists each one (a secret's value redacted). */
-export class ValidationError extends Error {
-  public readonly problems: readonly FieldProblem[];
+/** Input the library refuses: `problems` lists each problem, a secret's value redacted. */
+export abstract class InputError<P extends FieldProblem = FieldProblem> extends Error {
+  public readonly problems: readonly P[];
+  protected constructor(message: string, problems: readonly P[]) {
+    super(message);
+    this.name = new.target.name;
+    this.problems = redacted(problems);
+  }
+}
+
+/** Props a construct refuses. */
+export class ValidationError extends InputError {
   constructor(
     message: string,
     /** The construct whose props are refused, e.g. `dev-farm/Uplinks`. */
     public readonly constructPath: string,
     problems: readonly FieldProblem[],
   ) {
-    super(message);
-    this.name = 'ValidationError';
-    this.problems = redacted(problems);
+    super(message, problems);
   }
 }
 
@@ -125,18 +132,15 @@ export interface ConfigProblem extends FieldProblem {
   readonly line?: number;
 }
 
-/** An environments config that cannot be read or breaks a rule; `problems` lists each one (secrets redacted). */
-export class ConfigError extends Error {
-  public readonly problems: readonly ConfigProblem[];
+/** An environments config that cannot be read or breaks a rule. */
+export class ConfigError extends InputError<ConfigProblem> {
   constructor(
     message: string,
     /** The config file, as the caller named it. */
     public readonly file: string,
     problems: readonly ConfigProblem[],
   ) {
-    super(message);
-    this.name = 'ConfigError';
-    this.problems = redacted(problems);
+    super(message, problems);
   }
 }
 

@@ -21,7 +21,7 @@ export {
   QubitroProjectStackProps,
 } from './qubitro-project-stack';
 export { unsafePlaintextSecret } from './secrets';
-export { ConfigError, ConfigProblem, FieldProblem, ValidationError } from './errors';
+export { ConfigError, ConfigProblem, FieldProblem, InputError, ValidationError } from './errors';
 export {
   addEnvironmentStacks,
   ConfigSourceOptions,

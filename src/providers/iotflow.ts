@@ -25,6 +25,16 @@ const generatorMetadata = {
   providerVersionConstraint: IOTFLOW_PROVIDER.version,
 };
 
+/** The given config fields as provider schema attributes: `connectorId` → `connector_id`, and so on. */
+function attributes<C extends object>(
+  config: C,
+  fields: readonly (keyof C & string)[],
+): Record<string, unknown> {
+  return Object.fromEntries(
+    fields.map((f) => [f.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), config[f]]),
+  );
+}
+
 export interface IotflowProviderConfig {
   readonly alias?: string;
   readonly baseUrl: string;
@@ -61,16 +71,17 @@ export class IotflowProvider extends TerraformProvider {
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    const c = this.config;
     return {
       alias: this.alias,
-      base_url: c.baseUrl,
-      client_id: c.clientId,
-      client_secret: c.clientSecret,
-      token_url: c.tokenUrl,
-      bearer_token: c.bearerToken,
-      max_retries: c.maxRetries,
-      request_timeout_seconds: c.requestTimeoutSeconds,
+      ...attributes(this.config, [
+        'baseUrl',
+        'clientId',
+        'clientSecret',
+        'tokenUrl',
+        'bearerToken',
+        'maxRetries',
+        'requestTimeoutSeconds',
+      ]),
     };
   }
 }
@@ -119,16 +130,15 @@ export class IotflowConnection extends TerraformResource {
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    const c = this.config;
-    return {
-      name: c.name,
-      connector_id: c.connectorId,
-      brand: c.brand,
-      active: c.active,
-      configuration: c.configuration,
-      alarms: c.alarms,
-      secrets_wo: c.secretsWo,
-    };
+    return attributes(this.config, [
+      'name',
+      'connectorId',
+      'brand',
+      'active',
+      'configuration',
+      'alarms',
+      'secretsWo',
+    ]);
   }
 }
 
@@ -162,6 +172,6 @@ export class DataIotflowConnections extends TerraformDataSource {
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
-    return { ids: this.config.ids, settle_timeout_seconds: this.config.settleTimeoutSeconds };
+    return attributes(this.config, ['ids', 'settleTimeoutSeconds']);
   }
 }

@@ -4,7 +4,7 @@
  */
 import { inspect } from 'node:util';
 import { Testing } from 'cdktf';
-import { unsafePlaintextSecret } from '../../src';
+import { InputError, unsafePlaintextSecret } from '../../src';
 import { baseConfig, configError } from './environments/fixture';
 import { newStack, oauthApi, qubitro, validationError } from '../support/synth';
 
@@ -53,4 +53,15 @@ test('a ValidationError names the construct path and lists each refused field wi
     ['timeoutSeconds', 0],
   ]);
   expect(err.problems.every((p) => p.allowed.length > 0 && p.fix.length > 0)).toBe(true);
+});
+
+test('construct and config errors are both InputErrors, so one catch handles refused input', () => {
+  const refused = [
+    validationError(() => oauthApi(newStack(), 'Api', { maxRetries: 99 })),
+    configError({ ...baseConfig(), environments: {} }),
+  ];
+  expect(refused.map((e) => [e instanceof InputError, e.name])).toEqual([
+    [true, 'ValidationError'],
+    [true, 'ConfigError'],
+  ]);
 });

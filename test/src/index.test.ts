@@ -12,6 +12,7 @@ test('the package root exports the constructs, the environments API and the erro
     'ConfigError',
     'HEALTHY_STATE',
     'INACTIVE_STATE',
+    'InputError',
     'IotFlowApi',
     'IotFlowConnection',
     'QUBITRO_BRAND',
