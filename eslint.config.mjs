@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'lib/', '**/cdktf.out/', '.demo/', 'coverage/', '.scratch*/'] },
+  { ignores: ['node_modules/', 'lib/', 'flavours/', '**/cdktf.out/', '.demo/', 'coverage/', '.scratch*/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -25,17 +25,17 @@ export interface ProviderBuild {
   readonly module?: string;
   readonly moduleVersion?: string;
   readonly dir?: string;
-  /** `replace` directives for dependencies the proxy does not serve, relative to engine/. */
+  /** `replace` directives for dependencies the proxy does not serve, relative to the package root. */
   readonly replace?: Record<string, string>;
 }
 
 /**
- * The package's `provider/` folder, whether this file runs from the sources (engine/) or from the built
- * package (lib/engine/), where only the Go sources are shipped beside lib/.
+ * The package root, whether this file runs from the sources (engine/) or from the built package
+ * (lib/engine/): the folder that holds the provider's Go sources and engine/stubs, shipped beside lib/.
  */
-function providerSourceDir(): string {
+function packageRoot(): string {
   for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, 'provider', 'go.mod'))) return path.join(dir, 'provider');
+    if (fs.existsSync(path.join(dir, 'provider', 'go.mod'))) return dir;
   }
   throw new Error(`engine: the provider's Go sources (provider/go.mod) are not found above ${__dirname}`);
 }
@@ -44,7 +44,7 @@ function providerSourceDir(): string {
 export const IOTFLOW_PROVIDER: ProviderBuild = {
   source: `${registry.namespace}/${registry.type}`,
   version: registry.version,
-  dir: providerSourceDir(),
+  dir: path.join(packageRoot(), 'provider'),
 };
 
 /** magodo/restful, the generic REST provider 0.1 ran on: built only as the benchmark's peer baseline. */
@@ -54,7 +54,9 @@ export const RESTFUL_PROVIDER: ProviderBuild = {
   module: 'github.com/magodo/terraform-provider-restful',
   moduleVersion: 'v0.25.2',
   // A documentation-rendering library the provider imports but never calls while serving plans.
-  replace: { 'github.com/magodo/terraform-plugin-framework-docs': 'stubs/terraform-plugin-framework-docs' },
+  replace: {
+    'github.com/magodo/terraform-plugin-framework-docs': 'engine/stubs/terraform-plugin-framework-docs',
+  },
 };
 
 /** Registry hosts served from the mirror: OpenTofu's default, and Terraform's for a host `terraform` binary. */
@@ -81,7 +83,8 @@ export interface EngineOptions {
 
 type Log = (message: string) => void;
 
-function cacheRoot(): string {
+/** Where the engine (and the test tooling's Node toolchains) are cached, outside the repository. */
+export function cacheRoot(): string {
   return (
     process.env.QUBITRO_ENGINE_CACHE ??
     path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'cdktf-thingpark-qubitro')
@@ -268,7 +271,7 @@ function buildProvider(p: ProviderBuild, log: Log): string {
     const src = fetchModule(p.module!, p.moduleVersion!, staging, log);
     const replacements = Object.entries(p.replace ?? {});
     for (const [from, to] of replacements) {
-      run('go', ['mod', 'edit', '-replace', `${from}=${path.join(__dirname, to)}`], src, log);
+      run('go', ['mod', 'edit', '-replace', `${from}=${path.join(packageRoot(), to)}`], src, log);
     }
     // A local replacement is missing from go.sum, which -mod=mod lets the build fill in.
     const mode = replacements.length ? ['-mod=mod'] : [];
@@ -354,7 +357,7 @@ function tryLock(lock: string): boolean {
   }
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

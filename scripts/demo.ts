@@ -2,6 +2,7 @@
  * The main job: `npm run demo` builds the engine if needed, starts the IoT Flow emulator, deploys the
  * per-project example with `cdktf deploy` on OpenTofu, prints the connections it created, re-plans to show
  * no changes, and leaves its state in .demo/. `npm run demo -- --destroy` removes them again.
+ * `--flavour cdktn` does the same with `cdktn deploy` on Node 22, the example running on CDK Terrain.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,6 +10,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { installEngine } from '../engine/engine';
+import { FLAVOURS, FlavourName } from '../tooling/flavour';
+import { flavourCli, installToolchain } from '../tooling/node';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, RunningEmulator } from '../emulator';
 
 const root = path.resolve(__dirname, '..');
@@ -37,9 +40,10 @@ function secrets(): Record<string, string> {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
-function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+/** The flavour's CLI (`bin`): cdktf, or cdktn. */
+function cdktf(args: string[], env: NodeJS.ProcessEnv, bin: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.join(root, 'node_modules/.bin/cdktf'), [...args, '--skip-provider-lock'], {
+    const child = spawn(bin, [...args, '--skip-provider-lock'], {
       cwd: demoDir,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,7 +57,7 @@ function cdktf(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
     child.stderr.on('data', relay);
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve(out) : reject(new Error(`cdktf ${args[0]} exited ${code}`)),
+      code === 0 ? resolve(out) : reject(new Error(`${path.basename(bin)} ${args[0]} exited ${code}`)),
     );
   });
 }
@@ -92,7 +96,11 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { destroy: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    options: { destroy: { type: 'boolean', default: false }, flavour: { type: 'string', default: 'cdktf' } },
+  });
+  const flavour = FLAVOURS[values.flavour as FlavourName];
+  if (!flavour) throw new Error(`--flavour must be one of ${Object.keys(FLAVOURS).join(', ')}`);
   // OpenTofu's local backend creates state files with the process umask: 077 makes them 0600, readable by
   // their owner only (they name every connection and its configuration).
   process.umask(0o077);
@@ -100,6 +108,14 @@ async function main(): Promise<void> {
 
   step('Engine: OpenTofu and the providers, built from Go modules (minutes the first time, cached after)');
   const engine = installEngine({ log: (m) => process.stderr.write(`    ${m}\n`) });
+  if (flavour.node) {
+    step(
+      `Node ${flavour.node} and ${flavour.cli.package} ${flavour.cli.version} (about half a minute the first time)`,
+    );
+    installToolchain(flavour, (m) => process.stderr.write(`    ${m}\n`));
+  }
+  const cli = flavourCli(flavour);
+  const name = flavour.cli.binary;
 
   step(
     `Starting the IoT Flow emulator as ThingPark behaves: pages of 100, connections settling over ${SETTLE_MS} ms, ` +
@@ -125,7 +141,7 @@ async function main(): Promise<void> {
       2,
     ),
   );
-  const env: NodeJS.ProcessEnv = {
+  const env: NodeJS.ProcessEnv = cli.env({
     ...process.env,
     ...engine.env,
     CI: 'true',
@@ -135,21 +151,21 @@ async function main(): Promise<void> {
     // cdktf colours its output whatever the terminal: plain text when the output is a file or a CI log.
     ...(process.stderr.isTTY ? {} : { NO_COLOR: '1', FORCE_COLOR: '0' }),
     ...Object.fromEntries(Object.entries(secrets()).map(([k, v]) => [`TF_VAR_${k}`, v])),
-  };
+  });
 
   try {
     if (values.destroy) {
-      step(`cdktf destroy ${STACKS.join(' ')}`);
-      await cdktf(['destroy', ...STACKS, '--auto-approve'], env);
+      step(`${name} destroy ${STACKS.join(' ')}`);
+      await cdktf(['destroy', ...STACKS, '--auto-approve'], env, cli.bin);
       process.stdout.write(
         `Destroyed. Connections left on the emulator: ${(await listConnections(emulator)).length}\n`,
       );
       return;
     }
     step(
-      `cdktf deploy ${STACKS.join(' ')} (synthesizes examples/per-project, then applies with ${engine.binaryName})`,
+      `${name} deploy ${STACKS.join(' ')} (synthesizes examples/per-project, then applies with ${engine.binaryName})`,
     );
-    await cdktf(['deploy', ...STACKS, '--auto-approve'], env);
+    await cdktf(['deploy', ...STACKS, '--auto-approve'], env, cli.bin);
 
     const connections = await listConnections(emulator);
     process.stdout.write(`\nConnections on ${emulator.baseUrl}:\n\n`);

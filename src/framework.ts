@@ -1,6 +1,6 @@
 /**
  * The one module that names the CDK framework. Every other file imports the framework from here, so the
- * cdktf 0.21 package and its CDK Terrain (cdktn) flavour differ in this file alone: `scripts/flavour.ts`
+ * cdktf 0.21 package and its CDK Terrain (cdktn) flavour differ in this file alone: `tooling/flavour.ts`
  * rewrites its compiled output to `cdktn`, and checks that nothing else in `lib/` requires `cdktf`.
  */
 export {

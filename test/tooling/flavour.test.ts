@@ -1,0 +1,136 @@
+/**
+ * The flavour table against the root package.json, and the cdktn build on a small built package: what it
+ * derives, what it copies, what it rewrites, and when it refuses.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { buildFlavour, FLAVOURS, ROOT } from '../../tooling/flavour';
+
+const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const { cdktf, cdktn } = FLAVOURS;
+
+describe('the flavour table', () => {
+  it('describes the root package.json as the cdktf flavour', () => {
+    expect({
+      name: rootPackage.name,
+      peers: rootPackage.peerDependencies,
+      node: rootPackage.engines.node,
+    }).toEqual({
+      name: cdktf.packageName,
+      peers: { cdktf: cdktf.framework.peerRange, constructs: cdktf.constructs.peerRange },
+      node: cdktf.nodeEngine,
+    });
+  });
+
+  it('names the framework, CLI and constructs versions this repository installs for its tests', () => {
+    const dev = rootPackage.devDependencies;
+    expect([dev.cdktf, dev['cdktf-cli'], dev.cdktn, dev.constructs]).toEqual([
+      cdktf.framework.version,
+      cdktf.cli.version,
+      cdktn.framework.version,
+      cdktn.constructs.version,
+    ]);
+  });
+});
+
+describe('the cdktn build', () => {
+  let root: string;
+  let out: string;
+
+  /** A built package as `npm run build` leaves it: a framework module and a module that uses it. */
+  beforeEach(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'flavour-build-'));
+    out = path.join(root, 'flavours', 'cdktn');
+    const write = (file: string, text: string) => {
+      fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
+      fs.writeFileSync(path.join(root, file), text);
+    };
+    write(
+      'package.json',
+      JSON.stringify({
+        name: 'cdktf-thingpark-qubitro',
+        version: '9.8.7',
+        description: 'CDKTF constructs for tests',
+        keywords: ['cdktf', 'qubitro'],
+        main: 'lib/src/index.js',
+        bin: { 'qubitro-review': 'lib/src/cli.js' },
+        files: ['lib/src', 'schema'],
+        engines: { node: '>=20' },
+        scripts: { build: 'tsc' },
+        peerDependencies: { cdktf: '^0.21.0', constructs: '^10.4.2' },
+        dependencies: { zod: '4.6.7' },
+        devDependencies: { jest: '30.5.2' },
+      }),
+    );
+    write('lib/src/framework.js', 'var cdktf_1 = require("cdktf");\nexports.App = cdktf_1.App;\n');
+    write('lib/src/framework.d.ts', "export { App } from 'cdktf';\n");
+    write('lib/src/index.js', 'const framework_1 = require("./framework");\n');
+    write('lib/src/cli.js', '#!/usr/bin/env node\n');
+    write('schema/environments.schema.json', '{}\n');
+    write('README.md', '# Readme\n');
+    write('test/unshipped.test.ts', '');
+  });
+
+  afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  const read = (file: string) => fs.readFileSync(path.join(out, file), 'utf8');
+
+  it("writes the root's package.json under the cdktn name, description, keywords, peers and Node engine", () => {
+    buildFlavour(cdktn, root, out);
+    expect(JSON.parse(read('package.json'))).toStrictEqual({
+      name: 'cdktn-thingpark-qubitro',
+      version: '9.8.7',
+      description: 'CDK Terrain (cdktn) constructs for tests',
+      keywords: ['cdktn', 'qubitro'],
+      main: 'lib/src/index.js',
+      bin: { 'qubitro-review': 'lib/src/cli.js' },
+      files: ['lib/src', 'schema'],
+      engines: { node: '>=22.19.0' },
+      peerDependencies: { cdktn: '~0.24.0', constructs: '>=10.6.0 <10.8.0' },
+      dependencies: { zod: '4.6.7' },
+    });
+  });
+
+  it('copies exactly the files npm packs from the root', () => {
+    buildFlavour(cdktn, root, out);
+    const files = fs
+      .readdirSync(out, { recursive: true, encoding: 'utf8' })
+      .filter((f) => fs.statSync(path.join(out, f)).isFile());
+    expect(files.sort()).toEqual([
+      'README.md',
+      'lib/src/cli.js',
+      'lib/src/framework.d.ts',
+      'lib/src/framework.js',
+      'lib/src/index.js',
+      'package.json',
+      'schema/environments.schema.json',
+    ]);
+    expect(read('lib/src/index.js')).toBe('const framework_1 = require("./framework");\n');
+  });
+
+  it("points the framework module's require and type export at cdktn", () => {
+    buildFlavour(cdktn, root, out);
+    expect([read('lib/src/framework.js'), read('lib/src/framework.d.ts')]).toEqual([
+      'var cdktf_1 = require("cdktn");\nexports.App = cdktf_1.App;\n',
+      "export { App } from 'cdktn';\n",
+    ]);
+  });
+
+  it('refuses a framework module that requires cdktf twice', () => {
+    fs.appendFileSync(path.join(root, 'lib/src/framework.js'), 'require("cdktf/lib/testing");\n');
+    expect(() => buildFlavour(cdktn, root, out)).toThrow(
+      'lib/src/framework.js should import cdktf once, found 2',
+    );
+  });
+
+  it('refuses another compiled file that still imports cdktf, and keeps the previous build', () => {
+    buildFlavour(cdktn, root, out);
+    fs.writeFileSync(path.join(root, 'lib/src/index.d.ts'), "import type { App } from 'cdktf';\n");
+    expect(() => buildFlavour(cdktn, root, out)).toThrow(
+      'these compiled files still import cdktf, outside the framework module: lib/src/index.d.ts',
+    );
+    expect(fs.existsSync(path.join(out, 'lib/src/index.d.ts'))).toBe(false);
+    expect(fs.existsSync(`${out}.partial`)).toBe(false);
+  });
+});

@@ -1,0 +1,191 @@
+/**
+ * The Node toolchain a flavour's CLI needs when this machine's Node is too old for it: `cdktn-cli` 0.24
+ * needs Node 22.19+ (on Node 20 it crashes: `util.markAsUncloneable is not a function`). Node comes from
+ * the npm registry's `node-linux-<arch>` package, and the CLI is installed with that Node, both into the
+ * engine's cache folder, once:
+ *
+ *   toolchain-node-<version>_<cli>-<version>_<key>/bin/node                     Node
+ *   toolchain-node-<version>_<cli>-<version>_<key>/cli/node_modules/.bin/<cli>  the CLI, its framework, constructs
+ *
+ * keyed on a hash of everything installed, so a version changed in the flavour table installs a new one.
+ */
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheRoot, processAlive } from '../engine/engine';
+import { Flavour, ROOT, sourcesEnv } from './flavour';
+
+/** Bump when the layout or the install recipe changes, so old toolchains are not reused. */
+const LAYOUT_VERSION = 1;
+
+export interface Toolchain {
+  readonly dir: string;
+  /** The folder of its `node`, to put first on PATH for the CLI and the apps it starts. */
+  readonly binDir: string;
+  /** The flavour's CLI binary. */
+  readonly cli: string;
+}
+
+type Log = (message: string) => void;
+
+/** The packages installed with the toolchain's Node: the CLI, and the framework and constructs it loads. */
+function cliDependencies({ cli, framework, constructs }: Flavour): Record<string, string> {
+  return {
+    [cli.package]: cli.version,
+    [framework.package]: framework.version,
+    constructs: constructs.version,
+  };
+}
+
+function toolchainDir(flavour: Flavour): string {
+  const { cli, node } = withNode(flavour);
+  const key = createHash('sha256')
+    .update(JSON.stringify([LAYOUT_VERSION, node, cliDependencies(flavour)]))
+    .digest('hex')
+    .slice(0, 12);
+  return path.join(cacheRoot(), `toolchain-node-${node}_${cli.package}-${cli.version}_${key}`);
+}
+
+function withNode(flavour: Flavour): Flavour & { node: string } {
+  if (!flavour.node) throw new Error(`toolchain: ${flavour.name} runs on this machine's Node, it has none`);
+  return flavour as Flavour & { node: string };
+}
+
+function toolchainAt(dir: string, flavour: Flavour): Toolchain {
+  return {
+    dir,
+    binDir: path.join(dir, 'bin'),
+    cli: path.join(dir, 'cli', 'node_modules', '.bin', flavour.cli.binary),
+  };
+}
+
+function withPathFirst(binDir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return { ...env, PATH: [binDir, env.PATH ?? ''].join(path.delimiter) };
+}
+
+/** The installed toolchain of `flavour`, or undefined when it has not been installed yet. */
+export function findToolchain(flavour: Flavour): Toolchain | undefined {
+  const dir = toolchainDir(flavour);
+  return fs.existsSync(dir) ? toolchainAt(dir, flavour) : undefined;
+}
+
+/** The installed toolchain of `flavour`; fails, saying how to get it, when it is missing. */
+export function requireToolchain(flavour: Flavour): Toolchain {
+  const toolchain = findToolchain(flavour);
+  if (!toolchain)
+    throw new Error(
+      `The Node ${flavour.node} toolchain for ${flavour.cli.package} is not installed: ` +
+        `run \`npm run toolchain:install\` (npm test does it first).`,
+    );
+  return toolchain;
+}
+
+/** `base` as a user of `flavour` has it: the Node its CLI needs first on PATH (none for cdktf). */
+export function userEnv(flavour: Flavour, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return flavour.node ? withPathFirst(requireToolchain(flavour).binDir, base) : base;
+}
+
+export interface FlavourCli {
+  readonly bin: string;
+  /** `base` with what the CLI and the sources need on that flavour: its Node first on PATH, its tsconfig. */
+  env(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+}
+
+/**
+ * The flavour's CLI as tests and the demo run it on this repository's sources: `node_modules/.bin/cdktf`, or
+ * the toolchain's CLI on its Node, with `tsx` resolving `cdktf` to the flavour.
+ */
+export function flavourCli(flavour: Flavour): FlavourCli {
+  const bin = flavour.node
+    ? requireToolchain(flavour).cli
+    : path.join(ROOT, 'node_modules', '.bin', flavour.cli.binary);
+  return { bin, env: (base) => userEnv(flavour, { ...base, ...sourcesEnv(flavour) }) };
+}
+
+function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.error) throw new Error(`toolchain: cannot run ${cmd}: ${r.error.message}`);
+  if (r.status !== 0)
+    throw new Error(`toolchain: \`${cmd} ${args.join(' ')}\` failed in ${cwd}:\n${r.stderr.slice(-4000)}`);
+  return r.stdout;
+}
+
+function nodePackage(): string {
+  const arch = { x64: 'x64', arm64: 'arm64' }[process.arch as string];
+  if (!arch || process.platform !== 'linux')
+    throw new Error(
+      `toolchain: no Node package for ${process.platform}/${process.arch}; linux x64 or arm64 is needed`,
+    );
+  return `node-linux-${arch}`;
+}
+
+/** Removes staging folders of installs whose process is gone (killed half-way). */
+function removeAbandoned(dir: string): void {
+  const prefix = `${path.basename(dir)}.partial-`;
+  for (const name of fs.readdirSync(path.dirname(dir))) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (pid === process.pid || processAlive(pid)) continue;
+    fs.rmSync(path.join(path.dirname(dir), name), { recursive: true, force: true });
+  }
+}
+
+/**
+ * Installs the toolchain of `flavour` when missing (about half a minute, progress on `log`), then returns it.
+ * It is built in a staging folder of this process and renamed into place, so a killed install never counts,
+ * and two processes installing at once both end with the same complete one.
+ */
+export function installToolchain(
+  flavour: Flavour,
+  log: Log = (m) => process.stderr.write(`${m}\n`),
+): Toolchain {
+  const { cli, node: version } = withNode(flavour);
+  const dir = toolchainDir(flavour);
+  if (fs.existsSync(dir)) return toolchainAt(dir, flavour);
+  const started = Date.now();
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  removeAbandoned(dir);
+  const staging = `${dir}.partial-${process.pid}`;
+  fs.rmSync(staging, { recursive: true, force: true });
+  fs.mkdirSync(path.join(staging, 'cli'), { recursive: true });
+  try {
+    const node = `${nodePackage()}@${version}`;
+    log(`downloading Node ${version} (${node} from the npm registry)`);
+    const tarball = run('npm', ['pack', node, '--silent'], staging).trim().split('\n').pop()!;
+    run('tar', ['xzf', tarball, '--strip-components=1', 'package/bin/node'], staging);
+    fs.rmSync(path.join(staging, tarball));
+    const env = withPathFirst(toolchainAt(staging, flavour).binDir, process.env);
+    const runs = run('node', ['--version'], staging, env).trim();
+    if (runs !== `v${version}`) throw new Error(`toolchain: ${node} runs as ${runs}, not v${version}`);
+
+    log(`installing ${cli.package} ${cli.version} with it`);
+    fs.writeFileSync(
+      path.join(staging, 'cli', 'package.json'),
+      JSON.stringify({
+        name: `${cli.package}-toolchain`,
+        private: true,
+        dependencies: cliDependencies(flavour),
+      }),
+    );
+    // Legacy peers: jsii and jsii-pacmak, the CLI's peers for `get` and `convert` (never synth, deploy or
+    // destroy), come with its dependencies anyway, and automatic peers would add jsii-pacmak's own jsii and
+    // jsii-rosetta 6 (~30 MB). The peers those commands do load, the framework and constructs, are listed.
+    run(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--legacy-peer-deps'],
+      path.join(staging, 'cli'),
+      env,
+    );
+    fs.renameSync(staging, dir);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    // Another process may have finished the same install first.
+    if (fs.existsSync(dir)) return toolchainAt(dir, flavour);
+    throw err;
+  }
+  log(
+    `Node ${version} and ${cli.package} ${cli.version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+  );
+  return toolchainAt(dir, flavour);
+}
