@@ -35,13 +35,12 @@ function attributes<C extends object>(
   );
 }
 
-export interface IotflowProviderConfig {
+/** The provider block's attributes, camelCased; the optional string ones (credentials, token URL) at once. */
+export interface IotflowProviderConfig extends Readonly<
+  Partial<Record<'clientId' | 'clientSecret' | 'tokenUrl' | 'bearerToken', string>>
+> {
   readonly alias?: string;
   readonly baseUrl: string;
-  readonly clientId?: string;
-  readonly clientSecret?: string;
-  readonly tokenUrl?: string;
-  readonly bearerToken?: string;
   readonly maxRetries?: number;
   readonly requestTimeoutSeconds?: number;
 }
