@@ -111,16 +111,26 @@ function check(
     );
   }
   const source = { file, baseDir, config: result.data };
-  checkedStacks.set(source, stacks);
+  checked.set(source, { snapshot: snapshotOf(source), stacks });
   return source;
 }
 
-/** The stacks of each source this module checked, so that adding them does not resolve them again. */
-const checkedStacks = new WeakMap<EnvironmentsConfigSource, readonly ResolvedStack[]>();
+/**
+ * Each source this module returned, as it was checked, with its resolved stacks: adding an unchanged source
+ * does not check and resolve it again.
+ */
+const checked = new WeakMap<
+  EnvironmentsConfigSource,
+  { readonly snapshot: string; readonly stacks: readonly ResolvedStack[] }
+>();
+
+function snapshotOf(source: EnvironmentsConfigSource): string {
+  return JSON.stringify([source.file, source.baseDir, source.config]);
+}
 
 /**
- * A source and its stacks: a file is loaded, a source this module returned is taken as checked, and any
- * other (e.g. built in code) is checked first, since the schema is the only way in.
+ * A source and its stacks: a file is loaded; a source this module returned, unchanged since, is taken as
+ * checked; any other (built in code, or edited after loading) is checked first: the schema is the only way in.
  */
 export function checkedSource(source: string | EnvironmentsConfigSource): {
   readonly source: EnvironmentsConfigSource;
@@ -129,10 +139,10 @@ export function checkedSource(source: string | EnvironmentsConfigSource): {
   const loaded =
     typeof source === 'string'
       ? loadEnvironmentsConfig(source)
-      : checkedStacks.has(source)
+      : checked.get(source)?.snapshot === snapshotOf(source)
         ? source
         : validateEnvironmentsConfig(source.config, source);
-  return { source: loaded, stacks: checkedStacks.get(loaded)! };
+  return { source: loaded, stacks: checked.get(loaded)!.stacks };
 }
 
 /** The ConfigError for zod issues of the environments schema, one problem per issue (per key when unknown). */

@@ -154,6 +154,24 @@ describe('stacks per environment and project', () => {
   });
 });
 
+describe('a loaded config edited in code', () => {
+  it('is checked again before its stacks are added, so an inline secret is still refused', () => {
+    const source = load(baseConfig());
+    (source.config.environments.dev as Record<string, unknown>).clientSecret = 'inline-secret-9f8e7d';
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'edited-')) });
+    outdirs.push(app.outdir);
+    expect(() => addEnvironmentStacks(app, source)).toThrow(/environments\.dev\.clientSecret/);
+  });
+
+  it('gives its stacks the edited values', () => {
+    const source = load(baseConfig());
+    source.config.environments.dev.baseUrl = 'http://127.0.0.1:9999/iot-flow/v1';
+    expect(iotflowProviders(stacksOf(source)['dev-farm'])[0].base_url).toBe(
+      'http://127.0.0.1:9999/iot-flow/v1',
+    );
+  });
+});
+
 describe('state backends', () => {
   it('keeps each stack state in terraform.<stack>.tfstate next to the config by default', () => {
     const stacks = stacksOf(load(baseConfig(), '/srv/app'));
