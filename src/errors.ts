@@ -183,12 +183,14 @@ export function synthesizedAppMissing(manifestFile: string): ReviewError {
   );
 }
 
-/** Not JSON, or JSON that is not a plan. The parser's own message is never kept: it quotes the text, which may hold secrets. */
-export function notPlanJson(file: string, parsed: boolean): ReviewError {
+/** A file that is not JSON. The parser's own message is never kept: it quotes the text, which may hold secrets. */
+export function invalidJson(file: string, fix: string): ReviewError {
+  return new ReviewError(`${file} is not valid JSON: ${fix}`, file);
+}
+
+export function notPlanJson(file: string): ReviewError {
   return new ReviewError(
-    parsed
-      ? `${file} is not a plan in JSON: write it with \`tofu plan -out=plan\` then \`tofu show -json plan > ${file}\``
-      : `${file} is not valid JSON: write it with \`tofu show -json <planfile> > ${file}\``,
+    `${file} is not a plan in JSON: write it with \`tofu plan -out=plan\` then \`tofu show -json plan > ${file}\``,
     file,
   );
 }

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { notPlanJson, planShowFailed, unreadableReviewFile } from '../errors';
+import { planShowFailed, unreadableReviewFile } from '../errors';
+import { parseJsonFile, readJsonFile } from './json-file';
 import { checkPlanJson, type PlanInput } from './plan';
 import { reviewMarkdown } from './review';
 import { readSynthesizedStacks } from './synthesized';
@@ -39,13 +40,7 @@ function planArg(arg: string): { file: string; stack?: string } {
 /** One `--plan` argument: the plan JSON from a file. */
 function readPlan(arg: string): PlanInput {
   const { file, stack } = planArg(arg);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw unreadableReviewFile(file, (err as NodeJS.ErrnoException).code);
-  }
-  return parsePlan(file, stack, text);
+  return checkedPlan(file, stack, readJsonFile(file, planFix(file)));
 }
 
 /** One `--plan-file` argument: the engine renders the saved plan as JSON into memory, never to disk. */
@@ -63,16 +58,12 @@ function showPlan(arg: string): PlanInput {
     const why = shown.error ? shown.error.message : shown.stderr.trim().split('\n').slice(-3).join(' ');
     throw planShowFailed(engine, file, why);
   }
-  return parsePlan(file, stack, shown.stdout);
+  return checkedPlan(file, stack, parseJsonFile(file, shown.stdout, planFix(file)));
 }
 
-function parsePlan(file: string, stack: string | undefined, text: string): PlanInput {
-  let plan: unknown;
-  try {
-    plan = JSON.parse(text);
-  } catch {
-    throw notPlanJson(file, false);
-  }
+const planFix = (file: string) => `write it with \`tofu show -json <planfile> > ${file}\``;
+
+function checkedPlan(file: string, stack: string | undefined, plan: unknown): PlanInput {
   checkPlanJson(file, plan);
   return { file, stack, plan };
 }

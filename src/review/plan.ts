@@ -40,7 +40,7 @@ export function checkPlanJson(file: string, plan: Json): void {
     !('format_version' in plan) ||
     !('planned_values' in plan)
   ) {
-    throw notPlanJson(file, true);
+    throw notPlanJson(file);
   }
 }
 

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { synthesizedAppMissing } from '../errors';
 import { valueAtPath } from '../json-path';
+import { readJsonFile } from './json-file';
 import { QUBITRO_DEFAULT_DESTINATION } from '../schema/qubitro';
 import {
   CONNECTION_RESOURCE,
@@ -36,10 +37,11 @@ export function readSynthesizedStacks(outDir: string): SynthesizedStack[] {
   if (!fs.existsSync(manifestFile)) {
     throw synthesizedAppMissing(manifestFile);
   }
-  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Json;
-  return Object.values(manifest.stacks as Record<string, Json>).map((s) => ({
+  const fix = 'synthesize the app again (`cdktf synth`, `cdktn synth`)';
+  const manifest = readJsonFile(manifestFile, fix) as Json;
+  return Object.values((manifest?.stacks ?? {}) as Record<string, Json>).map((s) => ({
     name: s.name as string,
-    tf: JSON.parse(fs.readFileSync(path.join(outDir, s.synthesizedStackPath), 'utf8')),
+    tf: readJsonFile(path.join(outDir, s.synthesizedStackPath), fix),
   }));
 }
 

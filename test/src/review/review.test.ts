@@ -3,7 +3,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformVariable } from 'cdktf';
 import { QubitroProjectStack, unsafePlaintextSecret } from '../../../src';
-import { buildReview, readSynthesizedStacks, reviewMarkdown, SynthesizedStack } from '../../../src/review';
+import {
+  buildReview,
+  readSynthesizedStacks,
+  ReviewError,
+  reviewMarkdown,
+  SynthesizedStack,
+} from '../../../src/review';
 import { checkPlanJson, stackOfPlan } from '../../../src/review/plan';
 import { main } from '../../../src/review/cli';
 import { run } from '../../support/engine';
@@ -327,6 +333,43 @@ describe('matching a plan to its stack', () => {
     expect(() => checkPlanJson('state.json', { format_version: '1.0', values: {} })).toThrow(
       'state.json is not a plan in JSON',
     );
+  });
+});
+
+describe('unreadable inputs', () => {
+  /** A copy of the synthesized app whose `dev-farm` cdk.tf.json `damage` rewrites. */
+  function damagedCopy(damage: (file: string) => void): { dir: string; file: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'review-damaged-'));
+    tmp.push(dir);
+    fs.cpSync(outdir, dir, { recursive: true });
+    const file = path.join(dir, 'stacks', 'dev-farm', 'cdk.tf.json');
+    damage(file);
+    return { dir, file };
+  }
+
+  it('fail with a ReviewError naming a cdk.tf.json that is not JSON, without quoting it', () => {
+    const { dir, file } = damagedCopy((f) =>
+      fs.writeFileSync(f, `{"variable": {"k": {"default": "${NEW_KEY}"`),
+    );
+    const err = (() => {
+      try {
+        readSynthesizedStacks(dir);
+      } catch (e) {
+        return e as ReviewError;
+      }
+      throw new Error('expected a ReviewError');
+    })();
+    expect(err).toBeInstanceOf(ReviewError);
+    expect(err.file).toBe(file);
+    expect(err.message).toBe(
+      `${file} is not valid JSON: synthesize the app again (\`cdktf synth\`, \`cdktn synth\`)`,
+    );
+    expect(err.message).not.toContain(NEW_KEY);
+  });
+
+  it('fail with a ReviewError naming a stack file the manifest lists but the folder lacks', () => {
+    const { dir, file } = damagedCopy((f) => fs.rmSync(f));
+    expect(() => readSynthesizedStacks(dir)).toThrow(new ReviewError(`cannot read ${file} (ENOENT)`, file));
   });
 });
 
