@@ -121,7 +121,6 @@ async function measuredRun(
   args: string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
-  timeoutMs?: number,
 ): Promise<RunResult & Measured> {
   const timeFile = path.join(cwd, '.bench-time');
   const useTime = fs.existsSync(TIME);
@@ -132,7 +131,7 @@ async function measuredRun(
     useTime ? ['-f', '%U %S', '-o', timeFile, cmd, ...args] : args,
     cwd,
     env,
-    timeoutMs,
+    undefined,
     (child) => (sampler = new Sampler(child.pid!)),
   );
   const seconds = (performance.now() - started) / 1000;
@@ -212,7 +211,7 @@ export class BenchWorkspace {
   }
 }
 
-export function expectOk(r: RunResult): RunResult {
+function expectOk(r: RunResult): RunResult {
   if (r.code !== 0) throw new Error(`command failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
   return r;
 }

@@ -1,6 +1,6 @@
+/** The OAuth2 token endpoint and the bearer tokens it issues, which every API call must carry. */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-/** The OAuth2 token endpoint and the bearer tokens it issues, which every API call must carry. */
 import { errorReply, methodNotAllowed, type ApiRequest, type Reply } from './http';
 
 export interface ClientCredentials {

@@ -95,7 +95,7 @@ function pathPatternError(pattern: string): string | undefined {
  * A compiled path pattern. Matching is the classic greedy-star glob walk with one backtrack point: at
  * most O(pattern × path) steps, whatever the input, so no rule can stall the server.
  */
-export class PathPattern {
+class PathPattern {
   private readonly glob: string;
 
   constructor(pattern: string) {

@@ -168,6 +168,6 @@ export class IotFlowApi extends Construct {
 }
 
 /** ThingPark's Keycloak token endpoint lives at the root of the API host. */
-export function defaultTokenUrl(baseUrl: string): string {
+function defaultTokenUrl(baseUrl: string): string {
   return `${new URL(baseUrl).origin}${TOKEN_PATH}`;
 }

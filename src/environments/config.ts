@@ -146,7 +146,7 @@ export function checkedSource(source: string | EnvironmentsConfigSource): {
 }
 
 /** The ConfigError for zod issues of the environments schema, one problem per issue (per key when unknown). */
-export function configError(
+function configError(
   file: string,
   issues: readonly z.core.$ZodIssue[],
   input: unknown,

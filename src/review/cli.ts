@@ -14,7 +14,7 @@ import { checkPlanJson, type PlanInput } from './plan';
 import { reviewMarkdown } from './review';
 import { readSynthesizedStacks } from './synthesized';
 
-export const USAGE = `Usage: qubitro-review [--out <cdktf.out>] [--plan [<stack>=]<plan.json> ...]
+const USAGE = `Usage: qubitro-review [--out <cdktf.out>] [--plan [<stack>=]<plan.json> ...]
                       [--plan-file [<stack>=]<saved plan> ...] [--title <text>]
 
 Prints Markdown for a pull request comment: per environment and stack, each connection's name, Qubitro

@@ -149,7 +149,7 @@ function plain(text: string): string {
 }
 
 /** Replaces each secret, as it is and as JSON, the renderer, or both would escape it. */
-export function scrub(text: string, secrets: readonly string[]): string {
+function scrub(text: string, secrets: readonly string[]): string {
   const forms = secrets
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
     .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])

@@ -23,19 +23,18 @@ const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f"\\]*$/;
 const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 // Terraform evaluates `${...}` and `%{...}` in every string of cdk.tf.json: user text is data, never a template.
 const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
+const noTemplate = (field: string) =>
+  rule(
+    'text without ${ or %{ (Terraform would read them as a template)',
+    `remove those sequences from ${field}`,
+  );
 
 /** A string that reaches cdk.tf.json as data: no control characters, no `${` or `%{`. */
 export function dataString(field: string) {
   return z
     .string(rule('a string', `pass ${field} as text`))
     .regex(NO_CONTROL, rule('text without control characters', `remove them from ${field}`))
-    .regex(
-      NO_TEMPLATE,
-      rule(
-        'text without ${ or %{ (Terraform would read them as a template)',
-        `remove those sequences from ${field}`,
-      ),
-    );
+    .regex(NO_TEMPLATE, noTemplate(field));
 }
 
 export function plainText(field: string, max: number) {
@@ -50,13 +49,7 @@ export function plainText(field: string, max: number) {
         `remove those characters from ${field}`,
       ),
     )
-    .regex(
-      NO_TEMPLATE,
-      rule(
-        'text without ${ or %{ (Terraform would read them as a template)',
-        `remove those sequences from ${field}`,
-      ),
-    )
+    .regex(NO_TEMPLATE, noTemplate(field))
     .refine((v) => v.trim() !== '', rule('text that is not blank', `give ${field} a visible value`));
 }
 
@@ -117,7 +110,6 @@ export function apiUrl(field: string, example: string) {
     );
 }
 
-/** A secret: opaque, but non-empty and without whitespace (a pasted newline is the usual mistake). */
 /**
  * A whole number from `min` to `max`, e.g. `wholeNumber(1, 600, { unit: 'seconds' })`. `what` names it in
  * messages (default: a number of `unit`); `below` and `above` replace the fix for a value out of range.
@@ -136,6 +128,7 @@ export function wholeNumber(
     .max(max, rule(allowed, o.above ?? `use at most ${max}`));
 }
 
+/** A secret: opaque, but non-empty and without whitespace (a pasted newline is the usual mistake). */
 export function secretString(field: string) {
   return z
     .string(rule('a string', `pass ${field} from a sensitive variable`))

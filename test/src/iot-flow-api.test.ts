@@ -1,6 +1,5 @@
 import { TerraformVariable, Testing } from 'cdktf';
 import { IotFlowApi } from '../../src';
-import { defaultTokenUrl } from '../../src/iot-flow-api';
 import {
   BASE_URL,
   connections,
@@ -67,9 +66,10 @@ describe('IotFlowApi provider configuration', () => {
     });
 
     it('derives the default token URL from the origin of the base URL, port included', () => {
-      expect(defaultTokenUrl('http://127.0.0.1:8787/iot-flow/v1')).toBe(
-        'http://127.0.0.1:8787/users-auth/protocol/openid-connect/token',
+      const provider = onlyProvider((stack) =>
+        oauthApi(stack, 'Api', { baseUrl: 'http://127.0.0.1:8787/iot-flow/v1' }),
       );
+      expect(provider.token_url).toBe('http://127.0.0.1:8787/users-auth/protocol/openid-connect/token');
     });
 
     it('uses an explicit tokenUrl instead of the default', () => {

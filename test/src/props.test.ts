@@ -15,14 +15,18 @@ import type { connectionSchema } from '../../src/schema/connection';
 import type { qubitroConnectionSchema } from '../../src/schema/qubitro';
 import type { projectStackSchema } from '../../src/schema/stack';
 
+/** The keys of `T` that may be left out. */
+type OptionalKeys<T> = { [K in keyof T]-?: object extends Pick<T, K> ? K : never }[keyof T];
+
 /**
  * The keys where `Props` and the schema disagree: props the schema does not name (bar `Other`, which the
- * construct checks itself or in parts), schema fields the props lack, and props whose type (tokens aside) the schema
- * would refuse.
+ * construct checks itself or in parts), schema fields the props lack, props the type lets users leave out
+ * but the schema requires, and props whose type (tokens aside) the schema would refuse.
  */
 type Mismatch<Props, Schema extends z.ZodType, Other extends keyof Props = never> =
   | Exclude<keyof Props, keyof z.input<Schema> | Other>
   | Exclude<keyof z.input<Schema>, keyof Props>
+  | Exclude<OptionalKeys<Props> & keyof z.input<Schema>, OptionalKeys<z.input<Schema>> | Other>
   | {
       [K in Exclude<keyof Props & keyof z.input<Schema>, Other>]-?: Exclude<
         Props[K],
