@@ -1,25 +1,68 @@
-/** The public API, pinned: a new export is a decision taken here, not an accident of `export *`. */
+/**
+ * The public API, pinned: a new export, value or type, is a decision taken here, not an accident of
+ * `export *`. The names come from the type checker, so type-only exports count too.
+ */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as emulator from '../../emulator';
-import * as root from '../../src';
-import * as review from '../../src/review';
+import * as ts from 'typescript';
 
-const pkg = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+const ROOT = path.resolve(__dirname, '../..');
+const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const ENTRY_POINTS = ['src/index.ts', 'src/review/index.ts', 'emulator/index.ts'];
+const program = ts.createProgram(
+  ENTRY_POINTS.map((f) => path.join(ROOT, f)),
+  {
+    strict: true,
+    esModuleInterop: true,
+    resolveJsonModule: true,
+    skipLibCheck: true,
+    noEmit: true,
+    types: ['node'],
+  },
+);
 
-test('the package root exports the constructs, the environments API and the error classes', () => {
-  expect(Object.keys(root).sort()).toEqual([
+/** Every name an entry point exports, values and types, sorted. */
+function exportsOf(entryPoint: string): string[] {
+  const checker = program.getTypeChecker();
+  const module = checker.getSymbolAtLocation(program.getSourceFile(path.join(ROOT, entryPoint))!)!;
+  return checker
+    .getExportsOfModule(module)
+    .map((s) => s.name)
+    .sort();
+}
+
+test('the package root exports the constructs and their props, the environments API and the error classes', () => {
+  expect(exportsOf('src/index.ts')).toEqual([
+    'Alarm',
+    'BackendConfig',
     'ConfigError',
+    'ConfigProblem',
+    'ConfigSourceOptions',
+    'ConnectionConfig',
+    'ConnectionOptions',
+    'ConnectionOverrides',
+    'EnvironmentConfig',
+    'EnvironmentStack',
+    'EnvironmentStackMetadata',
+    'EnvironmentsConfig',
+    'EnvironmentsConfigSource',
+    'FieldProblem',
     'HEALTHY_STATE',
     'INACTIVE_STATE',
     'InputError',
     'IotFlowApi',
+    'IotFlowApiProps',
     'IotFlowConnection',
+    'IotFlowConnectionProps',
+    'ProjectConfig',
     'QUBITRO_BRAND',
     'QUBITRO_CONNECTOR_ID',
     'QUBITRO_DEFAULT_DESTINATION',
     'QubitroConnection',
+    'QubitroConnectionProps',
+    'QubitroProjectConnection',
     'QubitroProjectStack',
+    'QubitroProjectStackProps',
     'ValidationError',
     'addEnvironmentStacks',
     'defaultSigningKeyVariable',
@@ -33,31 +76,53 @@ test('the package root exports the constructs, the environments API and the erro
   ]);
 });
 
-test('the review subpath exports the review builders and its error class', () => {
-  expect(Object.keys(review).sort()).toEqual([
+test('the review subpath exports the review builders, their types and its error class', () => {
+  expect(exportsOf('src/review/index.ts')).toEqual([
+    'Action',
+    'FieldChange',
+    'PlanInput',
+    'RenderOptions',
+    'Review',
     'ReviewError',
+    'ReviewedConnection',
+    'ReviewedSecret',
+    'ReviewedStack',
+    'SecretStatus',
+    'SynthesizedStack',
     'buildReview',
     'readSynthesizedStacks',
     'reviewMarkdown',
   ]);
 });
 
-test('the emulator subpath exports the server, its defaults and the connector table', () => {
-  expect(Object.keys(emulator).sort()).toEqual([
+test('the emulator subpath exports the server, its options and defaults, and the connector table', () => {
+  expect(exportsOf('emulator/index.ts')).toEqual([
     'COMMON_CONFIGURATION_DEFAULTS',
     'CONNECTION_STATES',
     'CONNECTORS',
+    'Connection',
+    'ConnectionState',
+    'ConnectorSpec',
     'DEFAULT_CLIENT_ID',
     'DEFAULT_CLIENT_SECRET',
     'DEFAULT_LOG_MAX_BYTES',
     'DEFAULT_LOG_MAX_ENTRIES',
     'DEFAULT_PAGE_SIZE',
     'DEFAULT_SETTLE_MS',
+    'EmulatorOptions',
+    'FaultRule',
     'HTTP_CONNECTOR_ID',
+    'KeyMatcher',
     'MASK',
     'MAX_JSON_DEPTH',
     'OptionError',
     'RECONNECT_STRATEGIES',
+    'RateLimitOptions',
+    'RateLimitStatus',
+    'RequestLogEntry',
+    'RequestLogLimits',
+    'ResolvedOptions',
+    'RunningEmulator',
     'fingerprint',
     'isCredentialHeader',
     'isLoopbackHost',
@@ -65,16 +130,14 @@ test('the emulator subpath exports the server, its defaults and the connector ta
   ]);
 });
 
-test('package.json maps the root, ./review and ./emulator to the built entry points and their types', () => {
-  expect(
-    Object.fromEntries(
-      Object.entries(pkg.exports as Record<string, { default: string; types: string } | string>)
-        .filter(([, v]) => typeof v !== 'string')
-        .map(([k, v]) => [k, v]),
-    ),
-  ).toEqual({
-    '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' },
-    './review': { types: './lib/src/review/index.d.ts', default: './lib/src/review/index.js' },
-    './emulator': { types: './lib/emulator/index.d.ts', default: './lib/emulator/index.js' },
-  });
+test('package.json maps the root, ./review and ./emulator to the compiled entry points, types included', () => {
+  const compiled = (entry: string, ext: string) => `./lib/${entry.replace(/\.ts$/, ext)}`;
+  const subpaths = ['.', './review', './emulator'];
+  expect(subpaths.map((s) => pkg.exports[s])).toEqual(
+    ENTRY_POINTS.map((e) => ({ types: compiled(e, '.d.ts'), default: compiled(e, '.js') })),
+  );
+  // Type resolution without `exports` support (moduleResolution node10) goes through typesVersions.
+  expect(subpaths.slice(1).map((s) => pkg.typesVersions['*'][s.slice(2)])).toEqual(
+    ENTRY_POINTS.slice(1).map((e) => [compiled(e, '.d.ts').slice(2)]),
+  );
 });
