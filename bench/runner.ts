@@ -9,12 +9,12 @@
  * every SAMPLE_MS; VmHWM is each process's own peak, so only growth in a process's last SAMPLE_MS is missed.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../engine/engine';
 import { DEFAULT_CLIENT_SECRET } from '../emulator';
 import { run, type RunResult } from '../tooling/run';
+import { EngineWorkspace } from '../tooling/workspace';
 
 export const SIGNING_KEY = 'bench-signing-key-0f9e8d7c6b5a';
 export const ROTATED_SIGNING_KEY = 'bench-signing-key-rotated-1a2b3c';
@@ -160,19 +160,16 @@ async function measuredRun(
 }
 
 /** A working folder with one root module written as JSON, its state, and the variables. */
-export class BenchWorkspace {
-  public readonly dir: string;
-  public readonly vars: Record<string, string> = {
-    thingpark_client_secret: DEFAULT_CLIENT_SECRET,
-    qubitro_webhook_signing_key: SIGNING_KEY,
-  };
-  private initialized = false;
+export class BenchWorkspace extends EngineWorkspace {
+  constructor(engine: Engine, name: string) {
+    super(engine, `qubitro-bench-${name}`, {
+      thingpark_client_secret: DEFAULT_CLIENT_SECRET,
+      qubitro_webhook_signing_key: SIGNING_KEY,
+    });
+  }
 
-  constructor(
-    private readonly engine: Engine,
-    name: string,
-  ) {
-    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), `qubitro-bench-${name}-`));
+  protected get moduleDir(): string {
+    return this.dir;
   }
 
   /** Replaces the root module. */
@@ -185,33 +182,12 @@ export class BenchWorkspace {
       fs.rmSync(path.join(this.dir, f), { force: true });
   }
 
-  private env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.engine.env, TF_IN_AUTOMATION: '1' };
-    for (const [k, v] of Object.entries(this.vars)) env[`TF_VAR_${k}`] = v;
-    return env;
-  }
-
-  public async init(): Promise<void> {
-    if (this.initialized) return;
-    expectOk(await run(this.engine.binaryName, ['init', '-input=false', '-no-color'], this.dir, this.env()));
-    this.initialized = true;
-  }
-
   /** One measured engine run; `ok` lists the exit codes that are not failures. */
   public async tofu(args: string[], ok: number[] = [0]): Promise<RunResult & Measured> {
     await this.init();
-    const r = await measuredRun(this.engine.binaryName, [...args, '-no-color'], this.dir, this.env());
+    const r = await measuredRun(this.binary, [...args, '-no-color'], this.dir, this.env());
     if (!ok.includes(r.code))
       throw new Error(`tofu ${args[0]} failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
     return r;
   }
-
-  public dispose(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-function expectOk(r: RunResult): RunResult {
-  if (r.code !== 0) throw new Error(`command failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
-  return r;
 }

@@ -1,18 +1,18 @@
 /** Runs the real engine (OpenTofu and the mirrored providers) on stacks synthesized in-process. */
 import { ChildProcess, spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, LocalBackend } from 'cdktf';
 import { Engine, findEngine } from '../../engine/engine';
 import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
-import type { RunningEmulator } from '../../emulator';
+import {
+  DEFAULT_CLIENT_ID as CLIENT_ID,
+  DEFAULT_CLIENT_SECRET as CLIENT_SECRET,
+  type RunningEmulator,
+} from '../../emulator';
 import { run, type RunResult } from '../../tooling/run';
+import { EngineWorkspace } from '../../tooling/workspace';
 
-export { run, type RunResult };
-import { DEFAULT_CLIENT_ID as CLIENT_ID, DEFAULT_CLIENT_SECRET as CLIENT_SECRET } from '../../emulator';
-
-export { CLIENT_ID, CLIENT_SECRET };
+export { CLIENT_ID, CLIENT_SECRET, run, type RunResult };
 
 /** The engine, or a failure that says how to get it: engine-backed tests never skip. */
 export function requireEngine(): Engine {
@@ -34,24 +34,30 @@ export function engineBinaries(): EngineBinary[] {
 }
 
 /** A working folder with one project stack, its state, and the variables a deploy needs. */
-export class Workspace {
-  public readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-lifecycle-'));
-  public readonly vars: Record<string, string> = {
-    thingpark_client_secret: CLIENT_SECRET,
-    qubitro_webhook_signing_key: 'probe-signing-key-0f9e8d7c6b5a',
-  };
-  private readonly engine = requireEngine();
-  private initialized = false;
-
+export class Workspace extends EngineWorkspace {
   /** `binary`: `tofu` (the built OpenTofu), or `terraform` from PATH, served from the same mirror. */
   constructor(
     private readonly emulator: RunningEmulator,
     private readonly stackId = 'project',
-    private readonly binary: EngineBinary = 'tofu',
-  ) {}
+    binary: EngineBinary = 'tofu',
+  ) {
+    super(
+      requireEngine(),
+      'qubitro-lifecycle',
+      {
+        thingpark_client_secret: CLIENT_SECRET,
+        qubitro_webhook_signing_key: 'probe-signing-key-0f9e8d7c6b5a',
+      },
+      binary,
+    );
+  }
 
   public get stackDir(): string {
     return path.join(this.dir, 'out', 'stacks', this.stackId);
+  }
+
+  protected get moduleDir(): string {
+    return this.stackDir;
   }
 
   /** Synthesizes the stack with these props (endpoint and client id filled in) into the workspace. */
@@ -79,14 +85,8 @@ export class Workspace {
     hooks: { onStart?: (child: ChildProcess) => void },
     ...args: string[]
   ): Promise<RunResult> {
-    if (!this.initialized && args[0] !== 'init') {
-      this.expectOk(await this.tofu('init', '-input=false'));
-      this.initialized = true;
-    }
-    const env: NodeJS.ProcessEnv = { ...process.env, ...this.engine.env, TF_IN_AUTOMATION: '1' };
-    for (const [k, v] of Object.entries(this.vars)) env[`TF_VAR_${k}`] = v;
-    env.TERRAFORM_BINARY_NAME = this.binary;
-    return run(this.binary, [...args, '-no-color'], this.stackDir, env, 300_000, hooks.onStart);
+    if (args[0] !== 'init') await this.init();
+    return run(this.binary, [...args, '-no-color'], this.stackDir, this.env(), 300_000, hooks.onStart);
   }
 
   public async apply(...args: string[]): Promise<RunResult> {
@@ -116,10 +116,6 @@ export class Workspace {
   public expectOk(r: RunResult): RunResult {
     if (r.code !== 0) throw new Error(`engine failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
     return r;
-  }
-
-  public dispose(): void {
-    fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
