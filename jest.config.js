@@ -20,7 +20,6 @@ module.exports = {
       ...shared,
       displayName: 'cdktn',
       roots: ['<rootDir>/test/src', '<rootDir>/test/examples'],
-      testPathIgnorePatterns: ['/node_modules/', '/test/examples/own-project\\.test\\.ts$'],
       moduleNameMapper: { '^cdktf(/.*)?$': 'cdktn$1' },
       setupFiles: ['<rootDir>/test/support/cdktn.ts'],
     },

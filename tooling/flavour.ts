@@ -19,7 +19,10 @@ export interface Flavour {
   /** The framework library: the version tested here, and the peer range users get. */
   readonly framework: { readonly package: string; readonly version: string; readonly peerRange: string };
   readonly cli: { readonly package: string; readonly version: string; readonly binary: string };
-  /** constructs: the version an app of this flavour installs in test/examples/own-project, and the peer range. */
+  /**
+   * constructs: the version an app of this flavour installs (test/lifecycle/own-project.test.ts), and the
+   * peer range.
+   */
   readonly constructs: { readonly version: string; readonly peerRange: string };
   /** The package's `engines.node`: the CLI's own requirement, which every app of that flavour meets. */
   readonly nodeEngine: string;

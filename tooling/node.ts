@@ -1,23 +1,39 @@
 /**
  * The Node toolchain a flavour's CLI needs when this machine's Node is too old for it: `cdktn-cli` 0.24
  * needs Node 22.19+ (on Node 20 it crashes: `util.markAsUncloneable is not a function`). Node comes from
- * the npm registry's `node-linux-<arch>` package, and the CLI is installed with that Node, both into the
- * engine's cache folder, once:
+ * the npm registry's `node-linux-<arch>` package, and the CLI is installed with that Node by `npm ci` from
+ * the committed tooling/toolchain/<flavour>/package.json and package-lock.json, both into the engine's cache
+ * folder, once:
  *
  *   toolchain-node-<version>_<cli>-<version>_<key>/bin/node                     Node
  *   toolchain-node-<version>_<cli>-<version>_<key>/cli/node_modules/.bin/<cli>  the CLI, its framework, constructs
  *
- * keyed on a hash of everything installed, so a version changed in the flavour table installs a new one.
+ * keyed on a hash of the lockfile and the Node version, so a changed lock or Node installs a new one.
+ *
+ * The package.json pins the flavour table's versions (test/tooling/flavour.test.ts checks it). After changing
+ * one in both places, regenerate the lockfile with the toolchain's own Node and npm:
+ *
+ *   npx tsx tooling/cli.ts lock cdktn
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheRoot, processAlive } from '../engine/engine';
 import { Flavour, ROOT, sourcesEnv } from './flavour';
 
 /** Bump when the layout or the install recipe changes, so old toolchains are not reused. */
-const LAYOUT_VERSION = 1;
+const LAYOUT_VERSION = 2;
+
+/**
+ * npm's options for the toolchain, the same when locking and installing, so that both follow one peer rule.
+ * Legacy peers: jsii and jsii-pacmak, the CLI's peers for `get` and `convert` (never synth, deploy or
+ * destroy), come with its dependencies anyway, and automatic peers would add jsii-pacmak's own jsii and
+ * jsii-rosetta 6 (~30 MB). The peers those commands do load, the framework and constructs, are listed in
+ * the package.json.
+ */
+const NPM_OPTIONS = ['--no-audit', '--no-fund', '--legacy-peer-deps'];
 
 export interface Toolchain {
   readonly dir: string;
@@ -29,19 +45,16 @@ export interface Toolchain {
 
 type Log = (message: string) => void;
 
-/** The packages installed with the toolchain's Node: the CLI, and the framework and constructs it loads. */
-function cliDependencies({ cli, framework, constructs }: Flavour): Record<string, string> {
-  return {
-    [cli.package]: cli.version,
-    [framework.package]: framework.version,
-    constructs: constructs.version,
-  };
+/** The committed package.json and package-lock.json the toolchain of `flavour` is installed from. */
+export function toolchainPackage(flavour: Flavour): string {
+  return path.join(ROOT, 'tooling', 'toolchain', flavour.name);
 }
 
 function toolchainDir(flavour: Flavour): string {
   const { cli, node } = withNode(flavour);
   const key = createHash('sha256')
-    .update(JSON.stringify([LAYOUT_VERSION, node, cliDependencies(flavour)]))
+    .update(JSON.stringify([LAYOUT_VERSION, node]))
+    .update(fs.readFileSync(path.join(toolchainPackage(flavour), 'package-lock.json')))
     .digest('hex')
     .slice(0, 12);
   return path.join(cacheRoot(), `toolchain-node-${node}_${cli.package}-${cli.version}_${key}`);
@@ -64,21 +77,15 @@ function withPathFirst(binDir: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEn
   return { ...env, PATH: [binDir, env.PATH ?? ''].join(path.delimiter) };
 }
 
-/** The installed toolchain of `flavour`, or undefined when it has not been installed yet. */
-export function findToolchain(flavour: Flavour): Toolchain | undefined {
-  const dir = toolchainDir(flavour);
-  return fs.existsSync(dir) ? toolchainAt(dir, flavour) : undefined;
-}
-
 /** The installed toolchain of `flavour`; fails, saying how to get it, when it is missing. */
 export function requireToolchain(flavour: Flavour): Toolchain {
-  const toolchain = findToolchain(flavour);
-  if (!toolchain)
+  const dir = toolchainDir(flavour);
+  if (!fs.existsSync(dir))
     throw new Error(
       `The Node ${flavour.node} toolchain for ${flavour.cli.package} is not installed: ` +
         `run \`npm run toolchain:install\` (npm test does it first).`,
     );
-  return toolchain;
+  return toolchainAt(dir, flavour);
 }
 
 /** `base` as a user of `flavour` has it: the Node its CLI needs first on PATH (none for cdktf). */
@@ -131,6 +138,19 @@ function removeAbandoned(dir: string): void {
   }
 }
 
+/** Downloads Node `version` to `dir`/bin/node; returns the environment with it first on PATH. */
+function downloadNode(dir: string, version: string, log: Log): NodeJS.ProcessEnv {
+  const node = `${nodePackage()}@${version}`;
+  log(`downloading Node ${version} (${node} from the npm registry)`);
+  const tarball = run('npm', ['pack', node, '--silent'], dir).trim().split('\n').pop()!;
+  run('tar', ['xzf', tarball, '--strip-components=1', 'package/bin/node'], dir);
+  fs.rmSync(path.join(dir, tarball));
+  const env = withPathFirst(path.join(dir, 'bin'), process.env);
+  const runs = run('node', ['--version'], dir, env).trim();
+  if (runs !== `v${version}`) throw new Error(`toolchain: ${node} runs as ${runs}, not v${version}`);
+  return env;
+}
+
 /**
  * Installs the toolchain of `flavour` when missing (about half a minute, progress on `log`), then returns it.
  * It is built in a staging folder of this process and renamed into place, so a killed install never counts,
@@ -148,35 +168,14 @@ export function installToolchain(
   removeAbandoned(dir);
   const staging = `${dir}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
-  fs.mkdirSync(path.join(staging, 'cli'), { recursive: true });
+  const cliDir = path.join(staging, 'cli');
+  fs.mkdirSync(cliDir, { recursive: true });
   try {
-    const node = `${nodePackage()}@${version}`;
-    log(`downloading Node ${version} (${node} from the npm registry)`);
-    const tarball = run('npm', ['pack', node, '--silent'], staging).trim().split('\n').pop()!;
-    run('tar', ['xzf', tarball, '--strip-components=1', 'package/bin/node'], staging);
-    fs.rmSync(path.join(staging, tarball));
-    const env = withPathFirst(toolchainAt(staging, flavour).binDir, process.env);
-    const runs = run('node', ['--version'], staging, env).trim();
-    if (runs !== `v${version}`) throw new Error(`toolchain: ${node} runs as ${runs}, not v${version}`);
-
-    log(`installing ${cli.package} ${cli.version} with it`);
-    fs.writeFileSync(
-      path.join(staging, 'cli', 'package.json'),
-      JSON.stringify({
-        name: `${cli.package}-toolchain`,
-        private: true,
-        dependencies: cliDependencies(flavour),
-      }),
-    );
-    // Legacy peers: jsii and jsii-pacmak, the CLI's peers for `get` and `convert` (never synth, deploy or
-    // destroy), come with its dependencies anyway, and automatic peers would add jsii-pacmak's own jsii and
-    // jsii-rosetta 6 (~30 MB). The peers those commands do load, the framework and constructs, are listed.
-    run(
-      'npm',
-      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--legacy-peer-deps'],
-      path.join(staging, 'cli'),
-      env,
-    );
+    const env = downloadNode(staging, version, log);
+    log(`installing ${cli.package} ${cli.version} with it, from its lockfile`);
+    for (const file of ['package.json', 'package-lock.json'])
+      fs.copyFileSync(path.join(toolchainPackage(flavour), file), path.join(cliDir, file));
+    run('npm', ['ci', '--prefer-offline', ...NPM_OPTIONS], cliDir, env);
     fs.renameSync(staging, dir);
   } catch (err) {
     fs.rmSync(staging, { recursive: true, force: true });
@@ -188,4 +187,21 @@ export function installToolchain(
     `Node ${version} and ${cli.package} ${cli.version} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`,
   );
   return toolchainAt(dir, flavour);
+}
+
+/**
+ * Rewrites the package-lock.json of the toolchain of `flavour` from its package.json, resolved by npm on the
+ * toolchain's Node (downloaded to a temporary folder); returns the lockfile's path.
+ */
+export function lockToolchain(flavour: Flavour, log: Log): string {
+  const { node: version } = withNode(flavour);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-toolchain-lock-'));
+  try {
+    const env = downloadNode(tmp, version, log);
+    log(`resolving ${path.relative(ROOT, toolchainPackage(flavour))}/package.json with it`);
+    run('npm', ['install', '--package-lock-only', ...NPM_OPTIONS], toolchainPackage(flavour), env);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  return path.join(toolchainPackage(flavour), 'package-lock.json');
 }

@@ -148,11 +148,11 @@ describe('npm run demo -- --flavour cdktn', () => {
     expect(JSON.parse(fs.readFileSync(stack, 'utf8'))['//'].metadata.version).toBe(
       FLAVOURS.cdktn.framework.version,
     );
-  });
+  }, 300_000);
 
   test('--destroy removes every connection it created', async () => {
     const r = await demo('--destroy');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Destroyed. Connections left on the emulator: 0');
-  });
+  }, 300_000);
 });

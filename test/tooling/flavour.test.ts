@@ -1,11 +1,14 @@
 /**
- * The flavour table against the root package.json, and the cdktn build on a small built package: what it
- * derives, what it copies, what it rewrites, and when it refuses.
+ * The flavour table against the root package.json and the cdktn toolchain's, the cdktn sources environment in
+ * a tsx child process, and the cdktn build on a small built package: what it derives, what it copies, what it
+ * rewrites, and when it refuses.
  */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildFlavour, FLAVOURS, ROOT } from '../../tooling/flavour';
+import { buildFlavour, FLAVOURS, ROOT, sourcesEnv } from '../../tooling/flavour';
+import { toolchainPackage } from '../../tooling/node';
 
 const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
 const { cdktf, cdktn } = FLAVOURS;
@@ -31,6 +34,47 @@ describe('the flavour table', () => {
       cdktn.framework.version,
       cdktn.constructs.version,
     ]);
+  });
+
+  // After a version change in both, `npx tsx tooling/cli.ts lock cdktn` regenerates the lockfile.
+  const toolchain = (file: string) =>
+    JSON.parse(fs.readFileSync(path.join(toolchainPackage(cdktn), file), 'utf8'));
+  const pinned = {
+    [cdktn.cli.package]: cdktn.cli.version,
+    [cdktn.framework.package]: cdktn.framework.version,
+    constructs: cdktn.constructs.version,
+  };
+
+  it("names the CLI, framework and constructs versions the cdktn toolchain's package.json pins", () => {
+    expect(toolchain('package.json').dependencies).toStrictEqual(pinned);
+  });
+
+  it("names the versions the cdktn toolchain's lockfile installs", () => {
+    const { packages } = toolchain('package-lock.json');
+    const locked = Object.keys(pinned).map((name) => [name, packages[`node_modules/${name}`]?.version]);
+    expect(Object.fromEntries(locked)).toStrictEqual(pinned);
+  });
+});
+
+describe("the cdktn flavour's sources environment", () => {
+  // Jest project cdktn runs the examples' tsx child processes with it (test/support/cdktn.ts); were it to stop
+  // resolving cdktf to cdktn there, they would synthesize with cdktf and still pass.
+  it("makes a tsx child process resolve src/framework.ts's cdktf to cdktn", () => {
+    const probe = [
+      "const { TerraformStack } = require('./src/framework');",
+      "const frameworks = ['cdktf', 'cdktn'].filter(",
+      "  (p) => require(process.cwd() + '/node_modules/' + p).TerraformStack === TerraformStack,",
+      ');',
+      "process.stdout.write(frameworks.join(', '));",
+    ].join('\n');
+    const resolved = execFileSync('npx', ['tsx', '-e', probe], {
+      cwd: ROOT,
+      env: { ...process.env, ...sourcesEnv(cdktn) },
+      encoding: 'utf8',
+      stdio: 'pipe',
+      timeout: 60_000,
+    });
+    expect(resolved).toBe(cdktn.framework.package);
   });
 });
 

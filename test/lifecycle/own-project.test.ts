@@ -2,12 +2,13 @@
  * The README's "Use it in your own project", step by step, in a new folder per flavour: the packed library
  * and the dependencies it names, `qubitro-engine install`, `cdktf deploy` (cdktn: `cdktn deploy` on Node 22)
  * to the emulator, a re-plan with no changes, `qubitro-review`, and a deploy with a missing secret that fails
- * fast instead of prompting. Then the cdktf app, moved to cdktn with the README's one line, deploys nothing.
+ * fast instead of prompting; the package's subpaths, as packed, load in the app. Then the cdktf app, moved to
+ * cdktn with the README's one line, deploys nothing.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { RunningEmulator, startEmulator } from '../../emulator';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RunningEmulator, startEmulator } from '../../emulator';
 import { Flavour, FLAVOURS, FlavourName } from '../../tooling/flavour';
 import { userEnv } from '../../tooling/node';
 import { run, RunResult } from '../support/engine';
@@ -19,9 +20,24 @@ const ENGINE = 'eval "$(npx qubitro-engine install)"';
 const { cdktf, cdktn } = FLAVOURS;
 
 const secrets = {
-  TF_VAR_thingpark_client_secret: 'emulator-secret',
+  TF_VAR_thingpark_client_secret: DEFAULT_CLIENT_SECRET,
   TF_VAR_qubitro_webhook_signing_key: SIGNING_KEY,
 };
+
+/**
+ * Run by `node -e` in an app: requires $PACKAGE's /review and lists the framework files then in
+ * require.cache, then requires its /emulator.
+ */
+const SUBPATHS_PROBE = [
+  "const review = require(process.env.PACKAGE + '/review');",
+  String.raw`const frameworks = Object.keys(require.cache).filter((f) => /\/node_modules\/cdkt[fn]\//.test(f));`,
+  "const emulator = require(process.env.PACKAGE + '/emulator');",
+  'console.log(JSON.stringify({',
+  '  reviewMarkdown: typeof review.reviewMarkdown,',
+  '  startEmulator: typeof emulator.startEmulator,',
+  '  frameworks,',
+  '}));',
+].join('\n');
 
 /** An app folder of one flavour, with its own emulator. */
 class OwnApp {
@@ -74,7 +90,7 @@ class OwnApp {
         'const app = new App();',
         "new QubitroProjectStack(app, 'farm', {",
         '  baseUrl: process.env.IOTFLOW_BASE_URL!,',
-        "  clientId: 'emulator-client',",
+        `  clientId: ${JSON.stringify(DEFAULT_CLIENT_ID)},`,
         "  projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',",
         "  connections: [{ id: 'Uplinks', name: 'Farm uplinks' }],",
         '});',
@@ -180,10 +196,21 @@ describe.each(Object.values(apps))('an app on $flavour.packageName', (app) => {
     expect(r.output).not.toContain(SIGNING_KEY);
   });
 
+  test('the /review and /emulator subpaths load in the app, and /review loads no framework file', async () => {
+    const r = expectOk(
+      await app.sh('node -e "$SUBPATHS_PROBE"', { PACKAGE: app.flavour.packageName, SUBPATHS_PROBE }),
+    );
+    expect(JSON.parse(r.stdout)).toEqual({
+      reviewMarkdown: 'function',
+      startEmulator: 'function',
+      frameworks: [],
+    });
+  });
+
   test('a deploy with a missing secret variable fails within 30 s naming it, instead of prompting', async () => {
     const started = Date.now();
     const r = await app.sh(`${ENGINE}\nnpx ${cli.binary} deploy farm --auto-approve --skip-provider-lock`, {
-      TF_VAR_thingpark_client_secret: 'emulator-secret',
+      TF_VAR_thingpark_client_secret: DEFAULT_CLIENT_SECRET,
     });
     expect(r.code).not.toBe(0);
     expect(Date.now() - started).toBeLessThan(30_000);
