@@ -141,6 +141,16 @@ function cdktfReferences(dir: string): string[] {
     .map((f) => path.join('lib', f));
 }
 
+function readmeBanner(rootPackage: PackageJson, flavour: Flavour): string {
+  const { framework, cli } = flavour;
+  return (
+    `> **\`${flavour.packageName}\`** is the ${flavour.title} flavour of \`${rootPackage.name}\`, for apps on ` +
+    `\`${framework.package}\` ${framework.version} with the \`${cli.binary}\` CLI: the same constructs. Below, read ` +
+    `\`${FLAVOURS.cdktf.framework.package}\` as \`${framework.package}\` and \`${rootPackage.name}\` as ` +
+    `\`${flavour.packageName}\`; "CDK Terrain (cdktn)" says what differs.\n\n`
+  );
+}
+
 /**
  * Writes the package of `flavour` into `outDir` from the built package at `root` (after `npm run build`):
  * the files the root ships, a derived package.json, and the framework module rewritten. Fails, leaving
@@ -165,6 +175,10 @@ export function buildFlavour(
     path.join(staging, 'package.json'),
     `${JSON.stringify(flavourPackageJson(rootPackage, flavour), null, 2)}\n`,
   );
+  // The README is the root package's: its registry page first says which package this is.
+  const readme = path.join(staging, 'README.md');
+  if (fs.existsSync(readme))
+    fs.writeFileSync(readme, readmeBanner(rootPackage, flavour) + fs.readFileSync(readme, 'utf8'));
   try {
     rewriteFramework(staging, flavour);
     const left = cdktfReferences(staging);

@@ -153,6 +153,16 @@ describe('the cdktn build', () => {
     expect(read('lib/src/index.js')).toBe('const framework_1 = require("./framework");\n');
   });
 
+  it('opens the README with which package and framework it is for', () => {
+    buildFlavour(cdktn, root, out);
+    expect(read('README.md')).toBe(
+      '> **`cdktn-thingpark-qubitro`** is the CDK Terrain (cdktn) flavour of `cdktf-thingpark-qubitro`, for ' +
+        'apps on `cdktn` 0.24.0 with the `cdktn` CLI: the same constructs. Below, read `cdktf` as `cdktn` and ' +
+        '`cdktf-thingpark-qubitro` as `cdktn-thingpark-qubitro`; "CDK Terrain (cdktn)" says what differs.\n\n' +
+        '# Readme\n',
+    );
+  });
+
   it("points the framework module's require and type export at cdktn", () => {
     buildFlavour(cdktn, root, out);
     expect([read('lib/src/framework.js'), read('lib/src/framework.d.ts')]).toEqual([
