@@ -40,8 +40,11 @@ function secrets(): Record<string, string> {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
-/** The flavour's CLI (`bin`): cdktf, or cdktn. */
-function cdktf(args: string[], env: NodeJS.ProcessEnv, bin: string): Promise<string> {
+/**
+ * Runs the flavour's CLI (`bin`: cdktf, or cdktn), its output relayed as it comes. Not tooling/run: that
+ * starts its own process group, which a Ctrl-C in the user's terminal would not reach.
+ */
+function frameworkCli(args: string[], env: NodeJS.ProcessEnv, bin: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(bin, [...args, '--skip-provider-lock'], {
       cwd: demoDir,
@@ -156,7 +159,7 @@ async function main(): Promise<void> {
   try {
     if (values.destroy) {
       step(`${name} destroy ${STACKS.join(' ')}`);
-      await cdktf(['destroy', ...STACKS, '--auto-approve'], env, cli.bin);
+      await frameworkCli(['destroy', ...STACKS, '--auto-approve'], env, cli.bin);
       process.stdout.write(
         `Destroyed. Connections left on the emulator: ${(await listConnections(emulator)).length}\n`,
       );
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
     step(
       `${name} deploy ${STACKS.join(' ')} (synthesizes examples/per-project, then applies with ${engine.binaryName})`,
     );
-    await cdktf(['deploy', ...STACKS, '--auto-approve'], env, cli.bin);
+    await frameworkCli(['deploy', ...STACKS, '--auto-approve'], env, cli.bin);
 
     const connections = await listConnections(emulator);
     process.stdout.write(`\nConnections on ${emulator.baseUrl}:\n\n`);
