@@ -334,8 +334,10 @@ func connectionInput(m connectionModel, secrets map[string]string) (client.Conne
 }
 
 // finishWrite fills computed values after a POST/PUT and records the
-// secret paths in private state.
-func finishWrite(ctx context.Context, m *connectionModel, conn *client.Connection, secrets map[string]string, private interface {
+// secret paths in private state. New or changed secrets get a new MAC under
+// the salt of prior (the connection's stored fingerprint), or a fresh salt
+// when there is none (create, import, or a fingerprint added later).
+func finishWrite(ctx context.Context, m *connectionModel, conn *client.Connection, secrets map[string]string, prior types.String, private interface {
 	SetKey(context.Context, string, []byte) diag.Diagnostics
 }, diags *diag.Diagnostics) {
 	m.ID = types.StringValue(string(conn.ID))
@@ -345,11 +347,12 @@ func finishWrite(ctx context.Context, m *connectionModel, conn *client.Connectio
 	if secrets == nil {
 		m.SecretsFingerprint = types.StringNull()
 	} else if m.SecretsFingerprint.IsNull() || m.SecretsFingerprint.IsUnknown() {
-		// No usable prior salt (create, import, or fingerprint added later).
-		salt, err := NewSalt()
-		if err != nil {
-			diags.AddError("Cannot generate a salt", err.Error())
-			return
+		salt, err := FingerprintSalt(prior.ValueString())
+		if prior.IsNull() || prior.IsUnknown() || err != nil {
+			if salt, err = NewSalt(); err != nil {
+				diags.AddError("Cannot generate a salt", err.Error())
+				return
+			}
 		}
 		m.SecretsFingerprint = types.StringValue(Fingerprint(salt, secrets))
 	}
@@ -357,20 +360,29 @@ func finishWrite(ctx context.Context, m *connectionModel, conn *client.Connectio
 	diags.Append(private.SetKey(ctx, privateSecretPaths, paths)...)
 }
 
-func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	c := needClient(r.data, &resp.Diagnostics)
-	if c == nil {
+// writeRequest is what a POST or PUT needs: the client, the planned model,
+// the write-only secrets from the configuration, and the body. ok is false
+// once an error is in diags.
+func (r *connectionResource) writeRequest(ctx context.Context, plan tfsdk.Plan, config tfsdk.Config, diags *diag.Diagnostics) (c *client.Client, m connectionModel, secrets map[string]string, in client.ConnectionInput, ok bool) {
+	if c = needClient(r.data, diags); c == nil {
 		return
 	}
-	var plan connectionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	secrets, _, _ := configSecrets(ctx, req.Config, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
+	diags.Append(plan.Get(ctx, &m)...)
+	secrets, _, _ = configSecrets(ctx, config, diags)
+	if diags.HasError() {
 		return
 	}
-	in, err := connectionInput(plan, secrets)
+	in, err := connectionInput(m, secrets)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("secrets_wo"), "Cannot build the connection", err.Error())
+		diags.AddAttributeError(path.Root("secrets_wo"), "Cannot build the connection", err.Error())
+		return
+	}
+	return c, m, secrets, in, true
+}
+
+func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	c, plan, secrets, in, ok := r.writeRequest(ctx, req.Plan, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
 	conn, err := c.Create(ctx, in)
@@ -381,7 +393,7 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	tflog.Info(ctx, "created connection", map[string]any{"id": string(conn.ID), "name": conn.Name})
 	// State keeps configuration as declared, not the server echo.
 	plan.SecretsFingerprint = types.StringUnknown() // always a fresh salt on create
-	finishWrite(ctx, &plan, conn, secrets, resp.Private, &resp.Diagnostics)
+	finishWrite(ctx, &plan, conn, secrets, types.StringNull(), resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
@@ -467,20 +479,12 @@ func reconcileModel(st connectionModel, conn *client.Connection, secretPaths []s
 }
 
 func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	c := needClient(r.data, &resp.Diagnostics)
-	if c == nil {
+	c, plan, secrets, in, ok := r.writeRequest(ctx, req.Plan, req.Config, &resp.Diagnostics)
+	if !ok {
 		return
 	}
-	var plan, state connectionModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	secrets, _, _ := configSecrets(ctx, req.Config, &resp.Diagnostics)
-	if resp.Diagnostics.HasError() {
-		return
-	}
-	in, err := connectionInput(plan, secrets)
-	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("secrets_wo"), "Cannot build the connection", err.Error())
+	var state connectionModel
+	if resp.Diagnostics.Append(req.State.Get(ctx, &state)...); resp.Diagnostics.HasError() {
 		return
 	}
 	id := state.ID.ValueString()
@@ -495,18 +499,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 	if conn.ID == "" {
 		conn.ID = client.FlexString(id)
 	}
-	if plan.SecretsFingerprint.IsUnknown() {
-		// Changed secrets: keep the connection's salt, new MAC.
-		plan.SecretsFingerprint = state.SecretsFingerprint
-		if !plan.SecretsFingerprint.IsNull() {
-			if salt, err := FingerprintSalt(plan.SecretsFingerprint.ValueString()); err == nil && secrets != nil {
-				plan.SecretsFingerprint = types.StringValue(Fingerprint(salt, secrets))
-			} else {
-				plan.SecretsFingerprint = types.StringUnknown()
-			}
-		}
-	}
-	finishWrite(ctx, &plan, conn, secrets, resp.Private, &resp.Diagnostics)
+	finishWrite(ctx, &plan, conn, secrets, state.SecretsFingerprint, resp.Private, &resp.Diagnostics)
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
