@@ -78,8 +78,6 @@ export class IotFlowConnection extends Construct {
   /** The server-assigned connection id, e.g. `"1114"` (known after the first apply). */
   public readonly connectionId: string;
   private readonly api: IotFlowApi;
-  /** The request body this connection sends on create and on every update (secrets as tokens). */
-  public readonly body: Record<string, unknown>;
   /** The underlying `iotflow_connection` resource. */
   public readonly resource: IotflowConnection;
 
@@ -96,16 +94,7 @@ export class IotFlowConnection extends Construct {
     }
     props.api._claimConnectionName(props.name, this.node.path);
 
-    const configuration = withoutUndefined(props.configuration);
-    this.body = withoutUndefined({
-      name: props.name,
-      connectorId: props.connectorId,
-      configuration,
-      brand: props.brand,
-      active: props.active,
-      alarms: props.alarms,
-    });
-    const declared = withoutPaths(configuration, secretFields);
+    const declared = withoutPaths(withoutUndefined(props.configuration), secretFields);
     this.resource = new IotflowConnection(this, 'Resource', {
       provider: props.api.provider,
       name: props.name,
