@@ -1,8 +1,10 @@
 import { bearerError, type TokenIssuer } from './auth';
 import { CONNECTORS, describeConnector, findConnector, withServerDefaults } from './connectors';
 import {
+  connectionNotFound,
   decodePathSegment,
   errorReply,
+  guarded,
   methodNotAllowed,
   routeNotFound,
   type ApiRequest,
@@ -30,21 +32,8 @@ export interface ApiContext {
 
 type Handler = (req: ApiRequest) => Reply;
 
-function notFound(id: string): Reply {
-  return errorReply(404, 'com-4004', `Connection ${id} not found`);
-}
-
 function invalid(message: string): Reply {
   return errorReply(400, 'com-4000', message);
-}
-
-/** A change the state file could not record was rolled back: say so, with the status a server would. */
-function persisted(change: () => Reply): Reply {
-  try {
-    return change();
-  } catch (err) {
-    return errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`);
-  }
 }
 
 /** A connection as every read shows it: defaults added (unless turned off), then secrets masked. */
@@ -87,7 +76,7 @@ function collectionHandlers(ctx: ApiContext): Record<string, Handler> {
           `Max connection limit reached (${ctx.maxConnections} connections allowed by the account plan)`,
         );
       }
-      return persisted(() => {
+      return guarded(() => {
         const connection = ctx.store.create(body.fields);
         return {
           status: 201,
@@ -103,20 +92,24 @@ function itemHandlers(id: string, ctx: ApiContext): Record<string, Handler> {
   return {
     GET: () => {
       const connection = ctx.store.get(id);
-      return connection === undefined ? notFound(id) : { status: 200, body: present(connection, ctx) };
+      return connection === undefined
+        ? connectionNotFound(id)
+        : { status: 200, body: present(connection, ctx) };
     },
     PUT: (req) => {
-      if (ctx.store.get(id) === undefined) return notFound(id);
+      if (ctx.store.get(id) === undefined) return connectionNotFound(id);
       const json = req.json();
       if (!json.ok) return invalid(json.message);
       const body = parseConnectionBody(json.value);
       if (!body.ok) return invalid(body.message);
-      return persisted(() => {
+      return guarded(() => {
         const connection = ctx.store.replace(id, body.fields);
-        return connection === undefined ? notFound(id) : { status: 200, body: present(connection, ctx) };
+        return connection === undefined
+          ? connectionNotFound(id)
+          : { status: 200, body: present(connection, ctx) };
       });
     },
-    DELETE: () => persisted(() => (ctx.store.delete(id) ? { status: 204 } : notFound(id))),
+    DELETE: () => guarded(() => (ctx.store.delete(id) ? { status: 204 } : connectionNotFound(id))),
   };
 }
 

@@ -2,7 +2,15 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { presentConnection } from './connections-api';
 import type { FaultInjector } from './faults';
 import { parseFaultRules } from './faults';
-import { decodePathSegment, errorReply, methodNotAllowed, routeNotFound, type Reply } from './http';
+import {
+  connectionNotFound,
+  decodePathSegment,
+  errorReply,
+  guarded,
+  methodNotAllowed,
+  routeNotFound,
+  type Reply,
+} from './http';
 import { isPlainObject, parseJson } from './json';
 import type { UnreachableMarks } from './reachability';
 import type { RequestLog } from './request-log';
@@ -25,14 +33,6 @@ type Handler = (body: Buffer) => Reply;
 
 const STATE_PATH = /^\/connections\/([^/]+)\/state$/;
 
-function guarded(change: () => Reply): Reply {
-  try {
-    return change();
-  } catch (err) {
-    return errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`);
-  }
-}
-
 function setState(id: string, body: Buffer, ctx: ControlContext): Reply {
   const json = parseJson(body);
   if (!json.ok) return errorReply(400, 'com-4000', json.message);
@@ -43,7 +43,7 @@ function setState(id: string, body: Buffer, ctx: ControlContext): Reply {
   return guarded(() => {
     const connection = ctx.store.setState(id, state);
     return connection === undefined
-      ? errorReply(404, 'com-4004', `Connection ${id} not found`)
+      ? connectionNotFound(id)
       : { status: 200, body: presentConnection(connection, ctx.serverDefaults) };
   });
 }

@@ -91,3 +91,21 @@ export function decodePathSegment(raw: string): string {
     return raw;
   }
 }
+
+/** The 500 a server answers when the emulator itself fails (e.g. its state file cannot be written). */
+export function emulatorError(err: unknown): Reply {
+  return errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`);
+}
+
+/** A change the state file could not record was rolled back: say so, with the status a server would. */
+export function guarded(change: () => Reply): Reply {
+  try {
+    return change();
+  } catch (err) {
+    return emulatorError(err);
+  }
+}
+
+export function connectionNotFound(id: string): Reply {
+  return errorReply(404, 'com-4004', `Connection ${id} not found`);
+}

@@ -5,7 +5,15 @@ import { bearerError, handleTokenRequest, type ClientCredentials } from './auth'
 import { handleApiRequest, isConnectionWrite, rateLimitCategory, type ApiContext } from './connections-api';
 import { CONTROL_PREFIX, handleControlRequest, type ControlContext } from './control-plane';
 import { faultReply, type FaultInjector } from './faults';
-import { errorReply, MAX_BODY_BYTES, readBody, sendReply, type ApiRequest, type Reply } from './http';
+import {
+  emulatorError,
+  errorReply,
+  MAX_BODY_BYTES,
+  readBody,
+  sendReply,
+  type ApiRequest,
+  type Reply,
+} from './http';
 import { parseJson, type JsonResult } from './json';
 import type { RateLimiter } from './rate-limit';
 import type { RequestLog } from './request-log';
@@ -125,7 +133,7 @@ export function createEmulatorServer(ctx: ServerContext): Server {
         return;
       }
       if (res.headersSent) return;
-      sendReply(res, errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`));
+      sendReply(res, emulatorError(err));
     });
   });
   // Outlive typical client idle-connection timeouts, so a client never reuses a socket we just closed.
