@@ -1,4 +1,4 @@
-import { HTTP_CONNECTOR_ID } from '../src/wire-format';
+import { HTTP_CONNECTOR_ID, RECONNECT_STRATEGIES } from '../src/wire-format';
 import { isPlainObject, type JsonObject } from './json';
 
 /**
@@ -42,8 +42,6 @@ export const COMMON_CONFIGURATION_DEFAULTS: Readonly<JsonObject> = Object.freeze
   downlinkEnabled: true,
   reconnectStrategy: 'NORMAL',
 });
-
-export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
 
 const COMMON_SCHEMA_PROPERTIES: JsonObject = {
   description: { type: 'string', description: 'Free text' },

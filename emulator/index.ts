@@ -27,14 +27,9 @@ export {
   isLoopbackHost,
   OptionError,
 } from './options';
-export {
-  COMMON_CONFIGURATION_DEFAULTS,
-  CONNECTORS,
-  isCredentialHeader,
-  RECONNECT_STRATEGIES,
-} from './connectors';
+export { COMMON_CONFIGURATION_DEFAULTS, CONNECTORS, isCredentialHeader } from './connectors';
 export { MAX_JSON_DEPTH } from './json';
-export { HTTP_CONNECTOR_ID } from '../src/wire-format';
+export { HTTP_CONNECTOR_ID, RECONNECT_STRATEGIES } from '../src/wire-format';
 export { fingerprint, MASK } from './secrets';
 
 export interface RunningEmulator {

@@ -20,6 +20,9 @@ export const QUBITRO_SECRET_LABELS: Readonly<Record<string, string>> = {
   downlinkAsKey: 'downlink AS key',
 };
 
+/** The values of the common parameter `reconnectStrategy`. */
+export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
+
 /** The key under a synthesized stack's `//` metadata that records its environment and project. */
 export const STACK_METADATA_KEY = 'qubitro';
 

@@ -1,8 +1,8 @@
 /** Rules for the parameters every IoT Flow connection shares (the "common parameters"). */
 import { z } from 'zod';
 import { dataString, plainText, rule, secretString, wholeNumber } from './rules';
+import { RECONNECT_STRATEGIES } from '../wire-format';
 
-export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
 /** Day names exactly as the IoT Flow docs write them (`About_connections.md`). */
 const ALARM_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
 const ALARM_FREQUENCIES = ['daily', 'weekly'] as const;
