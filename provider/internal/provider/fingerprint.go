@@ -30,11 +30,7 @@ func NewSalt() (string, error) {
 
 // canonicalSecrets encodes the map with paths sorted: [[path,value],...].
 func canonicalSecrets(secrets map[string]string) []byte {
-	paths := make([]string, 0, len(secrets))
-	for p := range secrets {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
+	paths := SecretPaths(secrets)
 	pairs := make([][2]string, len(paths))
 	for i, p := range paths {
 		pairs[i] = [2]string{p, secrets[p]}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math/big"
 	"reflect"
-	"sort"
 	"strings"
 )
 
@@ -86,13 +85,6 @@ func jsonEqual(a, b any) bool {
 		return true
 	}
 	return reflect.DeepEqual(a, b)
-}
-
-// JSONTextEqual reports whether two JSON texts are semantically equal.
-func JSONTextEqual(a, b string) bool {
-	va, err1 := decodeJSON(a)
-	vb, err2 := decodeJSON(b)
-	return err1 == nil && err2 == nil && jsonEqual(va, vb)
 }
 
 func isMasked(v any) bool {
@@ -296,12 +288,7 @@ func MergeSecrets(configuration string, secrets map[string]string) (json.RawMess
 	if !ok {
 		return nil, fmt.Errorf("configuration must be a JSON object")
 	}
-	paths := make([]string, 0, len(secrets))
-	for p := range secrets {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	for _, p := range paths {
+	for _, p := range SecretPaths(secrets) {
 		parts := strings.Split(p, ".")
 		m := root
 		for i, part := range parts {
