@@ -16,7 +16,7 @@ import type { RunningEmulator } from '../emulator';
 import { configFor, Contender, postBody } from './contenders';
 import { benchConnections } from './fixtures';
 import { BenchWorkspace, Measured, ROTATED_SIGNING_KEY, SIGNING_KEY } from './runner';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET } from '../emulator';
+import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PAGE_SIZE } from '../emulator';
 import { run } from '../tooling/run';
 import { callWindow, NO_TRAFFIC, Traffic, traffic } from './traffic';
 
@@ -49,15 +49,12 @@ export interface CurlRun {
   readonly requests: number;
 }
 
-const PAGE = 100;
 const CURL_LOOP = path.join(__dirname, 'curl-loop.sh');
 
-export type Variant = Contender;
-
-const usesApi = (c: Variant) => c !== 'terraform_data';
+const usesApi = (c: Contender) => c !== 'terraform_data';
 
 function variantConfig(
-  variant: Variant,
+  variant: Contender,
   emulator: RunningEmulator,
   connections: number,
   changed = 0,
@@ -68,7 +65,7 @@ function variantConfig(
 }
 
 interface RunSpec {
-  readonly variant: Variant;
+  readonly variant: Contender;
   readonly scenario: Scenario;
   readonly args: string[];
   readonly ok?: number[];
@@ -115,7 +112,7 @@ async function engineRun(
     ...measured,
     ...t,
     idealWrites: api ? spec.idealWrites : 0,
-    idealReads: api ? n + Math.ceil(n / PAGE) : 0,
+    idealReads: api ? n + Math.ceil(n / DEFAULT_PAGE_SIZE) : 0,
     idealTokens: api ? 1 : 0,
     ...callWindow(emulator, mark, startedMs),
     emulatorCpuSeconds: (emulatorCpu.user + emulatorCpu.system) / 1e6,
@@ -166,13 +163,13 @@ export interface ScaleSize {
   readonly connections: number;
   readonly rounds: number;
   /** Contenders run in only the first `r` rounds (the slow peer at large N). */
-  readonly limitRounds?: Partial<Record<Variant, number>>;
+  readonly limitRounds?: Partial<Record<Contender, number>>;
 }
 
 export interface ScalePlan {
   readonly latencyMs: number;
   readonly sizes: ScaleSize[];
-  readonly variants: Variant[];
+  readonly variants: Contender[];
 }
 
 export async function benchScale(
@@ -184,7 +181,7 @@ export async function benchScale(
   const runs: EngineRun[] = [];
   const curl: CurlRun[] = [];
   for (const { connections, rounds, limitRounds } of plan.sizes) {
-    const spaces = new Map<Variant, BenchWorkspace>();
+    const spaces = new Map<Contender, BenchWorkspace>();
     try {
       for (const v of plan.variants) {
         const ws = new BenchWorkspace(engine, `${v}-${connections}`);
@@ -232,7 +229,7 @@ export async function benchScale(
 export interface LifecyclePlan {
   readonly connections: number;
   readonly rounds: number;
-  readonly variants: Variant[];
+  readonly variants: Contender[];
   /** Also `tofu apply` of the unchanged connections right after the create (0 writes). */
   readonly reapply?: boolean;
 }

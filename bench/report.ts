@@ -1,5 +1,6 @@
 /** The results file's shape, the summaries, the verdict on each target of issue 13, and the printed tables. */
-import type { CurlRun, EngineRun, Scenario, Variant } from './deploy';
+import type { Contender } from './contenders';
+import type { CurlRun, EngineRun, Scenario } from './deploy';
 import type { SynthResult } from './synth';
 import { median } from './synth';
 
@@ -39,7 +40,7 @@ export interface BenchResults {
 
 /** Timings over the runs of one contender and scenario: min and median; traffic is the same in every run. */
 export interface Row {
-  readonly contender: Variant | 'curl loop' | 'latency floor';
+  readonly contender: Contender | 'curl loop' | 'latency floor';
   readonly scenario: Scenario;
   readonly connections: number;
   readonly latencyMs: number;
@@ -201,11 +202,11 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
       ];
     }),
   ];
-  const secondsOf = (runs: EngineRun[], v: Variant, scenario: Scenario, n: number) => (round: number) =>
+  const secondsOf = (runs: EngineRun[], v: Contender, scenario: Scenario, n: number) => (round: number) =>
     runs.find((x) => x.contender === v && x.scenario === scenario && x.connections === n && x.round === round)
       ?.seconds;
   const scaleRatios = sizes.flatMap((n) => {
-    const s = (v: Variant) => secondsOf(r.scale.runs, v, 'create', n);
+    const s = (v: Contender) => secondsOf(r.scale.runs, v, 'create', n);
     const curl = (round: number) =>
       r.scale.curl.find((c) => c.connections === n && c.round === round)?.seconds;
     const floor = () => (n * latencyMs) / 1000 / PARALLELISM;
@@ -223,8 +224,8 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
   const scenarios: Scenario[] = ['create', 'reapply', 'replan', 'change', 'rotate', 'destroy'];
   const lifecycleRatios = lifeSizes.flatMap((n) =>
     scenarios.flatMap((sc) => {
-      const s = (v: Variant) => secondsOf(r.lifecycle, v, sc, n);
-      const rt = (name: string, a: Variant, b: Variant) => ratio(name, r.lifecycle, sc, n, 0, s(a), s(b));
+      const s = (v: Contender) => secondsOf(r.lifecycle, v, sc, n);
+      const rt = (name: string, a: Contender, b: Contender) => ratio(name, r.lifecycle, sc, n, 0, s(a), s(b));
       return [
         rt('constructs / terraform_data', 'constructs', 'terraform_data'),
         rt('constructs / native', 'constructs', 'native'),

@@ -22,7 +22,8 @@ import { installEngine, RESTFUL_PROVIDER } from '../engine/engine';
 import { startEmulator } from '../emulator';
 import type { EmulatorOptions } from '../emulator';
 import { writeCharts } from './charts';
-import { benchLifecycle, benchScale, benchSettle, LifecyclePlan, ScalePlan, Variant } from './deploy';
+import { CONTENDERS } from './contenders';
+import { benchLifecycle, benchScale, benchSettle, LifecyclePlan, ScalePlan } from './deploy';
 import { BenchResults, formatResults, Section, SECTIONS, SectionMeta, summarize, targets } from './report';
 import { benchSynth, SynthConfig } from './synth';
 
@@ -33,7 +34,7 @@ interface Plan {
   readonly settle: { readonly connections: number; readonly latencyMs: number; readonly settleMs: number };
 }
 
-const ALL: Variant[] = ['constructs', 'native', 'restful', 'terraform_data'];
+const ALL = [...CONTENDERS];
 
 /**
  * Sized for about 22 minutes on 2 cores (measured: one round at 1000 costs ~4 minutes, restful and the
