@@ -12,13 +12,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { QubitroProjectStack } from '../src';
+import { qubitroConfiguration } from '../src/qubitro-connection';
 import registry from '../provider/registry.json';
-import {
-  QUBITRO_BRAND,
-  QUBITRO_CONNECTOR_ID,
-  QUBITRO_DEFAULT_DESTINATION,
-  type QubitroProjectConnection,
-} from '../src';
+import { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, type QubitroProjectConnection } from '../src';
 import { BENCH_PROJECT_ID } from './fixtures';
 import { DEFAULT_CLIENT_ID as CLIENT_ID } from '../emulator';
 
@@ -35,19 +31,7 @@ export function defined(o: Attrs): Attrs {
 
 /** The connection's `configuration` without the signing key, as QubitroConnection builds it. */
 export function configurationOf(c: QubitroProjectConnection): Attrs {
-  return defined({
-    destinationURL: c.destinationUrl ?? QUBITRO_DEFAULT_DESTINATION,
-    headers: { projectId: c.projectId ?? BENCH_PROJECT_ID },
-    description: c.description,
-    createDevices: c.createDevices,
-    sendMetadata: c.sendMetadata,
-    sendRawDecodedFormat: c.sendRawDecodedFormat,
-    uplinkTimeValidity: c.uplinkTimeValidity,
-    downlinkEnabled: c.downlinkEnabled,
-    downlinkAsId: c.downlinkAsId,
-    downlinkPort: c.downlinkPort,
-    reconnectStrategy: c.reconnectStrategy,
-  });
+  return defined(qubitroConfiguration({ ...c, projectId: c.projectId ?? BENCH_PROJECT_ID }));
 }
 
 /** The POST body with the signing key filled in (what the API receives). */

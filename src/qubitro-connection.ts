@@ -87,21 +87,34 @@ export class QubitroConnection extends IotFlowConnection {
       alarms: props.alarms,
       importFrom: props.importFrom,
       adoptExisting: props.adoptExisting,
-      configuration: {
-        destinationURL: props.destinationUrl ?? QUBITRO_DEFAULT_DESTINATION,
-        headers: { projectId: props.projectId, webhookSigningKey: props.webhookSigningKey },
-        description: props.description,
-        createDevices: props.createDevices,
-        sendMetadata: props.sendMetadata,
-        sendRawDecodedFormat: props.sendRawDecodedFormat,
-        uplinkTimeValidity: props.uplinkTimeValidity,
-        downlinkEnabled: props.downlinkEnabled,
-        downlinkAsId: props.downlinkAsId,
-        downlinkAsKey: props.downlinkAsKey,
-        downlinkPort: props.downlinkPort,
-        reconnectStrategy: props.reconnectStrategy,
-      },
+      configuration: qubitroConfiguration(props),
       secretFields: Object.keys(QUBITRO_SECRET_LABELS),
     });
   }
+}
+
+/**
+ * The `configuration` a Qubitro connection sends: the destination, the project id and signing key as
+ * headers, and the common parameters (undefined ones are left out when sent). Also builds the bench's raw
+ * baselines, which must send the same body (their key travels write-only, so they pass none).
+ */
+export function qubitroConfiguration(
+  props: Omit<QubitroConnectionProps, keyof ConnectionOptions | 'webhookSigningKey'> & {
+    readonly webhookSigningKey?: string;
+  },
+): Record<string, unknown> {
+  return {
+    destinationURL: props.destinationUrl ?? QUBITRO_DEFAULT_DESTINATION,
+    headers: { projectId: props.projectId, webhookSigningKey: props.webhookSigningKey },
+    description: props.description,
+    createDevices: props.createDevices,
+    sendMetadata: props.sendMetadata,
+    sendRawDecodedFormat: props.sendRawDecodedFormat,
+    uplinkTimeValidity: props.uplinkTimeValidity,
+    downlinkEnabled: props.downlinkEnabled,
+    downlinkAsId: props.downlinkAsId,
+    downlinkAsKey: props.downlinkAsKey,
+    downlinkPort: props.downlinkPort,
+    reconnectStrategy: props.reconnectStrategy,
+  };
 }
