@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { App } from 'cdktf';
 import { QubitroProjectStack } from '../src';
 import { qubitroConfiguration } from '../src/qubitro-connection';
-import registry from '../provider/registry.json';
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from '../src/wire-format';
 import { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, type QubitroProjectConnection } from '../src';
 import { BENCH_PROJECT_ID } from './fixtures';
 import { DEFAULT_CLIENT_ID as CLIENT_ID } from '../emulator';
@@ -97,7 +97,7 @@ function nativeConfig(endpoint: Endpoint, connections: QubitroProjectConnection[
   return {
     terraform: {
       required_providers: {
-        iotflow: { source: `${registry.namespace}/${registry.type}`, version: registry.version },
+        iotflow: { source: PROVIDER_SOURCE, version: PROVIDER_VERSION },
       },
     },
     variable: variables(true),

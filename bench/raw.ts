@@ -15,7 +15,7 @@ import {
   TerraformResource,
   TerraformStack,
 } from 'cdktf';
-import registry from '../provider/registry.json';
+import { PROVIDER_NAME, PROVIDER_SOURCE, PROVIDER_VERSION } from '../src/wire-format';
 import type { QubitroProjectConnection } from '../src';
 import { sensitiveVariable } from '../src/secrets';
 import { configurationOf, defined } from './contenders';
@@ -30,12 +30,12 @@ class RawProvider extends TerraformProvider {
     private readonly attrs: Attrs,
   ) {
     super(scope, id, {
-      terraformResourceType: registry.type,
-      terraformProviderSource: `${registry.namespace}/${registry.type}`,
+      terraformResourceType: PROVIDER_NAME,
+      terraformProviderSource: PROVIDER_SOURCE,
       terraformGeneratorMetadata: {
-        providerName: registry.type,
-        providerVersion: registry.version,
-        providerVersionConstraint: registry.version,
+        providerName: PROVIDER_NAME,
+        providerVersion: PROVIDER_VERSION,
+        providerVersionConstraint: PROVIDER_VERSION,
       },
     });
   }

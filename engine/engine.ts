@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import registry from '../provider/registry.json';
+import { PROVIDER_SOURCE, PROVIDER_VERSION } from '../src/wire-format';
 
 export const TOFU_VERSION = '1.12.6';
 
@@ -42,8 +42,8 @@ function packageRoot(): string {
 
 /** The project's own provider, built from `provider/` (its address and version: `provider/registry.json`). */
 export const IOTFLOW_PROVIDER: ProviderBuild = {
-  source: `${registry.namespace}/${registry.type}`,
-  version: registry.version,
+  source: PROVIDER_SOURCE,
+  version: PROVIDER_VERSION,
   dir: path.join(packageRoot(), 'provider'),
 };
 

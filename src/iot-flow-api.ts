@@ -134,10 +134,7 @@ export class IotFlowApi extends Construct {
       settleTimeoutSeconds: this.settleTimeoutSeconds,
     });
     this.readBackIds.push(resource.id);
-    this.readBack.dependsOn = [
-      ...(this.readBack.dependsOn ?? []),
-      `${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}`,
-    ];
+    this.readBack.dependsOn = [...(this.readBack.dependsOn ?? []), resource.address];
   }
 
   /**
@@ -151,7 +148,7 @@ export class IotFlowApi extends Construct {
       'StateById',
       `\${{ for c in ${this.readBack!.connectionsRef} : c.id => c.state }}`,
     );
-    return `lookup(local.${this.stateById.friendlyUniqueId}, ${IotflowConnection.tfResourceType}.${resource.friendlyUniqueId}.id, "MISSING")`;
+    return `lookup(local.${this.stateById.friendlyUniqueId}, ${resource.address}.id, "MISSING")`;
   }
 
   /**

@@ -111,7 +111,7 @@ export class IotFlowConnection extends Construct {
     // state into this resource (no POST, no DELETE). A no-op where the state has no such resource.
     addMovedBlock(this, {
       from: `restful_resource.${this.resource.friendlyUniqueId}`,
-      to: `${IotflowConnection.tfResourceType}.${this.resource.friendlyUniqueId}`,
+      to: this.resource.address,
     });
     this.adopt(props);
     this.connectionId = this.resource.id;
@@ -126,7 +126,7 @@ export class IotFlowConnection extends Construct {
 
   /** Import blocks: `importFrom`, or adoption by name when the state has no record of this connection. */
   private adopt(props: IotFlowConnectionProps): void {
-    const address = `${IotflowConnection.tfResourceType}.${this.resource.friendlyUniqueId}`;
+    const address = this.resource.address;
     if (props.importFrom !== undefined) {
       addImportBlock(this, { to: address, provider: props.api.provider.fqn, id: props.importFrom });
     } else if (

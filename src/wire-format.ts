@@ -26,6 +26,10 @@ export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
 /** The key under a synthesized stack's `//` metadata that records its environment and project. */
 export const STACK_METADATA_KEY = 'qubitro';
 
+/** The provider's registry address (`thingpark-qubitro/iotflow`) and version (`provider/registry.json`). */
+export const PROVIDER_SOURCE = `${registry.namespace}/${registry.type}`;
+export const PROVIDER_VERSION = registry.version;
+
 /** The provider's name in `cdk.tf.json` and plans, and its connection resource type (`provider/registry.json`). */
 export const PROVIDER_NAME = registry.type;
 export const CONNECTION_RESOURCE = `${registry.type}_connection`;

@@ -11,16 +11,13 @@ import {
   TerraformProvider,
   TerraformResource,
 } from '../framework';
-import registry from '../../provider/registry.json';
+import { CONNECTION_RESOURCE, PROVIDER_NAME, PROVIDER_SOURCE, PROVIDER_VERSION } from '../wire-format';
 
-/** Where the engine finds the provider: `registry.json` is the one source of its address and version. */
-export const IOTFLOW_PROVIDER = {
-  source: `${registry.namespace}/${registry.type}`,
-  version: registry.version,
-} as const;
+/** Where the engine finds the provider (from `provider/registry.json`, the one source of both). */
+export const IOTFLOW_PROVIDER = { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } as const;
 
 const generatorMetadata = {
-  providerName: registry.type,
+  providerName: PROVIDER_NAME,
   providerVersion: IOTFLOW_PROVIDER.version,
   providerVersionConstraint: IOTFLOW_PROVIDER.version,
 };
@@ -54,7 +51,7 @@ export class IotflowProvider extends TerraformProvider {
     private readonly config: IotflowProviderConfig,
   ) {
     super(scope, id, {
-      terraformResourceType: registry.type,
+      terraformResourceType: PROVIDER_NAME,
       terraformGeneratorMetadata: generatorMetadata,
       terraformProviderSource: IOTFLOW_PROVIDER.source,
     });
@@ -100,7 +97,7 @@ export interface IotflowConnectionConfig extends TerraformMetaArguments {
 
 /** `iotflow_connection`: one IoT Flow connection (POST creates, PUT replaces, DELETE removes). */
 export class IotflowConnection extends TerraformResource {
-  public static readonly tfResourceType = `${registry.type}_connection`;
+  public static readonly tfResourceType = CONNECTION_RESOURCE;
 
   constructor(
     scope: Construct,
@@ -116,6 +113,11 @@ export class IotflowConnection extends TerraformResource {
       lifecycle: config.lifecycle,
       forEach: config.forEach,
     });
+  }
+
+  /** Its address in the configuration, e.g. `iotflow_connection.Uplinks_0B1B410F`, for moved and import blocks. */
+  public get address(): string {
+    return `${IotflowConnection.tfResourceType}.${this.friendlyUniqueId}`;
   }
 
   /** The server-assigned connection id, e.g. `"1114"`. */
@@ -149,7 +151,7 @@ export interface DataIotflowConnectionsConfig extends TerraformMetaArguments {
 
 /** `data "iotflow_connections"`: every page of `GET /connections`, optionally filtered. */
 export class DataIotflowConnections extends TerraformDataSource {
-  public static readonly tfResourceType = `${registry.type}_connections`;
+  public static readonly tfResourceType = `${PROVIDER_NAME}_connections`;
 
   constructor(
     scope: Construct,
