@@ -64,7 +64,9 @@ export class IotFlowApi extends Construct {
   public readonly provider: IotflowProvider;
   private readonly connectionNames = new Map<string, string>();
   private readonly settleTimeoutSeconds: number;
+  private connectionList?: DataIotflowConnections;
   private idsByKey?: TerraformLocal;
+  private idsByName?: TerraformLocal;
   private readBack?: DataIotflowConnections;
   private readonly readBackIds: string[] = [];
   private stateById?: TerraformLocal;
@@ -104,19 +106,26 @@ export class IotFlowApi extends Construct {
   /**
    * An HCL expression for the ids of the existing connections with this connector, brand and name: every
    * page of `GET /connections` read once per plan, grouped once per endpoint in a local, so each lookup is
-   * O(1) (a filter per connection would make a plan of N connections O(N²)).
+   * O(1) (a filter per connection would make a plan of N connections O(N²)). Without a brand (`''`) any
+   * brand matches, as in the provider's own check: a server may set a brand the configuration never did.
    * @internal
    */
   public _existingConnectionIds(connectorId: string, brand: string, name: string): string {
-    if (!this.idsByKey) {
-      const list = new DataIotflowConnections(this, 'Connections', { provider: this.provider });
-      this.idsByKey = new TerraformLocal(
+    this.connectionList ??= new DataIotflowConnections(this, 'Connections', { provider: this.provider });
+    if (brand === '') {
+      this.idsByName ??= new TerraformLocal(
         this,
-        'ConnectionIdsByKey',
-        `\${{ for c in ${list.connectionsRef} : ` +
-          `"\${c.connector_id}/\${c.brand == null ? "" : c.brand}/\${c.name}" => c.id... }}`,
+        'ConnectionIdsByName',
+        `\${{ for c in ${this.connectionList.connectionsRef} : "\${c.connector_id}/\${c.name}" => c.id... }}`,
       );
+      return `lookup(local.${this.idsByName.friendlyUniqueId}, ${JSON.stringify(`${connectorId}/${name}`)}, [])`;
     }
+    this.idsByKey ??= new TerraformLocal(
+      this,
+      'ConnectionIdsByKey',
+      `\${{ for c in ${this.connectionList.connectionsRef} : ` +
+        `"\${c.connector_id}/\${c.brand == null ? "" : c.brand}/\${c.name}" => c.id... }}`,
+    );
     // connectorId and brand cannot contain "/", so the name, last, keeps the key unambiguous.
     return `lookup(local.${this.idsByKey.friendlyUniqueId}, ${JSON.stringify(`${connectorId}/${brand}/${name}`)}, [])`;
   }

@@ -1,4 +1,5 @@
 import { Testing } from 'cdktf';
+import { IotFlowConnection } from '../../src';
 import {
   adoptionLists,
   connections,
@@ -65,6 +66,24 @@ describe('adoption of an existing connection by name', () => {
       `\${{ for c in data.iotflow_connections.${listId}.connections : ` +
         '"${c.connector_id}/${c.brand == null ? "" : c.brand}/${c.name}" => c.id... }}',
     );
+  });
+
+  test('looks an unbranded connection up by connector and name, whatever brand the server has set', () => {
+    const stack = newStack();
+    new IotFlowConnection(stack, 'Plain', {
+      api: oauthApi(stack),
+      name: 'Plain push',
+      connectorId: 'actility-http-iot',
+      configuration: { destinationURL: 'https://example.com/uplinks' },
+      adoptExisting: true,
+    });
+    const tf = synth(stack).tf;
+    const [listId] = Object.keys(adoptionLists(tf));
+    const [localId, grouping] = localNamed(tf, 'ConnectionIdsByName');
+    expect(grouping).toBe(
+      `\${{ for c in data.iotflow_connections.${listId}.connections : "\${c.connector_id}/\${c.name}" => c.id... }}`,
+    );
+    expect(tf.import[0].for_each).toContain(`lookup(local.${localId}, "actility-http-iot/Plain push", [])`);
   });
 
   test('imports the single connection with the same name, connector and brand, only when there is one', () => {
