@@ -83,12 +83,21 @@ type Client struct {
 	state processState
 }
 
+// ParseURL parses an absolute http(s) URL (base_url, token_url), or says it is not one.
+func ParseURL(s string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("%q is not an absolute http(s) URL", s)
+	}
+	return u, nil
+}
+
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
 	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	u, err := url.Parse(base)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("base_url %q is not an absolute http(s) URL", cfg.BaseURL)
+	u, err := ParseURL(base)
+	if err != nil {
+		return nil, fmt.Errorf("base_url %w", err)
 	}
 	c := &Client{
 		baseURL:            base,

@@ -4,8 +4,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -103,15 +101,13 @@ func validateProviderConfig(m providerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	set := func(v types.String) bool { return !v.IsNull() && (v.IsUnknown() || v.ValueString() != "") }
 	if !m.BaseURL.IsUnknown() && !m.BaseURL.IsNull() {
-		u, err := url.Parse(strings.TrimSpace(m.BaseURL.ValueString()))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := client.ParseURL(m.BaseURL.ValueString()); err != nil {
 			diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
 				fmt.Sprintf("base_url must be an absolute http(s) URL, got %q.", m.BaseURL.ValueString()))
 		}
 	}
 	if !m.TokenURL.IsUnknown() && !m.TokenURL.IsNull() && m.TokenURL.ValueString() != "" {
-		u, err := url.Parse(m.TokenURL.ValueString())
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		if _, err := client.ParseURL(m.TokenURL.ValueString()); err != nil {
 			diags.AddAttributeError(path.Root("token_url"), "Invalid token_url", "token_url must be an absolute http(s) URL.")
 		}
 	}
