@@ -24,12 +24,12 @@ export {
   DEFAULT_LOG_MAX_ENTRIES,
   DEFAULT_PAGE_SIZE,
   DEFAULT_SETTLE_MS,
-  isLoopbackHost,
   OptionError,
 } from './options';
 export { COMMON_CONFIGURATION_DEFAULTS, CONNECTORS, isCredentialHeader } from './connectors';
 export { MAX_JSON_DEPTH } from './json';
 export { HTTP_CONNECTOR_ID, RECONNECT_STRATEGIES } from '../src/wire-format';
+export { isLoopbackHost } from '../src/loopback';
 export { fingerprint, MASK } from './secrets';
 
 export interface RunningEmulator {

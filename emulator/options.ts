@@ -146,14 +146,3 @@ export function resolveOptions(options: EmulatorOptions, defaultPort: number): R
     ),
   };
 }
-
-/** True for addresses only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '').toLowerCase();
-  return (
-    bare === 'localhost' ||
-    bare === '::1' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare) ||
-    bare === '::ffff:127.0.0.1'
-  );
-}

@@ -3,6 +3,7 @@
  * zod issues into library errors with the construct path and the value.
  */
 import { z } from 'zod';
+import { isLoopbackHost } from '../loopback';
 
 const SEPARATOR = '\u0000';
 
@@ -84,8 +85,6 @@ export function httpsUrl(field: string, example: string) {
   );
 }
 
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-
 /** https, or http on a loopback host so a local emulator can be used; a base, so no query or fragment. */
 export function apiUrl(field: string, example: string) {
   return urlString(field, example)
@@ -100,11 +99,7 @@ export function apiUrl(field: string, example: string) {
       (v) => {
         if (!URL.canParse(v)) return false;
         const u = new URL(v);
-        return (
-          u.protocol === 'https:' ||
-          (u.protocol === 'http:' &&
-            (LOOPBACK_HOSTS.includes(u.hostname) || /^127(\.\d{1,3}){3}$/.test(u.hostname)))
-        );
+        return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname));
       },
       rule('an https URL, or http on a loopback host (localhost, 127.0.0.0/8, [::1])', `use ${example}`),
     );
