@@ -175,6 +175,11 @@ function ratio(
 
 const PARALLELISM = 10;
 
+/** The least time n creates can take with the engine's parallelism and the emulator's latency per call. */
+function latencyFloor(n: number, latencyMs: number): number {
+  return (n * latencyMs) / 1000 / PARALLELISM;
+}
+
 export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'>): Summary {
   const { latencyMs } = r.scale;
   const sizes = [...new Set(r.scale.runs.map((x) => x.connections))].sort((a, b) => a - b);
@@ -184,7 +189,7 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
       const curl = r.scale.curl
         .filter((c) => c.connections === n && c.seconds !== null)
         .map((c) => c.seconds!);
-      const floor = (n * latencyMs) / 1000 / PARALLELISM;
+      const floor = latencyFloor(n, latencyMs);
       const base = { scenario: 'create' as const, connections: n, latencyMs, ...EMPTY_ROW };
       return [
         {
@@ -209,7 +214,7 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
     const s = (v: Contender) => secondsOf(r.scale.runs, v, 'create', n);
     const curl = (round: number) =>
       r.scale.curl.find((c) => c.connections === n && c.round === round)?.seconds;
-    const floor = () => (n * latencyMs) / 1000 / PARALLELISM;
+    const floor = () => latencyFloor(n, latencyMs);
     const rt = (name: string, a: (round: number) => number | null | undefined, b: typeof a) =>
       ratio(name, r.scale.runs, 'create', n, latencyMs, a, b);
     return [
