@@ -11,12 +11,16 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"syscall"
 	"time"
+	"unicode"
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
@@ -35,6 +39,9 @@ const (
 	// TokenPath is appended to scheme://host[:port] of the base URL when no
 	// token URL is configured (the Keycloak realm used by ThingPark X).
 	TokenPath = "/users-auth/protocol/openid-connect/token"
+	// MaxBodyBytes caps one answer (a page of 100 connections, one connection, a token). A larger answer is
+	// an error naming the cap, never read into memory.
+	MaxBodyBytes = 8 << 20
 )
 
 // Config holds everything needed to build a Client.
@@ -48,7 +55,7 @@ type Config struct {
 	RequestTimeout time.Duration
 	HTTPClient     *http.Client
 	UserAgent      string
-	// Logf receives debug lines (never secrets or bodies); may be nil.
+	// Logf receives debug lines (scrubbed: never secrets or bodies); may be nil.
 	Logf func(ctx context.Context, msg string, fields map[string]any)
 }
 
@@ -68,14 +75,29 @@ type Client struct {
 	BaseBackoff time.Duration
 	// MaxRetryAfter caps a server-requested Retry-After.
 	MaxRetryAfter time.Duration
+	// CommitWindow is how long, after a POST whose outcome is unknown, the
+	// client keeps looking for the connection it may have created (a server
+	// may commit after answering late). Default: the per-attempt timeout.
+	CommitWindow time.Duration
+	// LookupInterval spaces those looks.
+	LookupInterval time.Duration
 	// SettlePollInterval is the first poll interval of the data source's
 	// settle wait (grows to 4x).
 	SettlePollInterval time.Duration
 	// Now is the clock used for token expiry; tests replace it.
 	Now func() time.Time
 
-	bearer string
-	cc     *clientcredentials.Config
+	bearer   string
+	clientID string
+	cc       *clientcredentials.Config
+	// origin is scheme://host[:port] of the base URL and basePath its path: all that the client sends goes
+	// there (and to the token URL), nothing follows a redirect elsewhere.
+	origin, basePath string
+	// secrets: the client secret, the bearer and every token obtained, scrubbed from every message.
+	secrets Scrubber
+	// answered: some server answered this process, so "connection refused" is a restart worth retrying
+	// rather than a wrong base_url or an emulator that is not running.
+	answered atomic.Bool
 
 	tokenMu sync.Mutex
 	token   *oauth2.Token
@@ -83,25 +105,17 @@ type Client struct {
 	state processState
 }
 
-// ParseURL parses an absolute http(s) URL (base_url, token_url), or says it is not one.
-func ParseURL(s string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("%q is not an absolute http(s) URL", s)
-	}
-	return u, nil
-}
-
 // New validates cfg and returns a Client.
 func New(cfg Config) (*Client, error) {
-	base := strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/")
-	u, err := ParseURL(base)
+	u, err := CheckAPIURL(strings.TrimRight(strings.TrimSpace(cfg.BaseURL), "/"))
 	if err != nil {
 		return nil, fmt.Errorf("base_url %w", err)
 	}
+	base := strings.TrimRight(u.String(), "/")
 	c := &Client{
 		baseURL:            base,
-		httpClient:         cfg.HTTPClient,
+		origin:             u.Scheme + "://" + u.Host,
+		basePath:           strings.TrimRight(u.EscapedPath(), "/"),
 		maxRetries:         cfg.MaxRetries,
 		requestTimeout:     cfg.RequestTimeout,
 		userAgent:          cfg.UserAgent,
@@ -111,9 +125,17 @@ func New(cfg Config) (*Client, error) {
 		SettlePollInterval: 500 * time.Millisecond,
 		Now:                time.Now,
 	}
-	if c.httpClient == nil {
-		// No http.Client.Timeout: every attempt gets its own context deadline.
-		c.httpClient = &http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	// No http.Client.Timeout: every attempt gets its own context deadline. Redirects are never followed
+	// (token, reads and writes): a 3xx comes back as an answer and becomes an error naming where it pointed.
+	hc := http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
+	if cfg.HTTPClient != nil {
+		hc = *cfg.HTTPClient
+	}
+	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	c.httpClient = &hc
+	c.secrets.Add(cfg.ClientSecret, cfg.BearerToken)
+	if cfg.ClientID != "" && cfg.ClientSecret != "" {
+		c.secrets.Add(cfg.ClientID + ":" + cfg.ClientSecret) // HTTP Basic, should a server echo it
 	}
 	if c.maxRetries < 0 {
 		c.maxRetries = DefaultMaxRetries
@@ -121,6 +143,7 @@ func New(cfg Config) (*Client, error) {
 	if c.requestTimeout <= 0 {
 		c.requestTimeout = DefaultRequestTimeout
 	}
+	c.CommitWindow, c.LookupInterval = max(c.requestTimeout, 5*time.Second), time.Second
 	if c.userAgent == "" {
 		c.userAgent = "terraform-provider-iotflow"
 	}
@@ -131,9 +154,14 @@ func New(cfg Config) (*Client, error) {
 	case cfg.BearerToken != "":
 		c.bearer = cfg.BearerToken
 	case cfg.ClientID != "" && cfg.ClientSecret != "":
-		c.tokenURL = cfg.TokenURL
-		if c.tokenURL == "" {
-			c.tokenURL = u.Scheme + "://" + u.Host + TokenPath
+		c.clientID = cfg.ClientID
+		c.tokenURL = c.origin + TokenPath
+		if cfg.TokenURL != "" {
+			tu, err := CheckAPIURL(cfg.TokenURL)
+			if err != nil {
+				return nil, fmt.Errorf("token_url %w", err)
+			}
+			c.tokenURL = tu.String()
 		}
 		c.cc = &clientcredentials.Config{
 			ClientID:     cfg.ClientID,
@@ -155,18 +183,32 @@ func (c *Client) BaseURL() string { return c.baseURL }
 // TokenURL returns the OAuth2 token URL ("" in bearer mode).
 func (c *Client) TokenURL() string { return c.tokenURL }
 
+// ClientID returns the OAuth2 client id ("" in bearer mode).
+func (c *Client) ClientID() string { return c.clientID }
+
+// Scrub removes the client's secrets (client secret, bearer, tokens) and extra ones from text.
+func (c *Client) Scrub(text string, extra ...string) string { return c.secrets.Scrub(text, extra...) }
+
 // RequestTimeout returns the per-attempt deadline.
 func (c *Client) RequestTimeout() time.Duration { return c.requestTimeout }
 
 func (c *Client) debug(ctx context.Context, msg string, fields map[string]any) {
 	if c.logf != nil {
-		c.logf(ctx, msg, fields)
+		clean := make(map[string]any, len(fields))
+		for k, v := range fields {
+			if s, ok := v.(string); ok {
+				v = c.secrets.Scrub(s)
+			}
+			clean[k] = v
+		}
+		c.logf(ctx, c.secrets.Scrub(msg), clean)
 	}
 }
 
 // APIError is a final (non-retried or retries exhausted) failure of one call.
 // Its text names method, path, status or timeout and attempts, never tokens
-// or bodies (request bodies carry connector secrets).
+// or bodies (request bodies carry connector secrets); every part that comes
+// from the server or the transport is scrubbed of secrets when it is stored.
 type APIError struct {
 	Method     string
 	Path       string
@@ -176,7 +218,13 @@ type APIError struct {
 	Attempts   int
 	// Message is the API's own explanation of a client error, when it gave one.
 	Message string
-	Err     error
+	// Location is scheme://host of a redirect the client refused to follow.
+	Location string
+	// TokenStep: getting the access token failed, the call itself was never sent.
+	TokenStep bool
+	// Unreachable: nothing answered at the address (connection refused, unknown host, no route).
+	Unreachable bool
+	Err         error
 	// notSent: the request never left (token fetch failed), so even a
 	// POST may simply be repeated.
 	notSent bool
@@ -187,6 +235,8 @@ func (e *APIError) Error() string {
 	switch {
 	case e.Timeout > 0:
 		what = fmt.Sprintf("no answer within %s (request_timeout_seconds)", e.Timeout)
+	case e.Location != "":
+		what = fmt.Sprintf("HTTP %s, a redirect to %s; redirects are never followed (the credentials and the body would go there)", e.Status, e.Location)
 	case e.StatusCode != 0:
 		what = "HTTP " + e.Status
 		if e.Message != "" {
@@ -223,13 +273,16 @@ type response struct {
 
 // callOpts tunes one logical call.
 type callOpts struct {
-	// nonIdempotent: only a refused request (429) is re-sent; any other
+	// nonIdempotent: only a refused request (429, 503) is re-sent; any other
 	// retryable failure is returned as *ambiguousError so the caller can
 	// check whether the server stored it.
 	nonIdempotent bool
 	// attempts is shared across re-sends of the same logical POST so the
 	// retry budget is not multiplied.
 	attempts *int
+	// secrets of this call (the connection's secrets_wo values), scrubbed
+	// from its error like the client's own.
+	secrets []string
 }
 
 // ambiguousError: the request may or may not have been processed.
@@ -246,10 +299,40 @@ func retryableStatus(code int) bool {
 	return false
 }
 
+// refusedStatus: the server says it did not process the request (429 Too
+// Many Requests; 503 Service Unavailable, "currently unable to handle the
+// request", RFC 9110 15.6.4), so a POST may be re-sent without looking for
+// it first. Should a 503 have stored it after all, the check after the
+// create finds the twin and fails naming both (see Create).
+func refusedStatus(code int) bool {
+	return code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable
+}
+
+func isRedirect(code int) bool { return code >= 300 && code < 400 }
+
+// clean scrubs what came from the server or the transport before the
+// error leaves the client.
+func (c *Client) clean(ae *APIError, secrets []string) *APIError {
+	ae.Message = c.secrets.Scrub(ae.Message, secrets...)
+	if ae.Err != nil {
+		ae.Err = &scrubbedError{text: c.secrets.Scrub(ae.Err.Error(), secrets...), err: ae.Err}
+	}
+	return ae
+}
+
 // do performs method on path (relative to the base URL) with retries. It
-// returns the answer for any non-retryable status (2xx..5xx); the caller
-// decides what the status means.
+// returns the answer for any non-retryable status (2xx, 4xx, 5xx); the
+// caller decides what the status means. A 3xx is an error.
 func (c *Client) do(ctx context.Context, method, path string, body []byte, opts callOpts) (*response, error) {
+	res, err := c.doRaw(ctx, method, path, body, opts)
+	var ae *APIError
+	if errors.As(err, &ae) {
+		c.clean(ae, opts.secrets)
+	}
+	return res, err
+}
+
+func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, opts callOpts) (*response, error) {
 	attempts := opts.attempts
 	if attempts == nil {
 		attempts = new(int)
@@ -258,6 +341,10 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, opts 
 	for {
 		*attempts++
 		tok, resp, apiErr := c.attempt(ctx, method, path, body)
+		if apiErr == nil && isRedirect(resp.StatusCode) {
+			return nil, &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Status: statusText(resp.StatusCode),
+				Location: c.locationHost(resp.Header.Get("Location")), Attempts: *attempts}
+		}
 		if apiErr == nil && resp.StatusCode == http.StatusUnauthorized && c.cc != nil && !renewed {
 			// Token revoked or expired early: renew once and repeat the call
 			// (not counted as a retry: the server refused it outright).
@@ -280,7 +367,12 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, opts 
 		if apiErr.Err != nil && apiErr.StatusCode == 0 && apiErr.Timeout == 0 && !apiErr.retryableTransport() {
 			return nil, apiErr
 		}
-		if opts.nonIdempotent && apiErr.StatusCode != http.StatusTooManyRequests && !apiErr.notSent {
+		if apiErr.Unreachable && !c.answered.Load() {
+			// Nothing has ever answered at this address in this process: a
+			// wrong base_url or an emulator that is not running, not a blip.
+			return nil, apiErr
+		}
+		if opts.nonIdempotent && !refusedStatus(apiErr.StatusCode) && !apiErr.notSent && !apiErr.Unreachable {
 			return nil, &ambiguousError{last: apiErr}
 		}
 		if *attempts > c.maxRetries {
@@ -299,6 +391,17 @@ func (c *Client) do(ctx context.Context, method, path string, body []byte, opts 
 	}
 }
 
+// locationHost is scheme://host of a redirect target, resolved against the
+// base URL: enough to say where it pointed, never its path or query.
+func (c *Client) locationHost(loc string) string {
+	base, _ := url.Parse(c.baseURL + "/")
+	u, err := base.Parse(strings.TrimSpace(loc))
+	if loc == "" || err != nil {
+		return "(no Location)"
+	}
+	return u.Scheme + "://" + u.Host
+}
+
 // retryableTransport: transport failures are retried unless they come from
 // our own setup (token endpoint refusing the credentials).
 func (e *APIError) retryableTransport() bool {
@@ -311,13 +414,28 @@ type noRetryError struct{ err error }
 func (e *noRetryError) Error() string { return e.err.Error() }
 func (e *noRetryError) Unwrap() error { return e.err }
 
+// tokenFailure marks an error of the token step.
+type tokenFailure struct{ err error }
+
+func (e *tokenFailure) Error() string { return e.err.Error() }
+func (e *tokenFailure) Unwrap() error { return e.err }
+
+// unreachable: the transport found nothing listening (or no such host).
+func unreachable(err error) bool {
+	if errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
+		return true
+	}
+	var dns *net.DNSError
+	return errors.As(err, &dns) && dns.IsNotFound
+}
+
 // attempt is one HTTP exchange under its own deadline. It returns the token
 // it used so a 401 only drops that token (not one a parallel call renewed).
 func (c *Client) attempt(parent context.Context, method, path string, body []byte) (string, *response, *APIError) {
 	ctx, cancel := context.WithTimeout(parent, c.requestTimeout)
 	defer cancel()
 	fail := func(err error) *APIError {
-		ae := &APIError{Method: method, Path: path, Err: err}
+		ae := &APIError{Method: method, Path: path, Err: err, Unreachable: unreachable(err)}
 		if parent.Err() == nil && errors.Is(ctx.Err(), context.DeadlineExceeded) {
 			ae.Timeout = c.requestTimeout
 		}
@@ -325,8 +443,8 @@ func (c *Client) attempt(parent context.Context, method, path string, body []byt
 	}
 	tok, err := c.currentToken(ctx)
 	if err != nil {
-		ae := fail(err)
-		ae.notSent = true
+		ae := fail(&tokenFailure{err})
+		ae.notSent, ae.TokenStep = true, true
 		return "", nil, ae
 	}
 	var rd io.Reader
@@ -347,12 +465,17 @@ func (c *Client) attempt(parent context.Context, method, path string, body []byt
 	if err != nil {
 		return tok, nil, fail(unwrapURLError(err))
 	}
+	c.answered.Store(true)
 	defer func() { _ = res.Body.Close() }()
 	// Read the body inside the attempt: a server that sends headers and then
-	// stalls must hit the same deadline.
-	b, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	// stalls must hit the same deadline. Past the cap nothing more is read.
+	b, err := io.ReadAll(io.LimitReader(res.Body, MaxBodyBytes+1))
 	if err != nil {
 		return tok, nil, fail(unwrapURLError(err))
+	}
+	if len(b) > MaxBodyBytes {
+		return tok, nil, &APIError{Method: method, Path: path, Err: &noRetryError{fmt.Errorf(
+			"the answer is larger than %d MiB, the provider's cap for one answer; a page of 100 connections should be far smaller", MaxBodyBytes>>20)}}
 	}
 	return tok, &response{StatusCode: res.StatusCode, Header: res.Header, Body: b}, nil
 }
@@ -455,22 +578,28 @@ func (c *Client) currentToken(ctx context.Context) (string, error) {
 		tok.Expiry = c.Now().Add(time.Duration(ei) * time.Second)
 	}
 	c.token = tok
+	c.secrets.Add(tok.AccessToken)
+	c.answered.Store(true)
 	c.debug(ctx, "obtained OAuth2 token", map[string]any{"token_url": c.tokenURL, "expiry": tok.Expiry.String()})
 	return tok.AccessToken, nil
 }
 
 // tokenError describes a token failure without the response body (it may
-// echo credentials); 429/5xx and transport errors stay retryable.
+// echo credentials): the status, the OAuth2 error code, where a redirect
+// pointed. 429/5xx and transport errors stay retryable.
 func (c *Client) tokenError(err error) error {
 	var re *oauth2.RetrieveError
 	if errors.As(err, &re) {
+		c.answered.Store(true)
 		code := 0
 		if re.Response != nil {
 			code = re.Response.StatusCode
 		}
 		msg := fmt.Sprintf("OAuth2 token request to %s failed: HTTP %s", c.tokenURL, statusText(code))
-		if re.ErrorCode != "" {
-			msg += " (" + re.ErrorCode + ")"
+		if isRedirect(code) {
+			msg += fmt.Sprintf(", a redirect to %s; redirects are never followed (the client secret would go there)", c.locationHost(re.Response.Header.Get("Location")))
+		} else if re.ErrorCode != "" {
+			msg += " (" + printable(re.ErrorCode, 64) + ")"
 		}
 		if retryableStatus(code) {
 			return errors.New(msg)
@@ -478,6 +607,20 @@ func (c *Client) tokenError(err error) error {
 		return &noRetryError{errors.New(msg)}
 	}
 	return fmt.Errorf("OAuth2 token request to %s failed: %w", c.tokenURL, unwrapURLError(err))
+}
+
+// printable bounds a server-provided text and blanks what is not printable.
+func printable(s string, max int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsPrint(r) {
+			return r
+		}
+		return ' '
+	}, s)
+	if len(s) > max {
+		s = strings.ToValidUTF8(s[:max], "") + "…"
+	}
+	return s
 }
 
 // dropToken forgets tok if it is still the current token.

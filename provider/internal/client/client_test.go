@@ -28,6 +28,7 @@ func newClient(t *testing.T, base string, mut func(*client.Config)) *client.Clie
 		t.Fatal(err)
 	}
 	c.BaseBackoff = 2 * time.Millisecond
+	c.CommitWindow, c.LookupInterval = 300*time.Millisecond, 20*time.Millisecond
 	return c
 }
 
@@ -337,7 +338,7 @@ func TestCreateLostAnswer502(t *testing.T) {
 	s.Put(conn("other"))
 	s.SetHook(failN(1, "after", "POST", "/connections", http.StatusBadGateway, nil))
 	c := newClient(t, s.URL, nil)
-	got, err := c.Create(context.Background(), input("a"))
+	got, _, err := c.Create(context.Background(), input("a"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -361,7 +362,7 @@ func TestCreateLostAnswerHang(t *testing.T) {
 		return false
 	})
 	c := newClient(t, s.URL, func(c *client.Config) { c.RequestTimeout = 150 * time.Millisecond })
-	got, err := c.Create(context.Background(), input("a"))
+	got, _, err := c.Create(context.Background(), input("a"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -374,7 +375,7 @@ func TestCreateLostBeforeStoringIsResent(t *testing.T) {
 	s := fakeapi.New(t)
 	s.SetHook(failN(1, "before", "POST", "/connections", http.StatusServiceUnavailable, nil))
 	c := newClient(t, s.URL, nil)
-	if _, err := c.Create(context.Background(), input("a")); err != nil {
+	if _, _, err := c.Create(context.Background(), input("a")); err != nil {
 		t.Fatal(err)
 	}
 	if s.Count() != 1 || len(s.PostBodies) != 1 || s.CountRequests("POST") != 2 {
@@ -386,15 +387,15 @@ func TestCreate429Resent(t *testing.T) {
 	s := fakeapi.New(t)
 	s.SetHook(failN(1, "before", "POST", "/connections", http.StatusTooManyRequests, map[string]string{"Retry-After": "0"}))
 	c := newClient(t, s.URL, nil)
-	if _, err := c.Create(context.Background(), input("a")); err != nil {
+	if _, _, err := c.Create(context.Background(), input("a")); err != nil {
 		t.Fatal(err)
 	}
 	if s.Count() != 1 || s.CountRequests("POST") != 2 {
 		t.Fatalf("count %d, posts %d", s.Count(), s.CountRequests("POST"))
 	}
-	// Refused requests need no listing: only the before-snapshot listing.
-	if n := s.CountRequests("GET /connections?"); n != 1 {
-		t.Errorf("%d listings, want 1", n)
+	// Refused requests need no listing: only the before-snapshot listing and the twin check after.
+	if n := s.CountRequests("GET /connections?"); n != 2 {
+		t.Errorf("%d listings, want 2", n)
 	}
 }
 
@@ -412,7 +413,7 @@ func TestCreateLostAnswerAmbiguous(t *testing.T) {
 		}
 		return hit
 	})
-	_, err := newClient(t, s.URL, nil).Create(context.Background(), client.ConnectionInput{Name: "a", ConnectorID: "http-webhook", Configuration: json.RawMessage(`{}`)})
+	_, _, err := newClient(t, s.URL, nil).Create(context.Background(), client.ConnectionInput{Name: "a", ConnectorID: "http-webhook", Configuration: json.RawMessage(`{}`)})
 	if err == nil || !strings.Contains(err.Error(), "ids 1001, 1002") || !strings.HasPrefix(err.Error(), "POST /connections: HTTP 504") {
 		t.Fatalf("error %v", err)
 	}
@@ -430,7 +431,7 @@ func TestParallelLostPostsClaimDistinct(t *testing.T) {
 	ids := make([]string, 2)
 	for i := range 2 {
 		wg.Go(func() {
-			got, err := c.Create(context.Background(), client.ConnectionInput{Name: fmt.Sprint("n", i), ConnectorID: "x", Configuration: json.RawMessage(`{}`)})
+			got, _, err := c.Create(context.Background(), client.ConnectionInput{Name: fmt.Sprint("n", i), ConnectorID: "x", Configuration: json.RawMessage(`{}`)})
 			if err != nil {
 				t.Error(err)
 				return

@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringplanmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
@@ -67,7 +68,8 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			},
 			"name": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Connection name. With `connector_id` and `brand` it identifies the connection when checking for an existing one.",
+				MarkdownDescription: "Connection name, 1 to 128 visible characters (no control, bidi or line-separator characters). With `connector_id` and `brand` it identifies the connection when checking for an existing one.",
+				Validators:          []validator.String{plainName{}},
 			},
 			"connector_id": schema.StringAttribute{
 				Required:            true,
@@ -138,6 +140,7 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 			resp.Diagnostics.AddAttributeError(path.Root("configuration"), "Invalid configuration", "configuration must be a JSON object (use jsonencode({...})).")
 		}
 		cfg = o
+		addClearSecretErrors(cfg, path.Root("configuration"), &resp.Diagnostics)
 	}
 	if !m.Alarms.IsNull() && !m.Alarms.IsUnknown() {
 		v, err := decodeJSON(m.Alarms.ValueString())
@@ -287,8 +290,7 @@ func (r *connectionResource) checkNoTakeover(ctx context.Context, plan connectio
 	key := client.Key{ConnectorID: plan.ConnectorID.ValueString(), Brand: plan.Brand.ValueString(), Name: plan.Name.ValueString()}
 	found, err := c.FindExisting(ctx, key)
 	if err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Cannot check for an existing connection",
-			fmt.Sprintf("Listing the connections of %s failed: %v", c.BaseURL(), err))
+		addAPIError(&resp.Diagnostics, c, "check for an existing connection (listing the connections of "+c.BaseURL()+")", err)
 		return
 	}
 	if len(found) == 0 {
@@ -319,6 +321,9 @@ func connectionInput(m connectionModel, secrets map[string]string) (client.Conne
 		return client.ConnectionInput{}, err
 	}
 	in := client.ConnectionInput{Name: m.Name.ValueString(), ConnectorID: m.ConnectorID.ValueString(), Configuration: cfg}
+	for _, v := range secrets {
+		in.Secrets = append(in.Secrets, v)
+	}
 	if !m.Brand.IsNull() {
 		b := m.Brand.ValueString()
 		in.Brand = &b
@@ -385,10 +390,19 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 	if !ok {
 		return
 	}
-	conn, err := c.Create(ctx, in)
-	if err != nil {
-		resp.Diagnostics.AddError("Cannot create connection "+fmt.Sprintf("%q", plan.Name.ValueString()), err.Error())
+	conn, evidence, err := c.Create(ctx, in)
+	if conn == nil {
+		addAPIError(&resp.Diagnostics, c, fmt.Sprintf("create connection %q", plan.Name.ValueString()), err, in.Secrets...)
 		return
+	}
+	if err != nil {
+		// Created, but a same-name twin appeared: the state keeps this id
+		// (the engine marks it tainted, so the next plan says so) and the
+		// apply fails naming both.
+		addAPIError(&resp.Diagnostics, c, fmt.Sprintf("create connection %q", plan.Name.ValueString()), err, in.Secrets...)
+	}
+	if evidence != "" {
+		resp.Diagnostics.AddWarning("Connection recovered after a lost answer", evidence)
 	}
 	tflog.Info(ctx, "created connection", map[string]any{"id": string(conn.ID), "name": conn.Name})
 	// State keeps configuration as declared, not the server echo.
@@ -414,7 +428,7 @@ func (r *connectionResource) Read(ctx context.Context, req resource.ReadRequest,
 		return
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot read connection "+st.ID.ValueString(), err.Error())
+		addAPIError(&resp.Diagnostics, c, "read connection "+st.ID.ValueString(), err)
 		return
 	}
 	var paths []string
@@ -450,11 +464,7 @@ func reconcileModel(st connectionModel, conn *client.Connection, secretPaths []s
 		diags.AddAttributeError(path.Root("alarms"), "Cannot reconcile alarms", err.Error())
 		return st, diags
 	}
-	next := st
-	next.ID = types.StringValue(string(conn.ID))
-	if conn.ID == "" {
-		next.ID = st.ID
-	}
+	next := st // the id stays the state's: client.Get refuses an answer about another one
 	next.Name = types.StringValue(conn.Name)
 	next.ConnectorID = types.StringValue(conn.ConnectorID)
 	next.Configuration = jsontypes.NewNormalizedValue(cfg)
@@ -493,7 +503,7 @@ func (r *connectionResource) Update(ctx context.Context, req resource.UpdateRequ
 		conn, err = c.Get(ctx, id) // empty PUT answer: read the result
 	}
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot update connection "+id, err.Error())
+		addAPIError(&resp.Diagnostics, c, "update connection "+id, err, in.Secrets...)
 		return
 	}
 	if conn.ID == "" {
@@ -514,6 +524,6 @@ func (r *connectionResource) Delete(ctx context.Context, req resource.DeleteRequ
 		return
 	}
 	if err := c.Delete(ctx, st.ID.ValueString()); err != nil {
-		resp.Diagnostics.AddError("Cannot delete connection "+st.ID.ValueString(), err.Error())
+		addAPIError(&resp.Diagnostics, c, "delete connection "+st.ID.ValueString(), err)
 	}
 }

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
@@ -63,7 +65,8 @@ func (p *IoTFlowProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 		Attributes: map[string]schema.Attribute{
 			"base_url": schema.StringAttribute{
 				Required:            true,
-				MarkdownDescription: "Base URL of the IoT Flow API, e.g. `https://host/iot-flow/v1`. Trailing slashes are trimmed.",
+				MarkdownDescription: "Base URL of the IoT Flow API, e.g. `https://host/iot-flow/v1`. Trailing slashes are trimmed. https, or http on a loopback host (a local emulator); no `user:password@`, `?query` or `#fragment`.",
+				Validators:          []validator.String{apiURL{}},
 			},
 			"client_id": schema.StringAttribute{
 				Optional:            true,
@@ -76,7 +79,8 @@ func (p *IoTFlowProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"token_url": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "OAuth2 token endpoint. Default: `<scheme://host[:port] of base_url>" + client.TokenPath + "`.",
+				MarkdownDescription: "OAuth2 token endpoint. Default: `<scheme://host[:port] of base_url>" + client.TokenPath + "`. Same rules as `base_url`.",
+				Validators:          []validator.String{apiURL{}},
 			},
 			"bearer_token": schema.StringAttribute{
 				Optional:            true,
@@ -85,32 +89,24 @@ func (p *IoTFlowProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_retries": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "Retries of a call answered 429/502/503/504 or lost in transport. Default 3.",
+				MarkdownDescription: "Retries of a call answered 429/502/503/504 or lost in transport. Default 3 (0 to 100).",
+				Validators:          []validator.Int64{int64validator.Between(0, 100)},
 			},
 			"request_timeout_seconds": schema.Int64Attribute{
 				Optional:            true,
-				MarkdownDescription: "Deadline of each HTTP attempt, in seconds. Default 30.",
+				MarkdownDescription: "Deadline of each HTTP attempt, in seconds. Default 30 (1 to 3600).",
+				Validators:          []validator.Int64{int64validator.Between(1, 3600)},
 			},
 		},
 	}
 }
 
-// validateProviderConfig checks what is known; unknown values are left to
-// Configure (they may be known by apply time).
+// validateProviderConfig checks the authentication mode when known; unknown
+// values are left to Configure (they may be known by apply time). The
+// attribute validators of the schema check each value.
 func validateProviderConfig(m providerModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	set := func(v types.String) bool { return !v.IsNull() && (v.IsUnknown() || v.ValueString() != "") }
-	if !m.BaseURL.IsUnknown() && !m.BaseURL.IsNull() {
-		if _, err := client.ParseURL(m.BaseURL.ValueString()); err != nil {
-			diags.AddAttributeError(path.Root("base_url"), "Invalid base_url",
-				fmt.Sprintf("base_url must be an absolute http(s) URL, got %q.", m.BaseURL.ValueString()))
-		}
-	}
-	if !m.TokenURL.IsUnknown() && !m.TokenURL.IsNull() && m.TokenURL.ValueString() != "" {
-		if _, err := client.ParseURL(m.TokenURL.ValueString()); err != nil {
-			diags.AddAttributeError(path.Root("token_url"), "Invalid token_url", "token_url must be an absolute http(s) URL.")
-		}
-	}
 	hasID, hasSecret, hasBearer := set(m.ClientID), set(m.ClientSecret), set(m.BearerToken)
 	switch {
 	case hasBearer && (hasID || hasSecret):
@@ -123,13 +119,6 @@ func validateProviderConfig(m providerModel) diag.Diagnostics {
 	case !hasID && !hasSecret && !hasBearer:
 		diags.AddAttributeError(path.Root("client_id"), "Missing authentication",
 			"Set client_id and client_secret (OAuth2 client credentials), or bearer_token.")
-	}
-	if !m.MaxRetries.IsNull() && !m.MaxRetries.IsUnknown() && (m.MaxRetries.ValueInt64() < 0 || m.MaxRetries.ValueInt64() > 100) {
-		diags.AddAttributeError(path.Root("max_retries"), "Invalid max_retries", "max_retries must be between 0 and 100.")
-	}
-	if !m.RequestTimeoutSeconds.IsNull() && !m.RequestTimeoutSeconds.IsUnknown() &&
-		(m.RequestTimeoutSeconds.ValueInt64() < 1 || m.RequestTimeoutSeconds.ValueInt64() > 3600) {
-		diags.AddAttributeError(path.Root("request_timeout_seconds"), "Invalid request_timeout_seconds", "request_timeout_seconds must be between 1 and 3600.")
 	}
 	return diags
 }
@@ -191,6 +180,18 @@ func (p *IoTFlowProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	if !m.RequestTimeoutSeconds.IsNull() {
 		cfg.RequestTimeout = time.Duration(m.RequestTimeoutSeconds.ValueInt64()) * time.Second
+	}
+	// Configure repeats the attribute checks: values unknown at validate time
+	// (from another resource) were not seen by the validators.
+	for name, v := range map[string]types.String{"base_url": m.BaseURL, "token_url": m.TokenURL} {
+		if !v.IsNull() && v.ValueString() != "" {
+			if _, err := client.CheckAPIURL(v.ValueString()); err != nil {
+				resp.Diagnostics.AddAttributeError(path.Root(name), "Invalid "+name, name+": "+err.Error()+".")
+			}
+		}
+	}
+	if resp.Diagnostics.HasError() {
+		return
 	}
 	c, err := client.New(cfg)
 	if err != nil {

@@ -1,0 +1,127 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/client"
+)
+
+// MaxNameLength bounds a connection name, as the constructs do.
+const MaxNameLength = 128
+
+// apiURL validates base_url and token_url with client.CheckAPIURL (https, or http on loopback; no
+// user:password@, no ?query or #fragment). The message never repeats a password.
+type apiURL struct{}
+
+func (apiURL) Description(context.Context) string {
+	return "an https URL (http only on localhost, 127.0.0.0/8 or [::1]) without user:password@, ?query or #fragment"
+}
+
+func (v apiURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (apiURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := client.CheckAPIURL(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+": "+err.Error()+".")
+	}
+}
+
+// plainName refuses what makes a name lie on screen or break a line: control characters, bidi overrides
+// and isolates, line and paragraph separators, invalid UTF-8 (a lone surrogate), and blank names.
+type plainName struct{}
+
+func (plainName) Description(context.Context) string {
+	return "a visible name without control, bidi or line-separator characters"
+}
+
+func (v plainName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (plainName) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if msg := nameProblem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), msg)
+	}
+}
+
+// nameProblem says what is wrong with a name ("" if nothing): the rule the shared case table checks.
+func nameProblem(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return "the name is empty or blank; give the connection a visible name."
+	}
+	if n := utf8.RuneCountInString(name); n > MaxNameLength {
+		return fmt.Sprintf("the name has %d characters; use at most %d.", n, MaxNameLength)
+	}
+	for i, r := range name {
+		if r == utf8.RuneError {
+			return fmt.Sprintf("the name holds invalid UTF-8 (a lone surrogate?) at byte %d; remove it.", i)
+		}
+		if unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) || r == '\u2028' || r == '\u2029' {
+			return fmt.Sprintf("the name holds the invisible character U+%04X at byte %d (control, bidi or line separator: it would make the name read differently in plans and reviews); remove it.", r, i)
+		}
+	}
+	return ""
+}
+
+// maskedFields are configuration fields the API treats as secrets (it reads them back masked), outside
+// headers; a header is a secret when isCredentialName says so. The provider knows paths, never brands.
+var maskedFields = map[string]bool{"downlinkAsKey": true, "password": true, "secretAccessKey": true, "accessKeyId": true, "certificate": true}
+
+// isCredentialName: authorization, proxy-authorization, x-api-key, api-key, apikey, or a name containing
+// token, secret, password or signingkey (case and - _ ignored), as the emulator's connector table masks.
+func isCredentialName(name string) bool {
+	key := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
+	switch key {
+	case "authorization", "proxyauthorization", "xapikey", "apikey":
+		return true
+	}
+	for _, part := range []string{"token", "secret", "password", "signingkey"} {
+		if strings.Contains(key, part) {
+			return true
+		}
+	}
+	return false
+}
+
+// clearSecretPaths lists the dotted paths where cfg holds a secret in clear: a masked field or a
+// credential header with a non-empty value. Such a value would be stored in state; it belongs in
+// secrets_wo.
+func clearSecretPaths(cfg map[string]any) []string {
+	var out []string
+	for k, v := range cfg {
+		if s, ok := v.(string); ok && maskedFields[k] && s != "" && s != Masked {
+			out = append(out, k)
+		}
+	}
+	if headers, ok := cfg["headers"].(map[string]any); ok {
+		for k, v := range headers {
+			if s, ok := v.(string); ok && isCredentialName(k) && s != "" && s != Masked {
+				out = append(out, "headers."+k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// addClearSecretErrors reports each clear secret of configuration, naming the path, never the value.
+func addClearSecretErrors(cfg map[string]any, at path.Path, diags interface {
+	AddAttributeError(path.Path, string, string)
+}) {
+	for _, p := range clearSecretPaths(cfg) {
+		diags.AddAttributeError(at, "Secret in configuration",
+			fmt.Sprintf("configuration holds a value at %q, a field the API treats as a secret: it would be stored in the state in clear. "+
+				"Remove it from configuration and pass it in secrets_wo instead: secrets_wo = { %q = var.<a sensitive variable> }.", p, p))
+	}
+}
