@@ -10,6 +10,8 @@ export {
   Lazy,
   LocalBackend,
   NamedRemoteWorkspace,
+  PgBackend,
+  PgBackendConfig,
   RemoteBackend,
   S3Backend,
   S3BackendConfig,

@@ -4,6 +4,8 @@ import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
 import { projectStackSchema } from './schema/stack';
 import { encryptStateAndPlans } from './encryption';
+import { addBackend, resolveStackBackend } from './backend';
+import type { BackendConfig } from './schema/backend';
 import { sensitiveVariable } from './secrets';
 import { validateProps } from './validate';
 
@@ -79,6 +81,14 @@ export interface QubitroProjectStackProps {
    * @default - state and plans are not encrypted by the engine (protect them with the backend)
    */
   readonly encryptionPassphraseVariable?: string;
+  /**
+   * Where the state is kept: exactly one of `local`, `s3`, `remote` or `pg`, as in the environments YAML,
+   * each defaulting to a state of this stack's own (`pg: {}` is the schema named after the stack, `-` as
+   * `_`). Strings may use `{stack}`. Credentials never go here: pg reads `PG_CONN_STR`, S3 the AWS
+   * environment, remote `tofu login`.
+   * @default - cdktf's default, a local state file terraform.<stack>.tfstate
+   */
+  readonly backend?: BackendConfig;
 }
 
 /**
@@ -92,6 +102,7 @@ export class QubitroProjectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: QubitroProjectStackProps) {
     super(scope, id);
     validateProps(this.node.path, projectStackSchema, props);
+    if (props.backend) addBackend(this, resolveStackBackend(props.backend, { stack: id }));
     const secret = (name: string, description: string) => sensitiveVariable(this, name, description);
 
     this.api = new IotFlowApi(this, 'Api', {

@@ -47,7 +47,9 @@ function unknownProp(
     field: fieldName([...path, key]),
     value: valueAtPath(input, [...path, key]),
     // A misspelt secret prop may hold the secret itself: never show it.
-    secret: (closest !== undefined && closest in secrets) || /secret|token|key|passw/i.test(key),
+    secret:
+      (closest !== undefined && closest in secrets) ||
+      /secret|token|key|passw|conn_?str|connection_?string|dsn/i.test(key),
     allowed: `one of the props ${known.join(', ')}`,
     fix: closest ? `rename it to ${closest}` : 'remove it, or correct its spelling',
   };

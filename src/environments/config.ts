@@ -190,7 +190,7 @@ function mayBeSecret(at: ConfigPath, value: unknown): boolean {
 
 /** Keys that hold a secret value: the file names variables instead. */
 const SECRET_KEY =
-  /secret|passw|token|credential|signing|api_?key|access_?key|private_?key|as_?key|customer_?key/i;
+  /secret|passw|token|credential|signing|api_?key|access_?key|private_?key|as_?key|customer_?key|conn_?str|connection_?string|dsn/i;
 
 function secretFix(at: ConfigPath, key: string): string {
   const where = at.join('.');
@@ -198,6 +198,9 @@ function secretFix(at: ConfigPath, key: string): string {
     return 'remove it: give S3 credentials through AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, a profile or a role';
   }
   if (/\bremote\b/.test(where)) return 'remove it: log in with `tofu login <host>` or set TF_TOKEN_<host>';
+  if (/\bpg\b/.test(where)) {
+    return 'remove it: export the connection string as PG_CONN_STR where the engine runs (the pg backend reads it there), e.g. a CI secret';
+  }
   if (/client_?secret/i.test(key)) {
     const env = at[0] === 'environments' && typeof at[1] === 'string' ? at[1].replace(/-/g, '_') : '<env>';
     const variable = `${env}_thingpark_client_secret`;

@@ -4,6 +4,7 @@
  * `<env>-<project>`, with each promoted connection's options merged with its overrides for that environment.
  */
 import * as path from 'node:path';
+import { resolveStackBackend } from '../backend';
 import type { QubitroProjectConnection, QubitroProjectStackProps } from '../qubitro-project-stack';
 import {
   defaultSigningKeyVariable,
@@ -99,51 +100,23 @@ function endpointProps(e: EnvironmentConfig): Omit<QubitroProjectStackProps, 'pr
   };
 }
 
-/** A stack's backend with its placeholders filled in and local paths made absolute. */
-export type ResolvedBackend =
-  | { readonly kind: 'local'; readonly config: { readonly path: string } }
-  | { readonly kind: 's3'; readonly config: Record<string, unknown> & { bucket: string; key: string } }
-  | {
-      readonly kind: 'remote';
-      readonly config: Record<string, unknown> & { organization: string; workspaces: { name: string } };
-    };
-
-const DEFAULT_LOCAL_STATE = 'terraform.{stack}.tfstate';
-const DEFAULT_S3_KEY = 'qubitro/{stack}.tfstate';
-const DEFAULT_REMOTE_WORKSPACE = '{stack}';
-
 /**
- * The backend of `stack`: the environment's, or a local state file `terraform.<stack>.tfstate` in
- * `stateDir` (relative to `baseDir`, the config file's folder).
+ * The backend of `stack`, every default and placeholder filled in: the environment's, or a local state file
+ * `terraform.<stack>.tfstate`; local paths are made absolute under `stateDir` (relative to `baseDir`, the
+ * config file's folder).
  */
 export function resolveBackend(
   backend: BackendConfig | undefined,
   stack: Pick<ResolvedStack, 'name' | 'environment' | 'project'>,
   baseDir: string,
   stateDir = '.',
-): ResolvedBackend {
-  const fill = <T>(value: T): T => fillPlaceholders(value, stack);
-  if (backend?.s3) {
-    return { kind: 's3', config: fill({ ...backend.s3, key: backend.s3.key ?? DEFAULT_S3_KEY }) };
-  }
-  if (backend?.remote) {
-    const name = backend.remote.workspaces?.name ?? DEFAULT_REMOTE_WORKSPACE;
-    return { kind: 'remote', config: fill({ ...backend.remote, workspaces: { name } }) };
-  }
-  const file = fill(backend?.local?.path ?? DEFAULT_LOCAL_STATE);
-  return { kind: 'local', config: { path: path.resolve(baseDir, stateDir, file) } };
-}
-
-function fillPlaceholders<T>(value: T, stack: Pick<ResolvedStack, 'name' | 'environment' | 'project'>): T {
-  if (typeof value === 'string') {
-    return value
-      .replaceAll('{stack}', stack.name)
-      .replaceAll('{env}', stack.environment)
-      .replaceAll('{project}', stack.project) as T;
-  }
-  if (Array.isArray(value)) return value.map((v) => fillPlaceholders(v, stack)) as T;
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillPlaceholders(v, stack)])) as T;
-  }
-  return value;
+): BackendConfig {
+  const resolved = resolveStackBackend(backend ?? { local: {} }, {
+    stack: stack.name,
+    env: stack.environment,
+    project: stack.project,
+  });
+  return resolved.local
+    ? { local: { path: path.resolve(baseDir, stateDir, resolved.local.path!) } }
+    : resolved;
 }

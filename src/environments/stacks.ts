@@ -4,13 +4,12 @@
  * environment only.
  */
 import { Construct } from 'constructs';
-import { LocalBackend, NamedRemoteWorkspace, RemoteBackend, S3Backend, S3BackendConfig } from '../framework';
 import { STACK_METADATA_KEY } from '../wire-format';
 import { invalidConfig } from '../errors';
 import { QubitroProjectStack } from '../qubitro-project-stack';
 import { fieldName } from '../validate';
 import { checkedSource, EnvironmentsConfigSource } from './config';
-import { ResolvedBackend, resolveBackend } from './resolve';
+import { resolveBackend } from './resolve';
 
 /** What `"//".qubitro` holds in each environment stack's cdk.tf.json, for `qubitro-review`. */
 export interface EnvironmentStackMetadata {
@@ -48,32 +47,12 @@ export function addEnvironmentStacks(
         },
       ]);
     }
-    const stack = new QubitroProjectStack(scope, s.name, s.props);
-    addBackend(
-      stack,
-      resolveBackend(config.environments[s.environment].backend, s, baseDir, config.stateDir),
-    );
+    const stack = new QubitroProjectStack(scope, s.name, {
+      ...s.props,
+      backend: resolveBackend(config.environments[s.environment].backend, s, baseDir, config.stateDir),
+    });
     const metadata: EnvironmentStackMetadata = { environment: s.environment, project: s.project };
     stack.addOverride(`//.${STACK_METADATA_KEY}`, metadata);
     return { ...metadata, name: s.name, stack };
   });
-}
-
-function addBackend(stack: QubitroProjectStack, backend: ResolvedBackend): void {
-  switch (backend.kind) {
-    case 'local':
-      new LocalBackend(stack, backend.config);
-      return;
-    case 's3':
-      new S3Backend(stack, backend.config as S3BackendConfig);
-      return;
-    case 'remote': {
-      const { workspaces, ...rest } = backend.config;
-      new RemoteBackend(stack, {
-        ...(rest as { organization: string; hostname?: string }),
-        workspaces: new NamedRemoteWorkspace(workspaces.name),
-      });
-      return;
-    }
-  }
 }

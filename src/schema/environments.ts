@@ -10,12 +10,10 @@ import { z } from 'zod';
 import { apiSchema } from './api';
 import { connectionSchema } from './connection';
 import { qubitroConnectionSchema } from './qubitro';
-import { connectionIdSchema, plainText, rule, variableName } from './rules';
+import { backendSchema } from './backend';
+import { connectionIdSchema, mapping, plainText, rule, variableName } from './rules';
 
 export { connectionIdSchema } from './rules';
-
-/** The placeholders a backend setting may use; each stack fills in its own values. */
-const BACKEND_PLACEHOLDERS = ['{stack}', '{env}', '{project}'] as const;
 
 /** The default signing key variable of a (environment, project) stack, e.g. `prod_farm_sensors_signing_key`. */
 export function defaultSigningKeyVariable(environment: string, project: string): string {
@@ -65,118 +63,7 @@ function strictDeep<T extends z.ZodType>(schema: T): T {
   }
 }
 
-/** A state location: it must name the stack, or two stacks would share one state. */
-function stateLocation(field: string, example: string) {
-  return plainText(field, 1024)
-    .refine(
-      (v) => v.includes('{stack}') || (v.includes('{env}') && v.includes('{project}')),
-      rule(
-        'a location with the {stack} placeholder (or both {env} and {project})',
-        `make it unique per stack, e.g. ${example}: otherwise every stack would share one state`,
-      ),
-    )
-    .refine(
-      (v) =>
-        (v.match(/\{[^}]*\}/g) ?? []).every((p) => (BACKEND_PLACEHOLDERS as readonly string[]).includes(p)),
-      rule(`only the placeholders ${BACKEND_PLACEHOLDERS.join(', ')}`, 'fix the placeholder spelling'),
-    );
-}
-
 const text = (field: string) => plainText(field, 1024);
-const flag = z.boolean(rule('true or false', 'pass a boolean'));
-/** The message for a value that should be a mapping (a YAML object). */
-const mapping = (what: string, example: string) =>
-  rule(`${what}, as a mapping of keys`, `write it as indented key: value lines, e.g. ${example}`);
-
-const localBackendSchema = z
-  .strictObject(
-    {
-      path: stateLocation('path', 'states/terraform.{stack}.tfstate')
-        .optional()
-        .meta({ description: 'State file, relative to stateDir. Default: terraform.{stack}.tfstate.' }),
-    },
-    mapping('a local backend', 'local: { path: terraform.{stack}.tfstate }'),
-  )
-  .meta({ description: 'A local state file per stack (cdktf LocalBackend).' });
-
-/** The non-secret settings of cdktf's S3BackendConfig. Credentials come from the AWS environment or profile. */
-const s3BackendSchema = z
-  .strictObject(
-    {
-      bucket: text('bucket'),
-      key: stateLocation('key', 'qubitro/{env}/{project}.tfstate')
-        .optional()
-        .meta({ description: 'Object key of the state. Default: qubitro/{stack}.tfstate.' }),
-      region: text('region').optional(),
-      endpoint: text('endpoint').optional(),
-      encrypt: flag.optional(),
-      kmsKeyId: text('kmsKeyId').optional(),
-      dynamodbTable: text('dynamodbTable').optional(),
-      profile: text('profile').optional(),
-      roleArn: text('roleArn').optional(),
-      acl: text('acl').optional(),
-      workspaceKeyPrefix: text('workspaceKeyPrefix').optional(),
-      usePathStyle: flag.optional(),
-      forcePathStyle: flag.optional(),
-      skipCredentialsValidation: flag.optional(),
-      skipRegionValidation: flag.optional(),
-      skipRequestingAccountId: flag.optional(),
-      skipMetadataApiCheck: flag.optional(),
-      skipS3Checksum: flag.optional(),
-      sharedConfigFiles: z.array(text('sharedConfigFiles')).optional(),
-      sharedCredentialsFiles: z.array(text('sharedCredentialsFiles')).optional(),
-      maxRetries: apiSchema.shape.maxRetries,
-      assumeRole: z
-        .strictObject({
-          roleArn: text('roleArn'),
-          externalId: text('externalId').optional(),
-          sessionName: text('sessionName').optional(),
-          duration: text('duration').optional(),
-        })
-        .optional(),
-    },
-    mapping('an S3 backend', 's3: { bucket: my-state, region: eu-west-1 }'),
-  )
-  .meta({
-    description: 'S3 state (cdktf S3Backend); credentials from the AWS environment, never this file.',
-  });
-
-const remoteBackendSchema = z
-  .strictObject(
-    {
-      hostname: text('hostname').optional(),
-      organization: text('organization'),
-      workspaces: z
-        .strictObject({
-          name: stateLocation('name', 'qubitro-{stack}').meta({ description: 'Default: {stack}.' }),
-        })
-        .optional(),
-    },
-    mapping('a remote backend', 'remote: { organization: my-org }'),
-  )
-  .meta({
-    description: 'A remote backend (cdktf RemoteBackend); its token from TF_TOKEN_<host> or `tofu login`.',
-  });
-
-const backendSchema = z
-  .strictObject(
-    {
-      local: localBackendSchema.optional(),
-      s3: s3BackendSchema.optional(),
-      remote: remoteBackendSchema.optional(),
-    },
-    mapping('a backend', 'local: {}'),
-  )
-  .refine(
-    (b) => Object.keys(b).length === 1,
-    rule('exactly one of local, s3, remote', 'keep one backend kind per environment'),
-  )
-  .meta({
-    description:
-      'Where the stacks of this environment keep their state. Strings may use {stack}, {env} and {project}.',
-    minProperties: 1,
-    maxProperties: 1,
-  });
 
 const environmentSchema = z
   .strictObject(
@@ -315,7 +202,7 @@ export const environmentsConfigSchema = z
 
 export type EnvironmentsConfig = z.infer<typeof environmentsConfigSchema>;
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
-export type BackendConfig = z.infer<typeof backendSchema>;
+export type { BackendConfig } from './backend';
 export type ProjectConfig = EnvironmentsConfig['projects'][number];
 export type ConnectionConfig = ProjectConfig['connections'][number];
 export type ConnectionOverrides = z.infer<typeof optionOverridesSchema>;

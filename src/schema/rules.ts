@@ -12,6 +12,10 @@ export function rule(allowed: string, fix: string): { error: string } {
   return { error: `${allowed}${SEPARATOR}${fix}` };
 }
 
+/** The message for a value that should be a mapping (a YAML object). */
+export const mapping = (what: string, example: string) =>
+  rule(`${what}, as a mapping of keys`, `write it as indented key: value lines, e.g. ${example}`);
+
 export function splitRule(message: string): { allowed: string; fix: string } {
   const [allowed, fix] = message.split(SEPARATOR);
   return { allowed, fix: fix ?? 'correct the value' };

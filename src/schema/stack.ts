@@ -1,5 +1,6 @@
 /** Rules for a QubitroProjectStack's own props; the endpoint and each connection check theirs. */
 import { z } from 'zod';
+import { stackBackendSchema } from './backend';
 import { connectionIdSchema, rule, variableName } from './rules';
 
 /** Checked by IotFlowApi or QubitroConnection, which the stack passes them to. */
@@ -28,6 +29,7 @@ export const projectStackSchema = z.object({
   ).optional(),
   bearerTokenVariable: variableName('a ThingPark bearer token', 'prod_thingpark_token').optional(),
   signingKeyVariable: variableName("the project's webhook signing key", 'farm_signing_key').optional(),
+  backend: stackBackendSchema.optional(),
   encryptionPassphraseVariable: variableName(
     'the state encryption passphrase',
     'prod_state_passphrase',
