@@ -2,7 +2,11 @@ import { Construct } from 'constructs';
 import { TerraformLocal, Token } from './framework';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
 import { uniqueName } from './names';
-import { DataIotflowConnections, IotflowConnection, IotflowProvider } from './providers/iotflow';
+import {
+  IotFlowConnectionsDataSource,
+  IotFlowConnectionResource,
+  IotFlowProvider,
+} from './providers/iotflow';
 import { apiSchema } from './schema/api';
 import { validateProps } from './validate';
 import { TOKEN_PATH } from './wire-format';
@@ -61,13 +65,13 @@ export interface IotFlowApiProps {
 export class IotFlowApi extends Construct {
   public readonly baseUrl: string;
   /** The provider the connections of this endpoint use. */
-  public readonly provider: IotflowProvider;
+  public readonly provider: IotFlowProvider;
   private readonly connectionNames = new Map<string, string>();
   private readonly settleTimeoutSeconds: number;
-  private connectionList?: DataIotflowConnections;
+  private connectionList?: IotFlowConnectionsDataSource;
   private idsByKey?: TerraformLocal;
   private idsByName?: TerraformLocal;
-  private readBack?: DataIotflowConnections;
+  private readBack?: IotFlowConnectionsDataSource;
   private readonly readBackIds: string[] = [];
   private stateById?: TerraformLocal;
 
@@ -91,7 +95,7 @@ export class IotFlowApi extends Construct {
     }
     this.baseUrl = props.baseUrl.replace(/\/+$/, '');
     this.settleTimeoutSeconds = props.settleTimeoutSeconds ?? 60;
-    this.provider = new IotflowProvider(this, 'Provider', {
+    this.provider = new IotFlowProvider(this, 'Provider', {
       alias: uniqueName(this).toLowerCase(),
       baseUrl: this.baseUrl,
       clientId: props.clientId,
@@ -111,7 +115,9 @@ export class IotFlowApi extends Construct {
    * @internal
    */
   public _existingConnectionIds(connectorId: string, brand: string, name: string): string {
-    this.connectionList ??= new DataIotflowConnections(this, 'Connections', { provider: this.provider });
+    this.connectionList ??= new IotFlowConnectionsDataSource(this, 'Connections', {
+      provider: this.provider,
+    });
     if (brand === '') {
       this.idsByName ??= new TerraformLocal(
         this,
@@ -136,8 +142,8 @@ export class IotFlowApi extends Construct {
    * ones, so plans carry no per-connection check.
    * @internal
    */
-  public _readBackAfterApply(resource: IotflowConnection): void {
-    this.readBack ??= new DataIotflowConnections(this, 'ReadBack', {
+  public _readBackAfterApply(resource: IotFlowConnectionResource): void {
+    this.readBack ??= new IotFlowConnectionsDataSource(this, 'ReadBack', {
       provider: this.provider,
       ids: this.readBackIds,
       settleTimeoutSeconds: this.settleTimeoutSeconds,
@@ -151,7 +157,7 @@ export class IotFlowApi extends Construct {
    * when a state is asked for, so a stack that uses none pays nothing for it.
    * @internal
    */
-  public _stateAfterApply(resource: IotflowConnection): string {
+  public _stateAfterApply(resource: IotFlowConnectionResource): string {
     this.stateById ??= new TerraformLocal(
       this,
       'StateById',

@@ -3,7 +3,7 @@ import { Fn, IResolvable, Token, Tokenization } from './framework';
 import { ambiguousAdoption, plaintextSecret } from './errors';
 import { IotFlowApi } from './iot-flow-api';
 import { addImportBlock, addMovedBlock } from './stack-blocks';
-import { IotflowConnection } from './providers/iotflow';
+import { IotFlowConnectionResource } from './providers/iotflow';
 import { Alarm, connectionSchema } from './schema/connection';
 import { isSecretReference } from './secrets';
 import { validateProps } from './validate';
@@ -79,7 +79,7 @@ export class IotFlowConnection extends Construct {
   public readonly connectionId: string;
   private readonly api: IotFlowApi;
   /** The underlying `iotflow_connection` resource. */
-  public readonly resource: IotflowConnection;
+  public readonly resource: IotFlowConnectionResource;
 
   constructor(scope: Construct, id: string, props: IotFlowConnectionProps) {
     super(scope, id);
@@ -95,7 +95,7 @@ export class IotFlowConnection extends Construct {
     props.api._claimConnectionName(props.name, this.node.path);
 
     const declared = withoutPaths(withoutUndefined(props.configuration), secretFields);
-    this.resource = new IotflowConnection(this, 'Resource', {
+    this.resource = new IotFlowConnectionResource(this, 'Resource', {
       provider: props.api.provider,
       name: props.name,
       connectorId: props.connectorId,

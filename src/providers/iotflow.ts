@@ -1,7 +1,8 @@
 /**
  * The typed binding (L1) of the project's own `iotflow` provider (`provider/`), which has no prebuilt cdktf
  * package. Attribute names follow the provider's schema; test/engine checks them against
- * `tofu providers schema -json`. The provider is reached through this file alone.
+ * `tofu providers schema -json`. The provider is reached through this file alone. Each class is named after
+ * its Terraform kind (`…Provider`, `…Resource`, `…DataSource`), never a case variant of a construct's name.
  */
 import { Construct } from 'constructs';
 import {
@@ -13,13 +14,10 @@ import {
 } from '../framework';
 import { CONNECTION_RESOURCE, PROVIDER_NAME, PROVIDER_SOURCE, PROVIDER_VERSION } from '../wire-format';
 
-/** Where the engine finds the provider (from `provider/registry.json`, the one source of both). */
-export const IOTFLOW_PROVIDER = { source: PROVIDER_SOURCE, version: PROVIDER_VERSION } as const;
-
 const generatorMetadata = {
   providerName: PROVIDER_NAME,
-  providerVersion: IOTFLOW_PROVIDER.version,
-  providerVersionConstraint: IOTFLOW_PROVIDER.version,
+  providerVersion: PROVIDER_VERSION,
+  providerVersionConstraint: PROVIDER_VERSION,
 };
 
 /** The given config fields as provider schema attributes: `connectorId` → `connector_id`, and so on. */
@@ -33,7 +31,7 @@ function attributes<C extends object>(
 }
 
 /** The provider block's attributes, camelCased; the optional string ones (credentials, token URL) at once. */
-export interface IotflowProviderConfig extends Readonly<
+export interface IotFlowProviderConfig extends Readonly<
   Partial<Record<'clientId' | 'clientSecret' | 'tokenUrl' | 'bearerToken', string>>
 > {
   readonly alias?: string;
@@ -42,18 +40,18 @@ export interface IotflowProviderConfig extends Readonly<
   readonly requestTimeoutSeconds?: number;
 }
 
-export class IotflowProvider extends TerraformProvider {
+export class IotFlowProvider extends TerraformProvider {
   private _alias?: string;
 
   constructor(
     scope: Construct,
     id: string,
-    private readonly config: IotflowProviderConfig,
+    private readonly config: IotFlowProviderConfig,
   ) {
     super(scope, id, {
       terraformResourceType: PROVIDER_NAME,
       terraformGeneratorMetadata: generatorMetadata,
-      terraformProviderSource: IOTFLOW_PROVIDER.source,
+      terraformProviderSource: PROVIDER_SOURCE,
     });
     this._alias = config.alias;
   }
@@ -82,7 +80,7 @@ export class IotflowProvider extends TerraformProvider {
   }
 }
 
-export interface IotflowConnectionConfig extends TerraformMetaArguments {
+export interface IotFlowConnectionResourceConfig extends TerraformMetaArguments {
   readonly name: string;
   readonly connectorId: string;
   readonly brand?: string;
@@ -96,16 +94,16 @@ export interface IotflowConnectionConfig extends TerraformMetaArguments {
 }
 
 /** `iotflow_connection`: one IoT Flow connection (POST creates, PUT replaces, DELETE removes). */
-export class IotflowConnection extends TerraformResource {
+export class IotFlowConnectionResource extends TerraformResource {
   public static readonly tfResourceType = CONNECTION_RESOURCE;
 
   constructor(
     scope: Construct,
     id: string,
-    private readonly config: IotflowConnectionConfig,
+    private readonly config: IotFlowConnectionResourceConfig,
   ) {
     super(scope, id, {
-      terraformResourceType: IotflowConnection.tfResourceType,
+      terraformResourceType: IotFlowConnectionResource.tfResourceType,
       terraformGeneratorMetadata: generatorMetadata,
       provider: config.provider,
       dependsOn: config.dependsOn,
@@ -117,7 +115,7 @@ export class IotflowConnection extends TerraformResource {
 
   /** Its address in the configuration, e.g. `iotflow_connection.Uplinks_0B1B410F`, for moved and import blocks. */
   public get address(): string {
-    return `${IotflowConnection.tfResourceType}.${this.friendlyUniqueId}`;
+    return `${IotFlowConnectionResource.tfResourceType}.${this.friendlyUniqueId}`;
   }
 
   /** The server-assigned connection id, e.g. `"1114"`. */
@@ -143,23 +141,23 @@ export class IotflowConnection extends TerraformResource {
   }
 }
 
-export interface DataIotflowConnectionsConfig extends TerraformMetaArguments {
+export interface IotFlowConnectionsDataSourceConfig extends TerraformMetaArguments {
   readonly ids?: string[];
   /** Wait up to this long for the listed connections to leave transitional states, then warn by name. */
   readonly settleTimeoutSeconds?: number;
 }
 
 /** `data "iotflow_connections"`: every page of `GET /connections`, optionally filtered. */
-export class DataIotflowConnections extends TerraformDataSource {
+export class IotFlowConnectionsDataSource extends TerraformDataSource {
   public static readonly tfResourceType = `${PROVIDER_NAME}_connections`;
 
   constructor(
     scope: Construct,
     id: string,
-    private readonly config: DataIotflowConnectionsConfig,
+    private readonly config: IotFlowConnectionsDataSourceConfig,
   ) {
     super(scope, id, {
-      terraformResourceType: DataIotflowConnections.tfResourceType,
+      terraformResourceType: IotFlowConnectionsDataSource.tfResourceType,
       terraformGeneratorMetadata: generatorMetadata,
       provider: config.provider,
       dependsOn: config.dependsOn as ITerraformDependable[] | undefined,
@@ -169,7 +167,7 @@ export class DataIotflowConnections extends TerraformDataSource {
 
   /** An HCL reference to the `connections` list. */
   public get connectionsRef(): string {
-    return `data.${DataIotflowConnections.tfResourceType}.${this.friendlyUniqueId}.connections`;
+    return `data.${IotFlowConnectionsDataSource.tfResourceType}.${this.friendlyUniqueId}.connections`;
   }
 
   protected synthesizeAttributes(): { [name: string]: unknown } {

@@ -3,9 +3,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformVariable } from 'cdktf';
-import { TOFU_VERSION } from '../../engine/engine';
+import { IOTFLOW_PROVIDER, TOFU_VERSION } from '../../engine/engine';
 import { IotFlowApi, QubitroConnection } from '../../src';
-import { IOTFLOW_PROVIDER } from '../../src/providers/iotflow';
 import { requireEngine, run } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
