@@ -34,7 +34,7 @@ type connectionsModel struct {
 	ConnectorID          types.String          `tfsdk:"connector_id"`
 	Brand                types.String          `tfsdk:"brand"`
 	Name                 types.String          `tfsdk:"name"`
-	IDs                  types.Set             `tfsdk:"ids"`
+	IDs                  types.List            `tfsdk:"ids"`
 	SettleTimeoutSeconds types.Int64           `tfsdk:"settle_timeout_seconds"`
 	Connections          []connectionItemModel `tfsdk:"connections"`
 }
@@ -73,10 +73,13 @@ func (d *connectionsDataSource) Schema(_ context.Context, _ datasource.SchemaReq
 				Optional:            true,
 				MarkdownDescription: "Only connections with this exact name.",
 			},
-			"ids": schema.SetAttribute{
+			// A list, not a set: the framework compares set elements pairwise
+			// (quadratic), a 1000-id read-back spent a sixth of the provider's
+			// CPU there. Order and repeats do not matter here.
+			"ids": schema.ListAttribute{
 				Optional:            true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Only connections with these ids.",
+				MarkdownDescription: "Only connections with these ids (order and repeats do not matter).",
 			},
 			"settle_timeout_seconds": schema.Int64Attribute{
 				Optional: true,
@@ -227,6 +230,52 @@ func (s *settling) report(conns []client.Connection, timeout time.Duration) stri
 	return strings.Join(lines, "\n")
 }
 
+// listingCost is the number of GETs a listing of n connections takes: its
+// full pages and the short (or empty) one that ends it.
+func listingCost(n int) int { return n/client.PageSize + 1 }
+
+// poll reads again only what is still on its way: each such connection by id
+// while that costs no more GETs than a listing of the endpoint (listed is the
+// size of the first listing), else one fresh listing. A connection gone
+// meanwhile (404) drops out. Order is kept.
+func poll(ctx context.Context, c *client.Client, f connectionFilter, watch *settling, matched []client.Connection, listed int) ([]client.Connection, error) {
+	var pending []int
+	for i := range matched {
+		if watch.onTheWay(&matched[i]) {
+			pending = append(pending, i)
+		}
+	}
+	if len(pending) > listingCost(listed) {
+		all, err := c.ListAll(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return f.apply(all), nil
+	}
+	gone := map[int]bool{}
+	for _, i := range pending {
+		conn, err := c.Get(ctx, string(matched[i].ID))
+		switch {
+		case client.IsNotFound(err):
+			gone[i] = true
+		case err != nil:
+			return nil, err
+		default:
+			matched[i] = *conn
+		}
+	}
+	if len(gone) == 0 {
+		return matched, nil
+	}
+	kept := matched[:0]
+	for i := range matched {
+		if !gone[i] {
+			kept = append(kept, matched[i])
+		}
+	}
+	return kept, nil
+}
+
 func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
 	c := needClient(d.data, &resp.Diagnostics)
 	if c == nil {
@@ -271,11 +320,10 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 			case <-time.After(wait):
 			}
 			interval = min(interval*3/2, 4*c.SettlePollInterval)
-			if all, err = c.ListAll(ctx); err != nil {
-				resp.Diagnostics.AddError("Cannot list connections", err.Error())
+			if matched, err = poll(ctx, c, f, watch, matched, len(all)); err != nil {
+				resp.Diagnostics.AddError("Cannot read connections", err.Error())
 				return
 			}
-			matched = f.apply(all)
 			watch.observe(matched)
 		}
 		if report := watch.report(matched, settle); report != "" {

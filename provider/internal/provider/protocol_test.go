@@ -531,7 +531,7 @@ func TestDataSourceSettle(t *testing.T) {
 	}
 
 	// No settle: no waiting, no warnings; ids filter.
-	r = read(map[string]tftypes.Value{"ids": tftypes.NewValue(tftypes.Set{ElementType: tftypes.String}, []tftypes.Value{str("1001"), str("1004")})})
+	r = read(map[string]tftypes.Value{"ids": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{str("1001"), str("1004")})})
 	_ = attrs(t, h.ds, r.State)["connections"].As(&conns)
 	if len(conns) != 2 || len(r.Diagnostics) != 0 {
 		t.Fatalf("ids filter: %d connections, %v", len(conns), r.Diagnostics)
