@@ -207,9 +207,15 @@ func TestRetryAfterCapped(t *testing.T) {
 	id := s.Put(conn("a"))
 	s.SetHook(failN(1, "before", "GET", "/connections/", http.StatusTooManyRequests, map[string]string{"Retry-After": "999999999999"}))
 	c := newClient(t, s.URL, nil)
-	c.MaxRetryAfter = 20 * time.Millisecond
-	if _, err := c.Get(context.Background(), id); err != nil {
+	c.MaxRetryAfter = 100 * time.Millisecond
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	start := time.Now()
+	if _, err := c.Get(ctx, id); err != nil {
 		t.Fatal(err)
+	}
+	if el := time.Since(start); el < 100*time.Millisecond || el > 2*time.Second {
+		t.Fatalf("waited %v, want the 100ms cap", el)
 	}
 }
 
@@ -401,18 +407,11 @@ func TestCreate429Resent(t *testing.T) {
 
 func TestCreateLostAnswerAmbiguous(t *testing.T) {
 	s := fakeapi.New(t)
-	var once sync.Once
-	s.SetHook(func(st string, w http.ResponseWriter, r *http.Request) bool {
-		hit := false
-		if st == "after" && r.Method == "POST" {
-			once.Do(func() {
-				hit = true
-				s.Put(conn("a")) // someone else created the same name meanwhile
-				w.WriteHeader(http.StatusGatewayTimeout)
-			})
-		}
-		return hit
-	})
+	s.SetHook(onFirst("after", "POST", func(w http.ResponseWriter) bool {
+		s.Put(conn("a")) // someone else created the same name meanwhile
+		w.WriteHeader(http.StatusGatewayTimeout)
+		return true
+	}))
 	_, _, err := newClient(t, s.URL, nil).Create(context.Background(), client.ConnectionInput{Name: "a", ConnectorID: "http-webhook", Configuration: json.RawMessage(`{}`)})
 	if err == nil || !strings.Contains(err.Error(), "ids 1001, 1002") || !strings.HasPrefix(err.Error(), "POST /connections: HTTP 504") {
 		t.Fatalf("error %v", err)
