@@ -16,7 +16,9 @@ Local emulator of the ThingPark X IoT Flow Connections API.
 Options:
   --port N              TCP port; 0 picks a free one (default 8787)
   --host HOST           interface to bind (default 127.0.0.1)
-  --max-connections N   account-plan connection limit (default unlimited)
+  --max-connections N   account-plan connection limit (default 10000)
+  --max-store-bytes N   bound on the stored connections' JSON size, so on the
+                        state file (default 67108864)
   --state-file FILE     keep connections across restarts (default in memory)
   --client-id ID        OAuth2 client id (default emulator-client)
   --client-secret S     OAuth2 client secret (default emulator-secret)
@@ -42,6 +44,7 @@ const FLAGS: Record<keyof EmulatorOptions, string> = {
   port: '--port',
   host: '--host',
   maxConnections: '--max-connections',
+  maxStoreBytes: '--max-store-bytes',
   stateFile: '--state-file',
   clientId: '--client-id',
   clientSecret: '--client-secret',
@@ -76,6 +79,7 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
         port: { type: 'string' },
         host: { type: 'string' },
         'max-connections': { type: 'string' },
+        'max-store-bytes': { type: 'string' },
         'state-file': { type: 'string' },
         'client-id': { type: 'string' },
         'client-secret': { type: 'string' },
@@ -100,6 +104,7 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
     port: integer(FLAGS.port, values.port) ?? 8787,
     host: values.host,
     maxConnections: integer(FLAGS.maxConnections, values['max-connections']),
+    maxStoreBytes: integer(FLAGS.maxStoreBytes, values['max-store-bytes']),
     stateFile: values['state-file'],
     clientId: values['client-id'],
     clientSecret: values['client-secret'],

@@ -23,14 +23,13 @@ const API_PATH =
 export interface ApiContext {
   store: ConnectionStore;
   tokens: TokenIssuer;
-  maxConnections?: number;
   /** Connections per page of `GET /connections`. */
   pageSize: number;
   /** Add the server-side defaults to reads. */
   serverDefaults: boolean;
 }
 
-type Handler = (req: ApiRequest) => Reply;
+type Handler = (req: ApiRequest) => Reply | Promise<Reply>;
 
 function invalid(message: string): Reply {
   return errorReply(400, 'com-4000', message);
@@ -69,15 +68,8 @@ function collectionHandlers(ctx: ApiContext): Record<string, Handler> {
       if (!json.ok) return invalid(json.message);
       const body = parseConnectionBody(json.value);
       if (!body.ok) return invalid(body.message);
-      if (ctx.maxConnections !== undefined && ctx.store.size >= ctx.maxConnections) {
-        return errorReply(
-          403,
-          'com-4030',
-          `Max connection limit reached (${ctx.maxConnections} connections allowed by the account plan)`,
-        );
-      }
-      return guarded(() => {
-        const connection = ctx.store.create(body.fields);
+      return guarded(async () => {
+        const connection = await ctx.store.create(body.fields);
         return {
           status: 201,
           headers: { Location: `/connections/${encodeURIComponent(connection.id)}` },
@@ -102,14 +94,15 @@ function itemHandlers(id: string, ctx: ApiContext): Record<string, Handler> {
       if (!json.ok) return invalid(json.message);
       const body = parseConnectionBody(json.value);
       if (!body.ok) return invalid(body.message);
-      return guarded(() => {
-        const connection = ctx.store.replace(id, body.fields);
+      return guarded(async () => {
+        const connection = await ctx.store.replace(id, body.fields);
         return connection === undefined
           ? connectionNotFound(id)
           : { status: 200, body: present(connection, ctx) };
       });
     },
-    DELETE: () => guarded(() => (ctx.store.delete(id) ? { status: 204 } : connectionNotFound(id))),
+    DELETE: () =>
+      guarded(async () => ((await ctx.store.delete(id)) ? { status: 204 } : connectionNotFound(id))),
   };
 }
 
@@ -129,7 +122,7 @@ function dispatch(
   req: ApiRequest,
   handlers: Record<string, Handler>,
   authorize: () => Reply | undefined,
-): Reply {
+): Reply | Promise<Reply> {
   const handler = Object.hasOwn(handlers, req.method) ? handlers[req.method] : undefined;
   if (handler === undefined) return methodNotAllowed(req.method, Object.keys(handlers));
   return authorize() ?? handler(req);
@@ -147,7 +140,7 @@ export function rateLimitCategory(path: string): string | undefined {
   return API_PATH.exec(path)?.[2];
 }
 
-export function handleApiRequest(req: ApiRequest, ctx: ApiContext): Reply {
+export function handleApiRequest(req: ApiRequest, ctx: ApiContext): Reply | Promise<Reply> {
   const match = API_PATH.exec(req.path);
   if (match === null) return routeNotFound(req.method, req.path);
   const [, , resource, rawId] = match;

@@ -26,22 +26,23 @@ export interface ControlContext {
   unreachable: UnreachableMarks;
   /** Whether reads add the server-side defaults (the control plane shows connections as the API does). */
   serverDefaults: boolean;
-  reset(): void;
+  /** Resolves once the emptied store is on disk. */
+  reset(): Promise<void>;
 }
 
-type Handler = (body: Buffer) => Reply;
+type Handler = (body: Buffer) => Reply | Promise<Reply>;
 
 const STATE_PATH = /^\/connections\/([^/]+)\/state$/;
 
-function setState(id: string, body: Buffer, ctx: ControlContext): Reply {
+function setState(id: string, body: Buffer, ctx: ControlContext): Reply | Promise<Reply> {
   const json = parseJson(body);
   if (!json.ok) return errorReply(400, 'com-4000', json.message);
   const state = (json.value as { state?: unknown } | null)?.state;
   if (!isConnectionState(state)) {
     return errorReply(400, 'com-4000', `state must be one of ${CONNECTION_STATES.join(', ')}`);
   }
-  return guarded(() => {
-    const connection = ctx.store.setState(id, state);
+  return guarded(async () => {
+    const connection = await ctx.store.setState(id, state);
     return connection === undefined
       ? connectionNotFound(id)
       : { status: 200, body: presentConnection(connection, ctx.serverDefaults) };
@@ -82,7 +83,7 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
     case '/requests':
       return { GET: () => ({ status: 200, body: ctx.log.list() }) };
     case '/reset':
-      return { POST: () => guarded(() => (ctx.reset(), { status: 204 })) };
+      return { POST: () => guarded(async () => (await ctx.reset(), { status: 204 })) };
     case '/connections':
       return {
         GET: () => ({
@@ -106,8 +107,8 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
           if (!json.ok) return errorReply(400, 'com-4000', json.message);
           const parsed = parseFaultRules(json.value);
           if (!parsed.ok) return errorReply(400, 'com-4000', parsed.message);
-          ctx.faults.add(parsed.rules);
-          return { status: 204 };
+          const refused = ctx.faults.add(parsed.rules);
+          return refused === undefined ? { status: 204 } : errorReply(400, 'com-4000', refused);
         },
         DELETE: () => {
           ctx.faults.clear();
@@ -148,7 +149,7 @@ export function handleControlRequest(
   headers: IncomingHttpHeaders,
   body: Buffer,
   ctx: ControlContext,
-): Reply {
+): Reply | Promise<Reply> {
   const refused = controlGuard(method, headers, body);
   if (refused !== undefined) return refused;
   const handlers = routes(path.slice(CONTROL_PREFIX.length), ctx);

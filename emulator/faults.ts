@@ -70,8 +70,16 @@ function ruleError(rule: unknown): string | undefined {
   return undefined;
 }
 
+/** Rules armed at once, all calls included: matching one call tries at most this many patterns. */
+export const MAX_FAULT_RULES = 50;
+/** Pattern length bound: with `MAX_FAULT_RULES`, bounds the work one call can cost. */
+export const MAX_PATTERN_LENGTH = 256;
+
 export function parseFaultRules(input: unknown): FaultRules {
   if (!Array.isArray(input)) return { ok: false, message: 'Fault rules must be a JSON array' };
+  if (input.length > MAX_FAULT_RULES) {
+    return { ok: false, message: `Fault rules: at most ${MAX_FAULT_RULES} rules, got ${input.length}` };
+  }
   for (const [index, rule] of input.entries()) {
     const error = ruleError(rule);
     if (error !== undefined) return { ok: false, message: `Fault rule ${index} ${error}` };
@@ -80,7 +88,6 @@ export function parseFaultRules(input: unknown): FaultRules {
 }
 
 const REGEX_ONLY = /[()|+?[\]{}\\.]/;
-const MAX_PATTERN_LENGTH = 1024;
 
 function pathPatternError(pattern: string): string | undefined {
   if (pattern.length > MAX_PATTERN_LENGTH) return `path must be at most ${MAX_PATTERN_LENGTH} characters`;
@@ -91,42 +98,73 @@ function pathPatternError(pattern: string): string | undefined {
   return undefined;
 }
 
+/** One literal piece of a pattern with its Knuth–Morris–Pratt table: a search never re-reads the path. */
+class Piece {
+  private readonly codes: Uint16Array;
+  /** `fallback[i]`: length of the longest proper border of the piece's first `i + 1` characters. */
+  private readonly fallback: Int32Array;
+
+  constructor(readonly text: string) {
+    const codes = Uint16Array.from(text, (_, i) => text.charCodeAt(i));
+    const fallback = new Int32Array(Math.max(codes.length, 1));
+    for (let i = 1, k = 0; i < codes.length; i++) {
+      while (k > 0 && codes[i] !== codes[k]) k = fallback[k - 1];
+      if (codes[i] === codes[k]) k++;
+      fallback[i] = k;
+    }
+    this.codes = codes;
+    this.fallback = fallback;
+  }
+
+  /** First index at or after `from` where the piece occurs in `path`, or -1: O(path + piece) steps. */
+  indexIn(path: string, from: number): number {
+    const { codes, fallback } = this;
+    const length = codes.length;
+    if (length === 0) return from <= path.length ? from : -1;
+    for (let i = from, k = 0; i < path.length; i++) {
+      const code = path.charCodeAt(i);
+      while (k > 0 && code !== codes[k]) k = fallback[k - 1];
+      if (code === codes[k]) k++;
+      if (k === length) return i - length + 1;
+    }
+    return -1;
+  }
+}
+
 /**
- * A compiled path pattern. Matching is the classic greedy-star glob walk with one backtrack point: at
- * most O(pattern × path) steps, whatever the input, so no rule can stall the server.
+ * A compiled path pattern: the literal pieces between the stars, found left to right, each at its first
+ * occurrence after the previous one. With only `*` as wildcard the leftmost choice is always right, so
+ * there is no backtracking, and each piece is found in linear time: matching costs O(path + pattern)
+ * whatever the input, so no rule can stall the server.
  */
 class PathPattern {
-  private readonly glob: string;
+  private readonly pieces: Piece[];
+  private readonly anchoredStart: boolean;
+  private readonly anchoredEnd: boolean;
 
   constructor(pattern: string) {
-    const anchoredStart = pattern.startsWith('^');
-    const anchoredEnd = pattern.length > (anchoredStart ? 1 : 0) && pattern.endsWith('$');
-    const core = pattern.slice(anchoredStart ? 1 : 0, anchoredEnd ? -1 : undefined);
-    this.glob = `${anchoredStart ? '' : '*'}${core}${anchoredEnd ? '' : '*'}`;
+    this.anchoredStart = pattern.startsWith('^');
+    this.anchoredEnd = pattern.length > (this.anchoredStart ? 1 : 0) && pattern.endsWith('$');
+    const core = pattern.slice(this.anchoredStart ? 1 : 0, this.anchoredEnd ? -1 : undefined);
+    this.pieces = core.split('*').map((text) => new Piece(text));
   }
 
   test(path: string): boolean {
-    const glob = this.glob;
-    let g = 0;
-    let p = 0;
-    let star = -1;
-    let resume = 0;
-    while (p < path.length) {
-      if (g < glob.length && glob[g] !== '*' && glob[g] === path[p]) {
-        g++;
-        p++;
-      } else if (g < glob.length && glob[g] === '*') {
-        star = g++;
-        resume = p;
-      } else if (star >= 0) {
-        g = star + 1;
-        p = ++resume;
-      } else {
-        return false;
+    const pieces = this.pieces;
+    const last = pieces.length - 1;
+    let from = 0;
+    for (let i = 0; i <= last; i++) {
+      const piece = pieces[i].text;
+      if (i === last && this.anchoredEnd) {
+        const at = path.length - piece.length;
+        return at >= from && path.endsWith(piece) && (i > 0 || !this.anchoredStart || at === 0);
       }
+      const at =
+        i === 0 && this.anchoredStart ? (path.startsWith(piece) ? 0 : -1) : pieces[i].indexIn(path, from);
+      if (at < 0) return false;
+      from = at + piece.length;
     }
-    while (g < glob.length && glob[g] === '*') g++;
-    return g === glob.length;
+    return true;
   }
 }
 
@@ -140,11 +178,16 @@ interface ArmedFault {
 export class FaultInjector {
   private armed: ArmedFault[] = [];
 
-  add(rules: FaultRule[]): void {
+  /** Arms the rules, or none of them (and says why) when that would exceed `MAX_FAULT_RULES`. */
+  add(rules: FaultRule[]): string | undefined {
+    if (this.armed.length + rules.length > MAX_FAULT_RULES) {
+      return `at most ${MAX_FAULT_RULES} fault rules armed at once: ${this.armed.length} armed, ${rules.length} more refused`;
+    }
     for (const rule of rules) {
       const path = rule.path === undefined ? undefined : new PathPattern(rule.path);
       this.armed.push({ rule, path, remaining: rule.times });
     }
+    return undefined;
   }
 
   /** The rule that applies to this call, if any, counting it as used. */

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { JsonResult } from './json';
+import { StoreLimitError } from './store';
 
 /** An API call with its body already read; `json()` parses once and is shared by handler and log. */
 export interface ApiRequest {
@@ -97,11 +98,15 @@ export function emulatorError(err: unknown): Reply {
   return errorReply(500, 'com-5000', `Emulator error: ${(err as Error).message}`);
 }
 
-/** A change the state file could not record was rolled back: say so, with the status a server would. */
-export function guarded(change: () => Reply): Reply {
+/**
+ * A store change, answered: past a bound of the store, the 403 of the account limit; when the state file
+ * could not record it (it was rolled back), the 500 a server would answer.
+ */
+export async function guarded(change: () => Promise<Reply>): Promise<Reply> {
   try {
-    return change();
+    return await change();
   } catch (err) {
+    if (err instanceof StoreLimitError) return errorReply(403, 'com-4030', err.message);
     return emulatorError(err);
   }
 }

@@ -46,8 +46,11 @@ export interface RunningEmulator {
   accessToken(): Promise<string>;
   /** Every API call since the last reset, as `GET /__emulator/requests` returns it. */
   requests(): RequestLogEntry[];
-  /** Empties the store, the request log, the fault rules and the unreachable marks; tokens stay valid. */
-  reset(): void;
+  /**
+   * Empties the store, the request log, the fault rules and the unreachable marks at once; tokens stay
+   * valid. Resolves once the empty store is in the state file.
+   */
+  reset(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -59,10 +62,12 @@ function hostForUrl(host: string): string {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const resolved = resolveOptions(options, 0);
   const unreachable = new UnreachableMarks();
-  const store = new ConnectionStore({
+  const store = await ConnectionStore.open({
     stateFile: resolved.stateFile,
     settleMs: resolved.settleMs,
     isUnreachable: (connection) => unreachable.has(connection),
+    maxConnections: resolved.maxConnections,
+    maxBytes: resolved.maxStoreBytes,
   });
   const faults = new FaultInjector();
   const log = new RequestLog({
@@ -73,18 +78,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const closing = new AbortController();
   // Every call waiting out its latency listens to this one signal: many at once is normal, not a leak.
   setMaxListeners(0, closing.signal);
-  const reset = (): void => {
-    store.clear();
+  const reset = (): Promise<void> => {
     log.clear();
     faults.clear();
     unreachable.clear();
     rateLimiter?.clear();
+    return store.clear();
   };
   const server = createEmulatorServer({
     store,
     tokens: new TokenIssuer(resolved.tokenTtlSeconds),
     credentials: { clientId: resolved.clientId, clientSecret: resolved.clientSecret },
-    maxConnections: resolved.maxConnections,
     pageSize: resolved.pageSize,
     serverDefaults: resolved.serverDefaults,
     unreachable,
@@ -125,11 +129,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     },
     requests: () => log.list(),
     reset,
+    // The state file then holds every change acknowledged, and nothing is written after close.
     close: () =>
       (closed ??= new Promise<void>((resolve, reject) => {
         closing.abort();
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
-      })),
+      }).then(() => store.flushed())),
   };
 }

@@ -4,8 +4,10 @@ export interface EmulatorOptions {
   port?: number;
   /** Interface to bind. Default `127.0.0.1`. */
   host?: string;
-  /** Account-plan limit on stored connections. Default: unlimited. */
+  /** Account-plan limit on stored connections. Default 10,000. */
   maxConnections?: number;
+  /** Bound on the stored connections' total JSON size, so on memory and the state file. Default 64 MiB. */
+  maxStoreBytes?: number;
   /** JSON file that keeps the store across restarts. Default: in memory only. */
   stateFile?: string;
   /** OAuth2 client credentials accepted by the token endpoint. */
@@ -49,7 +51,8 @@ export interface RateLimitOptions {
 export interface ResolvedOptions {
   port: number;
   host: string;
-  maxConnections?: number;
+  maxConnections: number;
+  maxStoreBytes: number;
   stateFile?: string;
   clientId: string;
   clientSecret: string;
@@ -99,6 +102,8 @@ export const MAX_DELAY_MS = 2_147_483_647;
 export const DEFAULT_CLIENT_ID = 'emulator-client';
 export const DEFAULT_CLIENT_SECRET = 'emulator-secret';
 export const DEFAULT_PAGE_SIZE = 100;
+export const DEFAULT_MAX_CONNECTIONS = 10_000;
+export const DEFAULT_MAX_STORE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_SETTLE_MS = 300;
 export const DEFAULT_LOG_MAX_ENTRIES = 10_000;
 export const DEFAULT_LOG_MAX_BYTES = 16 * 1024 * 1024;
@@ -119,10 +124,8 @@ export function resolveOptions(options: EmulatorOptions, defaultPort: number): R
   return {
     port: integerIn('port', options.port ?? defaultPort, 0, 65535),
     host: nonEmpty('host', options.host ?? '127.0.0.1'),
-    maxConnections:
-      options.maxConnections === undefined
-        ? undefined
-        : integerIn('maxConnections', options.maxConnections, 0, ANY),
+    maxConnections: integerIn('maxConnections', options.maxConnections ?? DEFAULT_MAX_CONNECTIONS, 0, ANY),
+    maxStoreBytes: integerIn('maxStoreBytes', options.maxStoreBytes ?? DEFAULT_MAX_STORE_BYTES, 1024, ANY),
     stateFile: options.stateFile === undefined ? undefined : nonEmpty('stateFile', options.stateFile),
     clientId: nonEmpty('clientId', options.clientId ?? DEFAULT_CLIENT_ID),
     clientSecret: nonEmpty('clientSecret', options.clientSecret ?? DEFAULT_CLIENT_SECRET),

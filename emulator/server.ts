@@ -70,7 +70,7 @@ async function serveApi(
   if (body === undefined) reply = TOO_LARGE;
   else if (fault?.status !== undefined) reply = faultReply(fault.status, fault.retryAfter);
   else if (path === TOKEN_PATH) reply = handleTokenRequest(request, ctx.credentials, ctx.tokens);
-  else reply = handleApiRequest(request, ctx);
+  else reply = await handleApiRequest(request, ctx);
 
   // Only an authenticated caller's body is kept: anyone can send a 401 call, and the log is in memory.
   const logBody =
@@ -102,7 +102,7 @@ async function serveControl(
   const method = req.method ?? 'GET';
   sendReply(
     res,
-    body === undefined ? TOO_LARGE : handleControlRequest(method, url.pathname, req.headers, body, ctx),
+    body === undefined ? TOO_LARGE : await handleControlRequest(method, url.pathname, req.headers, body, ctx),
   );
 }
 

@@ -1,15 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import {
-  existsSync,
-  lstatSync,
-  readFileSync,
-  readlinkSync,
-  renameSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
 import { isPlainObject, type JsonObject } from './json';
+import { readStateFile, writeStateFile } from './state-file';
 
 export const CONNECTION_STATES = [
   'OPENING',
@@ -31,18 +22,14 @@ export interface Connection extends JsonObject {
   startupTime: string;
 }
 
-interface PersistedStore {
-  nextId: number;
-  connections: Connection[];
-  /** Epoch ms of the last create/replace of each connection still settling (absent: settled). */
-  changedAt?: Record<string, number>;
-}
-
 interface Entry {
   /** `state` is the state the connection settles in, or the one the control plane forced. */
   connection: Connection;
   /** When the connection was last created or replaced; undefined once the control plane forced a state. */
   changedAt?: number;
+  /** `connection` as JSON, kept for the state file; its UTF-8 size counts against `maxBytes`. */
+  json: string;
+  bytes: number;
 }
 
 export interface StoreOptions {
@@ -51,7 +38,22 @@ export interface StoreOptions {
   settleMs: number;
   /** True for a connection whose destination the emulator pretends it cannot reach. */
   isUnreachable?: (connection: Connection) => boolean;
+  /** Creates refused past this many connections (the account plan's limit). */
+  maxConnections: number;
+  /** Creates and replaces refused when the connections' JSON would exceed this many bytes in all. */
+  maxBytes: number;
 }
+
+/** A change refused because it would take the store past one of its bounds. */
+export class StoreLimitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreLimitError';
+  }
+}
+
+/** Headroom of a state file over `maxBytes`: ids, timestamps, the file's own syntax. */
+export const STATE_FILE_OVERHEAD_BYTES = 1024 * 1024;
 
 const FIRST_ID = 1000;
 
@@ -85,94 +87,61 @@ function byNumericId(a: Connection, b: Connection): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function load(file: string): PersistedStore {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new Error(`Cannot read state file ${file}: ${(err as Error).message}`);
-  }
-  if (
-    !isPlainObject(data) ||
-    !Number.isSafeInteger(data.nextId) ||
-    !Array.isArray(data.connections) ||
-    !data.connections.every(isConnection) ||
-    (data.changedAt !== undefined && !isPlainObject(data.changedAt))
-  ) {
-    throw new Error(`State file ${file} is not an emulator state file`);
-  }
-  const seen = new Set<string>();
-  for (const connection of data.connections as Connection[]) {
-    if (seen.has(connection.id)) {
-      throw new Error(`State file ${file} holds connection id "${connection.id}" more than once`);
-    }
-    seen.add(connection.id);
-  }
-  return data as unknown as PersistedStore;
+function entry(connection: Connection, changedAt: number | undefined): Entry {
+  const json = JSON.stringify(connection);
+  return { connection, changedAt, json, bytes: Buffer.byteLength(json) };
 }
 
-/** The file a path finally names, following symlinks (dangling ones too), so writes keep the link. */
-function resolveSymlinks(file: string): string {
-  let path = resolve(file);
-  for (let hops = 0; hops < 40; hops++) {
-    let isLink: boolean;
-    try {
-      isLink = lstatSync(path).isSymbolicLink();
-    } catch {
-      return path;
-    }
-    if (!isLink) return path;
-    path = resolve(dirname(path), readlinkSync(path));
-  }
-  throw new Error(`Cannot write state file ${file}: too many levels of symbolic links`);
-}
-
-/**
- * Temp file next to the real target + rename over it: a crash mid-write never leaves a torn file, and a
- * symlinked state file stays a symlink. 0600 because it holds real secrets.
- */
-function writeAtomically(file: string, content: string): void {
-  const target = resolveSymlinks(file);
-  const temp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    writeFileSync(temp, content, { mode: 0o600 });
-    renameSync(temp, target);
-  } catch (err) {
-    throw new Error(`Cannot write state file ${file}: ${(err as Error).message}`);
-  } finally {
-    rmSync(temp, { force: true });
-  }
-}
+const DONE = Promise.resolve();
 
 /**
  * Connections keyed by id. Ids are never reused, not even after a reset or a failed write, so a stale
- * Terraform state can never silently address a newer connection. Every change is applied in memory and
- * on disk, or not at all: when the state file cannot be written the change is rolled back and the method
- * throws. All methods are synchronous, which is what makes concurrent creates safe.
+ * Terraform state can never silently address a newer connection. A change applies in memory at once, in
+ * call order (which keeps concurrent creates safe), and its promise resolves once the state file holds it:
+ * an acknowledged change survives a restart, even a crash. Writes are asynchronous, and the changes made
+ * while one is in flight are coalesced into the next. When a write fails, every change not yet on disk is
+ * rolled back and its promise rejects.
  */
 export class ConnectionStore {
-  private readonly entries = new Map<string, Entry>();
+  private entries = new Map<string, Entry>();
+  private bytes = 0;
   private nextId = FIRST_ID;
-  private readonly stateFile?: string;
+  /** The store as the state file last recorded it: what a failed write rolls back to. */
+  private durable = { entries: new Map<string, Entry>(), bytes: 0 };
+  /** The write the next change joins; undefined once that write has started. */
+  private queued?: Promise<void>;
+  /** Settles (never rejects) when the last write scheduled has. */
+  private writing: Promise<void> = DONE;
+  /** Bumped by each failed write: the changes queued behind it were rolled back with it. */
+  private epoch = 0;
+  private failure?: Error;
 
-  constructor(private readonly options: StoreOptions) {
-    this.stateFile = options.stateFile;
-    if (this.stateFile === undefined) return;
-    if (!existsSync(this.stateFile)) {
-      // Written at once so that an unwritable path fails the start, not the first create.
-      this.persist();
-      return;
+  private constructor(private readonly options: StoreOptions) {}
+
+  /** Loads the state file, or creates it at once so that an unwritable path fails the start. */
+  static async open(options: StoreOptions): Promise<ConnectionStore> {
+    const store = new ConnectionStore(options);
+    const file = options.stateFile;
+    if (file === undefined) return store;
+    if (!existsSync(file)) {
+      await store.persist();
+      return store;
     }
-    const persisted = load(this.stateFile);
-    for (const connection of persisted.connections) {
-      const changedAt = persisted.changedAt?.[connection.id];
-      this.entries.set(connection.id, {
-        connection,
-        changedAt: typeof changedAt === 'number' ? changedAt : undefined,
-      });
+    const loaded = await readStateFile(file, options.maxBytes + STATE_FILE_OVERHEAD_BYTES);
+    if (!loaded.connections.every(isConnection)) {
+      throw new Error(`State file ${file} is not an emulator state file`);
     }
-    const highest = Math.max(FIRST_ID - 1, ...persisted.connections.map((c) => Number(c.id) || 0));
-    this.nextId = Math.max(persisted.nextId, highest + 1);
+    for (const connection of loaded.connections) {
+      if (store.entries.has(connection.id)) {
+        throw new Error(`State file ${file} holds connection id "${connection.id}" more than once`);
+      }
+      const changedAt = loaded.changedAt[connection.id];
+      store.put(connection.id, entry(connection, typeof changedAt === 'number' ? changedAt : undefined));
+    }
+    const highest = Math.max(FIRST_ID - 1, ...loaded.connections.map((c) => Number(c.id) || 0));
+    store.nextId = Math.max(loaded.nextId, highest + 1);
+    store.durable = { entries: new Map(store.entries), bytes: store.bytes };
+    return store;
   }
 
   get size(): number {
@@ -190,49 +159,61 @@ export class ConnectionStore {
     return entry === undefined ? undefined : this.view(entry, Date.now());
   }
 
-  create(fields: JsonObject): Connection {
-    // The id is used up even if the write below fails: never handing it out again is the safe side.
-    const id = String(this.nextId++);
-    const entry: Entry = { connection: build(id, fields, new Date().toISOString()), changedAt: Date.now() };
-    this.change(id, entry);
-    return this.view(entry, entry.changedAt!);
+  async create(fields: JsonObject): Promise<Connection> {
+    const max = this.options.maxConnections;
+    if (this.entries.size >= max) {
+      throw new StoreLimitError(
+        `Max connection limit reached (${max} connections allowed by the account plan)`,
+      );
+    }
+    const now = Date.now();
+    const id = String(this.nextId);
+    const created = entry(build(id, fields, new Date(now).toISOString()), now);
+    this.checkBytes(created.bytes);
+    // The id is used up even if the write fails: never handing it out again is the safe side.
+    this.nextId++;
+    this.put(id, created);
+    await this.persist();
+    return this.view(created, now);
   }
 
-  replace(id: string, fields: JsonObject): Connection | undefined {
+  async replace(id: string, fields: JsonObject): Promise<Connection | undefined> {
     const current = this.entries.get(id);
     if (current === undefined) return undefined;
-    const entry: Entry = {
-      connection: build(id, fields, current.connection.startupTime),
-      changedAt: Date.now(),
-    };
-    this.change(id, entry);
-    return this.view(entry, entry.changedAt!);
+    const now = Date.now();
+    const replaced = entry(build(id, fields, current.connection.startupTime), now);
+    this.checkBytes(replaced.bytes - current.bytes);
+    this.put(id, replaced);
+    await this.persist();
+    return this.view(replaced, now);
   }
 
-  delete(id: string): boolean {
+  async delete(id: string): Promise<boolean> {
     if (!this.entries.has(id)) return false;
-    this.change(id, undefined);
+    this.put(id, undefined);
+    await this.persist();
     return true;
   }
 
   /** Forces a state at once (no settling) until the next replace. */
-  setState(id: string, state: ConnectionState): Connection | undefined {
+  async setState(id: string, state: ConnectionState): Promise<Connection | undefined> {
     const current = this.entries.get(id);
     if (current === undefined) return undefined;
-    const entry: Entry = { connection: { ...current.connection, state } };
-    this.change(id, entry);
-    return this.view(entry, Date.now());
+    const forced = entry({ ...current.connection, state }, undefined);
+    this.put(id, forced);
+    await this.persist();
+    return this.view(forced, Date.now());
   }
 
-  clear(): void {
-    const before = [...this.entries];
+  async clear(): Promise<void> {
     this.entries.clear();
-    try {
-      this.persist();
-    } catch (err) {
-      for (const [id, entry] of before) this.entries.set(id, entry);
-      throw err;
-    }
+    this.bytes = 0;
+    await this.persist();
+  }
+
+  /** Settles once every change made so far is on disk (or was rolled back). */
+  flushed(): Promise<void> {
+    return this.writing;
   }
 
   /** The state a client sees at `now`: CLOSED, then OPENING, then the final state, over `settleMs`. */
@@ -250,30 +231,54 @@ export class ConnectionStore {
     return state === connection.state ? connection : { ...connection, state };
   }
 
-  /** Sets (or, with `undefined`, deletes) one entry and persists; restores it when the write fails. */
-  private change(id: string, entry: Entry | undefined): void {
-    const previous = this.entries.get(id);
-    if (entry === undefined) this.entries.delete(id);
-    else this.entries.set(id, entry);
-    try {
-      this.persist();
-    } catch (err) {
-      if (previous === undefined) this.entries.delete(id);
-      else this.entries.set(id, previous);
-      throw err;
+  private checkBytes(growth: number): void {
+    const max = this.options.maxBytes;
+    if (growth > 0 && this.bytes + growth > max) {
+      throw new StoreLimitError(
+        `Storage limit reached: the connections would take ${this.bytes + growth} bytes, over the ${max} allowed`,
+      );
     }
   }
 
-  private persist(): void {
-    if (this.stateFile === undefined) return;
-    const changedAt: Record<string, number> = {};
-    for (const [id, entry] of this.entries)
-      if (entry.changedAt !== undefined) changedAt[id] = entry.changedAt;
-    const persisted: PersistedStore = {
-      nextId: this.nextId,
-      connections: [...this.entries.values()].map((entry) => entry.connection).sort(byNumericId),
-      changedAt,
-    };
-    writeAtomically(this.stateFile, `${JSON.stringify(persisted, null, 2)}\n`);
+  /** Sets (or, with `undefined`, deletes) one entry in memory. */
+  private put(id: string, next: Entry | undefined): void {
+    this.bytes -= this.entries.get(id)?.bytes ?? 0;
+    if (next === undefined) this.entries.delete(id);
+    else {
+      this.entries.set(id, next);
+      this.bytes += next.bytes;
+    }
+  }
+
+  /** Joins (or schedules) the next write; resolves when it has recorded every change made so far. */
+  private persist(): Promise<void> {
+    const file = this.options.stateFile;
+    if (file === undefined) return DONE;
+    if (this.queued !== undefined) return this.queued;
+    const epoch = this.epoch;
+    const write: Promise<void> = this.writing.then(async () => {
+      if (this.queued === write) this.queued = undefined;
+      if (epoch !== this.epoch) throw this.failure;
+      const snapshot = { entries: new Map(this.entries), bytes: this.bytes };
+      try {
+        await writeStateFile(file, { nextId: this.nextId, entries: snapshot.entries });
+        this.durable = snapshot;
+      } catch (err) {
+        this.rollBack(err as Error);
+        throw err;
+      }
+    });
+    this.queued = write;
+    this.writing = write.catch(() => undefined);
+    return write;
+  }
+
+  /** Back to what the state file holds; the changes already queued fail with the same error. */
+  private rollBack(err: Error): void {
+    this.entries = new Map(this.durable.entries);
+    this.bytes = this.durable.bytes;
+    this.queued = undefined;
+    this.epoch++;
+    this.failure = err;
   }
 }

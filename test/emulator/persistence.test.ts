@@ -1,8 +1,32 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  promises as fsp,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../emulator';
+import { ConnectionStore } from '../../emulator/store';
 import { qubitroConnection, SIGNING_KEY, startTestEmulator } from '../support/emulator-client';
+
+/** Holds every state-file rename until `release()`: a write in flight for as long as a test needs. */
+function holdRenames() {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  let writing!: () => void;
+  const written = new Promise<void>((resolve) => (writing = resolve));
+  const rename = fsp.rename;
+  const renames = jest.spyOn(fsp, 'rename').mockImplementation(async (from, to) => {
+    writing();
+    await held;
+    return rename(from, to);
+  });
+  return { written, release, renames };
+}
 
 describe('emulator persistence', () => {
   let dir: string;
@@ -49,6 +73,79 @@ describe('emulator persistence', () => {
       expect((await after.api('GET', '/connections')).body).toEqual([]);
     } finally {
       await after.emulator.close();
+    }
+  });
+
+  it('has a change in the state file by the time it is answered, before any close', async () => {
+    const t = await startTestEmulator({ stateFile, settleMs: 0 });
+    try {
+      const created = await t.api('POST', '/connections', qubitroConnection());
+
+      const saved = JSON.parse(readFileSync(stateFile, 'utf8'));
+      expect(saved.connections.map((c: { id: string }) => c.id)).toEqual([created.body.id]);
+    } finally {
+      await t.emulator.close();
+    }
+  });
+
+  it('coalesces the changes made while a write is pending into one write', async () => {
+    const store = await ConnectionStore.open({
+      stateFile,
+      settleMs: 0,
+      maxConnections: 100,
+      maxBytes: 1 << 20,
+    });
+    const renames = jest.spyOn(fsp, 'rename');
+    try {
+      await Promise.all(Array.from({ length: 50 }, () => store.create(qubitroConnection())));
+
+      expect(renames).toHaveBeenCalledTimes(1);
+      expect(JSON.parse(readFileSync(stateFile, 'utf8')).connections).toHaveLength(50);
+    } finally {
+      renames.mockRestore();
+    }
+  });
+
+  it('answers other clients while a write is in flight, and the change only once it is written', async () => {
+    const t = await startTestEmulator({ stateFile, settleMs: 0 });
+    const created = await t.api('POST', '/connections', qubitroConnection());
+    const { written, release, renames } = holdRenames();
+    try {
+      let answered = false;
+      const put = t.api('PUT', `/connections/${created.body.id}`, qubitroConnection()).then((res) => {
+        answered = true;
+        return res;
+      });
+      await written;
+
+      expect((await t.api('GET', '/connectors')).status).toBe(200);
+      expect(answered).toBe(false);
+      release();
+      expect((await put).status).toBe(200);
+    } finally {
+      renames.mockRestore();
+      await t.emulator.close();
+    }
+  });
+
+  it('finishes a write in flight before close resolves', async () => {
+    const t = await startTestEmulator({ stateFile, settleMs: 0 });
+    const created = await t.api('POST', '/connections', qubitroConnection());
+    const { written, release, renames } = holdRenames();
+    try {
+      const deleted = t.api('DELETE', `/connections/${created.body.id}`).catch(() => undefined);
+      await written;
+      let closed = false;
+      const closing = t.emulator.close().then(() => (closed = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+
+      expect(closed).toBe(false);
+      release();
+      await closing;
+      await deleted;
+      expect(JSON.parse(readFileSync(stateFile, 'utf8')).connections).toEqual([]);
+    } finally {
+      renames.mockRestore();
     }
   });
 
