@@ -92,7 +92,10 @@ describe('emulator CLI', () => {
     child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
 
     await firstLine(child);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // It warns before it prints that line; once it has exited, all it wrote to stderr has arrived.
+    const closed = once(child, 'close');
+    child.kill('SIGTERM');
+    await closed;
 
     expect(stderr).toContain('warning: listening on 0.0.0.0, which is not a loopback address');
   });

@@ -1,7 +1,10 @@
 import { call, requestToken, useEmulator } from '../support/emulator-client';
+import { useFrozenClock } from '../support/clock';
 
 describe('emulator rate limiting, NGINX default', () => {
   const t = useEmulator({ settleMs: 0, rateLimit: 4, rateBurst: 2 });
+  // The calls of a test arrive at one instant: a busy machine must not drain the bucket between them.
+  const clock = useFrozenClock();
 
   it('answers a call beyond the burst with 503, an NGINX HTML page and no Retry-After', async () => {
     const statuses = [];
@@ -21,7 +24,7 @@ describe('emulator rate limiting, NGINX default', () => {
     await t.api('GET', '/connections');
     expect((await t.api('GET', '/connections')).status).toBe(503);
 
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    clock.advance(300);
 
     expect((await t.api('GET', '/connections')).status).toBe(200);
   });
@@ -55,6 +58,7 @@ describe('emulator rate limiting, NGINX default', () => {
 
 describe('emulator rate limiting with 429', () => {
   const t = useEmulator({ settleMs: 0, rateLimit: 2, rateBurst: 1, rateLimitStatus: 429 });
+  useFrozenClock();
 
   it('answers a call beyond the burst with 429 and Retry-After in whole seconds', async () => {
     await t.api('GET', '/connections');

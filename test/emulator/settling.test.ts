@@ -6,11 +6,13 @@ import {
   type TestEmulator,
   useEmulator,
 } from '../support/emulator-client';
+import { useFrozenClock } from '../support/clock';
 
 const SETTLE_MS = 900;
 
 describe('emulator state settling', () => {
   const t = useEmulator({ settleMs: SETTLE_MS });
+  const clock = useFrozenClock();
 
   async function stateOf(id: string): Promise<string> {
     return (await t.api('GET', `/connections/${id}`)).body.state;
@@ -23,15 +25,13 @@ describe('emulator state settling', () => {
     expect(await stateOf(res.body.id)).toBe('CLOSED');
   });
 
-  /** The state the create answered, then the distinct states read every 20 ms until past settleMs. */
+  /** The state the create answered, then the distinct states read as the clock steps past settleMs. */
   async function observe(created: { id: string; state: string }): Promise<string[]> {
-    const id = created.id;
     const seen: string[] = [created.state];
-    const end = Date.now() + SETTLE_MS + 100;
-    while (Date.now() < end) {
-      const state = await stateOf(id);
+    for (let elapsed = 0; elapsed <= SETTLE_MS + 100; elapsed += 20) {
+      const state = await stateOf(created.id);
       if (seen.at(-1) !== state) seen.push(state);
-      await sleep(20);
+      clock.advance(20);
     }
     return seen;
   }
@@ -45,7 +45,7 @@ describe('emulator state settling', () => {
   it('shows OPENED once settleMs has passed', async () => {
     const created = await t.api('POST', '/connections', httpConnection());
 
-    await sleep(SETTLE_MS + 50);
+    clock.advance(SETTLE_MS);
 
     expect(await stateOf(created.body.id)).toBe('OPENED');
   });
@@ -59,7 +59,7 @@ describe('emulator state settling', () => {
 
   it('starts settling again after a PUT', async () => {
     const created = await t.api('POST', '/connections', httpConnection());
-    await sleep(SETTLE_MS + 50);
+    clock.advance(SETTLE_MS);
 
     const replaced = await t.api('PUT', `/connections/${created.body.id}`, httpConnection({ name: 'again' }));
 
@@ -79,7 +79,7 @@ describe('emulator state settling', () => {
   it('settles a connection marked unreachable by id in CLOSED, and in OPENED once the mark is lifted', async () => {
     const created = await t.api('POST', '/connections', httpConnection());
     await t.control('POST', '/unreachable', { id: created.body.id });
-    await sleep(SETTLE_MS + 50);
+    clock.advance(SETTLE_MS);
     expect(await stateOf(created.body.id)).toBe('CLOSED');
 
     await t.control('POST', '/unreachable', { id: created.body.id, reachable: true });

@@ -1,5 +1,6 @@
 import { startEmulator, type RunningEmulator } from '../../emulator';
 import { call, requestToken, startTestEmulator, type TestEmulator } from '../support/emulator-client';
+import { useFrozenClock } from '../support/clock';
 
 const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
@@ -77,6 +78,7 @@ describe('emulator token endpoint', () => {
 
 describe('emulator bearer authentication', () => {
   let t: TestEmulator;
+  const clock = useFrozenClock();
 
   afterEach(() => t.emulator.close());
 
@@ -101,7 +103,7 @@ describe('emulator bearer authentication', () => {
   it('rejects a token once its TTL has passed with 401 com-4001', async () => {
     t = await startTestEmulator({ tokenTtlSeconds: 1 });
     expect((await t.api('GET', '/connections')).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    clock.advance(1000);
 
     const res = await t.api('GET', '/connections');
 
