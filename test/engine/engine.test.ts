@@ -51,11 +51,11 @@ describe('engine:install', () => {
     expect(r.stdout).not.toContain('not built yet');
   });
 
-  test('a second run is fast and prints the same', async () => {
+  // What it logs, not how long it takes: a busy machine stretches even a cached run.
+  test('a second run builds and downloads nothing, and prints the same', async () => {
     const first = await install();
-    const started = Date.now();
     const second = await install();
-    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(second.stderr).not.toMatch(/^\s*(building|downloading) /m);
     expect(second.stdout).toBe(first.stdout);
   });
 

@@ -105,8 +105,9 @@ describe('rate limiting and unavailability (default auth mode: OAuth2 client cre
     await faults(s.emulator, [{ method: 'POST', path: '/connections$', delayMs: 600_000, times: 10 }]);
     const started = Date.now();
     const output = failed(await s.ws.tofu('apply', '-auto-approve', '-input=false'));
-    // 2 attempts of 2 s, the backoff between them, the lookups before a re-send, and the engine's start.
-    expect(Date.now() - started).toBeLessThan(2 * 2_000 + 15_000);
+    // 2 attempts of 2 s, the backoff, the lookups before a re-send, and the engine's start and plan, which a
+    // busy machine stretches: generous, yet short of the 2 × 30 s that attempts at the default timeout take.
+    expect(Date.now() - started).toBeLessThan(45_000);
     expect(output).toMatch(/iotflow_connection\.Conn1_\w+/);
     expect(output).toMatch(/2s|request_timeout_seconds/);
     await control(s.emulator, 'reset', {});
@@ -115,8 +116,10 @@ describe('rate limiting and unavailability (default auth mode: OAuth2 client cre
 
 describe('token expiry', () => {
   test('tokens expiring during an apply of many connections are renewed and the apply succeeds', async () => {
+    // The provider renews a token 30 s before it expires: a 31-s token is renewed after 1 s of use, yet stays
+    // valid for 30 s more, so that only a renewal it skipped (not a busy machine) can bring a 401.
     const s = await scenario(
-      { tokenTtlSeconds: 2, latencyMs: 150 },
+      { tokenTtlSeconds: 31, latencyMs: 150 },
       { projectId: PROJECT, connections: connections(12) },
     );
     await s.ws.apply('-parallelism=2');

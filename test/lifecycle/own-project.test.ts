@@ -207,15 +207,16 @@ describe.each(Object.values(apps))('an app on $flavour.packageName', (app) => {
     });
   });
 
-  test('a deploy with a missing secret variable fails within 30 s naming it, instead of prompting', async () => {
-    const started = Date.now();
+  // No time bound: a busy machine stretches a deploy past any; a deploy that waited on a prompt would fail on
+  // the test's timeout, and one that prompted and gave up would show the prompt.
+  test('a deploy with a missing secret variable fails naming it, instead of prompting', async () => {
     const r = await app.sh(`${ENGINE}\nnpx ${cli.binary} deploy farm --auto-approve --skip-provider-lock`, {
       TF_VAR_thingpark_client_secret: DEFAULT_CLIENT_SECRET,
     });
     expect(r.code).not.toBe(0);
-    expect(Date.now() - started).toBeLessThan(30_000);
     expect(r.output).toMatch(/qubitro_webhook_signing_key/);
-  }, 60_000);
+    expect(r.output).not.toMatch(/Enter a value/);
+  }, 300_000);
 });
 
 describe("the cdktf app, moved to cdktn with the README's line", () => {

@@ -32,3 +32,12 @@ export function useFrozenClock(): FrozenClock {
   afterEach(() => jest.useRealTimers());
   return { advance: (ms) => jest.setSystemTime(Date.now() + ms) };
 }
+
+/**
+ * The CPU milliseconds this process has used since `since` (a `process.cpuUsage()`): what a performance
+ * bound should measure on a shared machine, where wall time stretches with everyone else's load.
+ */
+export function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
