@@ -148,11 +148,37 @@ function plain(text: string): string {
     .replace(/>/g, '&gt;');
 }
 
-/** Replaces each secret, as it is and as JSON, the renderer, or both would escape it. */
+/**
+ * The base64 characters that depend on the secret alone, whatever bytes surround it (`user:secret` in a
+ * Basic header): one per alignment of its first byte in a 3-byte group, standard and URL-safe alphabets.
+ */
+function base64Cores(secret: string): string[] {
+  const bytes = Buffer.from(secret, 'utf8');
+  return [0, 1, 2].flatMap((offset) => {
+    const padded = Buffer.concat([Buffer.alloc(offset), bytes]);
+    const core = padded
+      .toString('base64')
+      .slice(Math.ceil((offset * 8) / 6), Math.floor((padded.length * 8) / 6));
+    return [core, core.replace(/\+/g, '-').replace(/\//g, '_')];
+  });
+}
+
+/** A secret as it is, JSON-escaped, URL- and form-encoded, and in base64. */
+function encodings(secret: string): string[] {
+  return [
+    secret,
+    JSON.stringify(secret).slice(1, -1),
+    encodeURIComponent(secret),
+    new URLSearchParams({ s: secret }).toString().slice(2),
+    ...base64Cores(secret),
+  ];
+}
+
+/** Replaces each secret in each of its encodings, as it is and as the renderer would escape it. */
 function scrub(text: string, secrets: readonly string[]): string {
   const forms = secrets
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
-    .flatMap((s) => [s, JSON.stringify(s).slice(1, -1)])
+    .flatMap(encodings)
     .flatMap((s) => [s, plain(s), code(s).slice(1, -1)])
     .filter((f) => f.length >= MIN_SCRUBBED_LENGTH);
   return [...new Set(forms)]
