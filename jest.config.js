@@ -48,6 +48,7 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ENGINE_SUITES.map((s) => (s.endsWith('/') ? `${s}**/*.test.ts` : s)),
       globalSetup: '<rootDir>/test/support/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/support/engine-setup.ts'],
     },
   ],
 };

@@ -28,7 +28,7 @@ beforeAll(async () => {
   cli = await run(process.execPath, tsxArgs('bench/run.ts', '--smoke', '--out', out), root, process.env);
   if (cli.code !== 0) throw new Error(`npm run bench -- --smoke failed:\n${cli.output.slice(-6000)}`);
   results = JSON.parse(fs.readFileSync(out, 'utf8')) as BenchResults;
-}, 180_000);
+});
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 

@@ -27,12 +27,13 @@ beforeAll(() => {
   const env: NodeJS.ProcessEnv = { ...process.env, ...PROBES, CDKTF_OUTDIR: outdir };
   delete env.CDKTF_TARGET_STACK_ID;
   delete env.SYNTH_HCL_OUTPUT;
-  execFileSync('sh', ['-c', app], { cwd: EXAMPLE, env, stdio: 'pipe', timeout: 60_000 });
+  // Seconds on a quiet machine: the bound only stops a hang, with room for a busy one.
+  execFileSync('sh', ['-c', app], { cwd: EXAMPLE, env, stdio: 'pipe', timeout: 240_000 });
   manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   for (const name of Object.keys(manifest.stacks)) {
     stacks[name] = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8'));
   }
-}, 90_000);
+}, 300_000);
 
 afterAll(() => {
   fs.rmSync(outdir, { recursive: true, force: true });

@@ -43,7 +43,8 @@ beforeAll(() => {
     cwd: ROOT,
     env,
     stdio: 'pipe',
-    timeout: 60_000,
+    // Seconds on a quiet machine: the bound only stops a hang, with room for a busy one.
+    timeout: 240_000,
   });
   for (const name of ['farm-sensors', 'fleet-trackers']) {
     const file = path.join(outdir, 'stacks', name, 'cdk.tf.json');
@@ -51,7 +52,7 @@ beforeAll(() => {
     const text = fs.readFileSync(file, 'utf8');
     stacks[name] = { text, tf: JSON.parse(text) as TfJson };
   }
-}, 90_000);
+}, 300_000);
 
 afterAll(() => {
   fs.rmSync(outdir, { recursive: true, force: true });

@@ -59,7 +59,7 @@ beforeAll(async () => {
   planText = ws.expectOk(await ws.tofu('plan', '-input=false', '-out=p'));
   planJsonFile = path.join(ws.dir, 'plan.json');
   fs.writeFileSync(planJsonFile, ws.expectOk(await ws.tofu('show', '-json', 'p')).stdout);
-}, 60_000);
+});
 
 afterAll(async () => {
   ws?.dispose();

@@ -1,2 +1,2 @@
-// Engine-backed tests can take minutes; keep unit tests fast and give the rest room.
+// Unit tests take seconds; the bound only stops one that hangs, with room for a busy machine.
 jest.setTimeout(120_000);

@@ -72,7 +72,8 @@ describe("the cdktn flavour's sources environment", () => {
       env: { ...process.env, ...sourcesEnv(cdktn) },
       encoding: 'utf8',
       stdio: 'pipe',
-      timeout: 60_000,
+      // Seconds on a quiet machine: the bound only stops a hang, with room for a busy one.
+      timeout: 240_000,
     });
     expect(resolved).toBe(cdktn.framework.package);
   });
