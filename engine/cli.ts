@@ -1,24 +1,37 @@
 #!/usr/bin/env node
 /**
- * `qubitro-engine`: builds and locates the deployment engine (OpenTofu and the `iotflow` provider) from any
- * project that depends on this package.
+ * `qubitro-engine`: finds or builds the deployment engine (tofu or terraform, and the `iotflow` provider in a
+ * filesystem mirror) from any project that depends on this package.
  *
- *   eval "$(npx qubitro-engine install)"   build what is missing (progress on stderr), then export PATH,
- *                                          TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, TF_INPUT, …
- *   npx qubitro-engine --check             say what is installed and what is missing (exit 1 if anything is)
+ *   eval "$(npx qubitro-engine install)"   find or build what is missing (which and why on stderr), then
+ *                                          export PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, TF_INPUT, …
+ *   npx qubitro-engine --check             say which engine, provider and mirror (exit 1 if not ready)
  */
-import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { engineStatus, exportLines, installEngine, RESTFUL_PROVIDER } from './engine';
+import {
+  ENGINE_CHOICES,
+  EngineChoice,
+  engineStatus,
+  exportLines,
+  installEngine,
+  MIN_ENGINE_VERSION,
+  RESTFUL_PROVIDER,
+  TOFU_VERSION,
+} from './engine';
 
-const USAGE = `Usage: qubitro-engine install [--with-restful]
-       qubitro-engine --check
+const USAGE = `Usage: qubitro-engine install [--engine auto|tofu|terraform|build] [--with-restful]
+       qubitro-engine --check [--engine …]
 
-  install         build OpenTofu and the iotflow provider when missing (minutes the first time,
-                  cached in ~/.cache/cdktf-thingpark-qubitro), then print export lines for eval:
-                  eval "$(npx qubitro-engine install)"
-  --with-restful  also mirror magodo/restful 0.25.2 (only the benchmark and the 0.1 upgrade need it)
-  --check         report what is installed and what is missing; exit 1 when something is missing
+  install         find the engine and put the iotflow provider into a filesystem mirror, then print export
+                  lines for eval: eval "$(npx qubitro-engine install)"
+  --engine        auto (default, or $QUBITRO_ENGINE): tofu on PATH, else terraform on PATH (each ${MIN_ENGINE_VERSION}+),
+                  else build OpenTofu ${TOFU_VERSION} from source (Go 1.26+, minutes the first time);
+                  tofu / terraform: that one from PATH; build: OpenTofu from source, cached in
+                  ~/.cache/cdktf-thingpark-qubitro
+                  The provider comes from this platform's npm package when installed, else from a Go build.
+  --with-restful  also mirror magodo/restful 0.25.2 (only the benchmark and the 0.1 upgrade need it; Go)
+  --check         report the engine (and why), its version, the provider's source and the mirror; exit 1
+                  when it is not installed yet
 `;
 
 function fail(message: string): never {
@@ -36,6 +49,7 @@ function main(): void {
       allowPositionals: true,
       options: {
         check: { type: 'boolean', default: false },
+        engine: { type: 'string', default: process.env.QUBITRO_ENGINE || 'auto' },
         'with-restful': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -48,25 +62,40 @@ function main(): void {
     process.stderr.write(USAGE);
     return;
   }
-  const options = { extraProviders: values['with-restful'] ? [RESTFUL_PROVIDER] : [] };
+  const engine = values.engine as EngineChoice;
+  if (!ENGINE_CHOICES.includes(engine)) {
+    fail(`--engine must be one of ${ENGINE_CHOICES.join(', ')}, got ${JSON.stringify(engine)}\n${USAGE}`);
+  }
+  const options = { engine, extraProviders: values['with-restful'] ? [RESTFUL_PROVIDER] : [] };
   if (values.check) {
-    const status = engineStatus(options);
-    const go = spawnSync('go', ['version'], { encoding: 'utf8' });
+    let status;
+    try {
+      status = engineStatus(options);
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    const { selection, provider, dir, installed } = status;
     const lines = [
-      `go: ${go.status === 0 ? go.stdout.trim() : 'MISSING (install Go 1.26 or newer)'}`,
-      ...status.parts.map((p) => `${p.name}: ${p.installed ? p.path : 'not built yet'}`),
-      `engine: ${status.engine ?? 'not assembled yet'}`,
+      `engine: ${selection.kind} ${selection.version} (${selection.origin === 'build' ? 'built from source' : 'from PATH'})`,
+      `binary: ${selection.binary}`,
+      `why: ${selection.reason}`,
+      `provider: ${provider.kind}, ${provider.detail}: ${provider.path}`,
+      `mirror: ${dir}/mirror${installed ? '' : ' (not installed yet)'}`,
     ];
     process.stdout.write(`${lines.join('\n')}\n`);
-    const ready = status.engine !== undefined;
-    if (!ready) process.stdout.write('Run: eval "$(npx qubitro-engine install)"\n');
-    process.exit(ready ? 0 : 1);
+    if (!installed) process.stdout.write('Run: eval "$(npx qubitro-engine install)"\n');
+    process.exit(installed ? 0 : 1);
   }
   if (positionals.length !== 1 || positionals[0] !== 'install') {
     fail(`expected \`install\` or \`--check\`, got ${JSON.stringify(positionals.join(' '))}\n${USAGE}`);
   }
   try {
-    process.stdout.write(`${exportLines(installEngine(options))}\n`);
+    const installed = installEngine({
+      ...options,
+      log: (m) => process.stderr.write(`qubitro-engine: ${m}\n`),
+    });
+    process.stderr.write(`qubitro-engine: mirror ${installed.mirror}\n`);
+    process.stdout.write(`${exportLines(installed)}\n`);
   } catch (err) {
     fail((err as Error).message);
   }

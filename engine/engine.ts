@@ -1,12 +1,17 @@
 /**
- * Builds, caches and locates the deployment engine: OpenTofu and the project's own `iotflow` provider,
- * compiled with the ordinary `go` client (these machines reach the Go module proxy but no Terraform registry)
- * and served from a filesystem mirror through a CLI config file.
+ * Finds or builds the deployment engine and serves the project's own `iotflow` provider to it from a filesystem
+ * mirror through a CLI config file (these machines reach no Terraform registry).
+ *
+ * The engine: `tofu` or `terraform` (1.11 or newer: write-only attributes and ephemeral variables) found on
+ * PATH, or OpenTofu built from source with the ordinary `go` client (the test suites need OpenTofu's state
+ * encryption, so they ask for `build`). The provider: the release zip of the platform package installed beside
+ * this one (`terraform-provider-iotflow-<os>-<cpu>`, no Go needed), served as a packed mirror so that the
+ * `h1:`/`zh:` hashes match the release; else built from `provider/` with Go.
  *
  * Cache layout (outside the repository, so it survives a fresh clone):
  *   tofu-<version>/tofu                       OpenTofu, built once per version (minutes)
- *   provider-<type>-<version>-<key>/<binary>  a provider, keyed on a hash of its source (seconds)
- *   engine-<key>/{bin,mirror,cli.tfrc}        links to those, one folder per combination
+ *   provider-<type>-<version>-<key>/<binary>  a provider built with Go, keyed on a hash of its source (seconds)
+ *   engine-<key>/{bin,mirror,cli.tfrc}        the engine binary linked into bin/, the mirror, the CLI config
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -14,8 +19,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from '../src/wire-format';
+import { currentPlatform, platformId, platformPackageName, releaseZipName } from './platform';
 
 export const TOFU_VERSION = '1.12.6';
+
+/** The oldest tofu and terraform with write-only attributes and ephemeral variables, which the stacks use. */
+export const MIN_ENGINE_VERSION = '1.11.0';
 
 export interface ProviderBuild {
   /** Registry namespace/type, as in `required_providers`. */
@@ -59,24 +68,54 @@ export const RESTFUL_PROVIDER: ProviderBuild = {
   },
 };
 
-/** Registry hosts served from the mirror: OpenTofu's default, and Terraform's for a host `terraform` binary. */
+/** Registry hosts served from the mirror: OpenTofu's default, and Terraform's for a `terraform` engine. */
 const MIRROR_HOSTS = ['registry.opentofu.org', 'registry.terraform.io'];
 
 /** Bump when the layout or the build recipe changes, so old caches are not reused. */
-const LAYOUT_VERSION = 2;
+const LAYOUT_VERSION = 3;
+
+export type EngineKind = 'tofu' | 'terraform';
+/** `tofu`/`terraform`: that binary from PATH; `build`: OpenTofu from source; `auto`: tofu, terraform, build. */
+export type EngineChoice = EngineKind | 'build' | 'auto';
+export const ENGINE_CHOICES: readonly EngineChoice[] = ['auto', 'tofu', 'terraform', 'build'];
+
+/** The engine binary to run, and why it was chosen. */
+export interface EngineSelection {
+  readonly kind: EngineKind;
+  /** Its absolute path, or where the built OpenTofu goes. */
+  readonly binary: string;
+  readonly version: string;
+  /** `path`: found on PATH; `build`: OpenTofu built from source by this installer. */
+  readonly origin: 'path' | 'build';
+  readonly reason: string;
+}
+
+/** Where the provider comes from: the platform package's release zip, or a Go build of its sources. */
+export interface ProviderSource {
+  readonly kind: 'prebuilt' | 'built';
+  /** The release zip (prebuilt) or the source folder (built). */
+  readonly path: string;
+  readonly detail: string;
+}
 
 export interface Engine {
   readonly dir: string;
   readonly binDir: string;
-  /** The engine binary on PATH: `tofu`, or `terraform` when `QUBITRO_ENGINE_BINARY=terraform`. */
-  readonly binaryName: string;
+  /** The engine binary on PATH: `tofu` or `terraform`. */
+  readonly binaryName: EngineKind;
+  readonly selection: EngineSelection;
+  readonly provider: ProviderSource;
+  /** The filesystem mirror the CLI config serves the providers from. */
+  readonly mirror: string;
   readonly cliConfigFile: string;
   /** The environment to run cdktf or the engine with. */
   readonly env: Record<string, string>;
 }
 
 export interface EngineOptions {
-  /** Extra providers to mirror besides `iotflow` (the benchmark adds restful). */
+  /** Which engine; default `build` (OpenTofu from source: the suites and the bench need OpenTofu). */
+  readonly engine?: EngineChoice;
+  /** Extra providers to mirror besides `iotflow` (the benchmark adds restful); always built with Go. */
   readonly extraProviders?: readonly ProviderBuild[];
   readonly log?: Log;
 }
@@ -111,52 +150,203 @@ function sourceHash(dir: string): string {
   return hash.digest('hex').slice(0, 12);
 }
 
+const shortHash = (text: string | Buffer) => createHash('sha256').update(text).digest('hex').slice(0, 12);
+
 function providerKey(p: ProviderBuild): string {
   const type = p.source.split('/')[1];
   return `${type}-${p.version}-${p.dir ? sourceHash(p.dir) : p.moduleVersion}`;
-}
-
-function engineDirFor(providers: readonly ProviderBuild[]): string {
-  const keys = [`v${LAYOUT_VERSION}`, `tofu-${TOFU_VERSION}`, ...providers.map(providerKey)];
-  return path.join(cacheRoot(), `engine-${keys.join('_')}`);
 }
 
 function providersOf(options: EngineOptions): ProviderBuild[] {
   return [IOTFLOW_PROVIDER, ...(options.extraProviders ?? [])];
 }
 
+/** The platform this process runs on, as the engines name it (`linux_amd64`). */
 function platform(): string {
-  const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch as string];
-  if (!arch || process.platform !== 'linux') {
+  const p = currentPlatform();
+  if (!p) {
     throw new Error(
-      `engine: unsupported platform ${process.platform}/${process.arch}; linux amd64 or arm64 is needed`,
+      `engine: unsupported platform ${process.platform}/${process.arch}; ` +
+        'linux, darwin (amd64, arm64) or windows (amd64) is needed',
     );
   }
-  return `linux_${arch}`;
+  return platformId(p);
 }
 
 function providerBinaryName(p: ProviderBuild): string {
   return `terraform-provider-${p.source.split('/')[1]}_v${p.version}`;
 }
 
+/** The unpacked mirror layout, for a provider built here. */
 function mirrorPath(dir: string, host: string, p: ProviderBuild): string {
   return path.join(dir, 'mirror', host, p.source.toLowerCase(), p.version, platform(), providerBinaryName(p));
 }
 
-function resolveEngine(dir: string): Engine {
+/** The packed mirror layout: the release zip itself, so the engines record the release's own hashes. */
+function packedMirrorPath(dir: string, host: string, zip: string): string {
+  return path.join(dir, 'mirror', host, IOTFLOW_PROVIDER.source.toLowerCase(), path.basename(zip));
+}
+
+/** Compares dotted versions numerically (`1.11.4` ≥ `1.11.0`); a pre-release suffix counts as its release. */
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const parts = (v: string) => v.replace(/^v/, '').split(/[.-]/).slice(0, 3).map(Number);
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let i = 0; i < 3; i++) if ((a[i] || 0) !== (b[i] || 0)) return (a[i] || 0) > (b[i] || 0);
+  return true;
+}
+
+/** The first executable `name` on PATH, symlinks resolved, or undefined. */
+function onPath(name: string): string | undefined {
+  const exts = process.platform === 'win32' ? ['.exe', ''] : [''];
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter).filter(Boolean)) {
+    for (const ext of exts) {
+      const candidate = path.join(dir, name + ext);
+      try {
+        fs.accessSync(candidate, fs.constants.X_OK);
+        if (fs.statSync(candidate).isFile()) return fs.realpathSync(candidate);
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined;
+}
+
+/** `tofu`/`terraform` on PATH with its version, or why it is not there. */
+function probe(kind: EngineKind): { binary?: string; version?: string; problem?: string } {
+  const binary = onPath(kind);
+  if (!binary) return { problem: `no ${kind} on PATH` };
+  const r = spawnSync(binary, ['version', '-json'], {
+    encoding: 'utf8',
+    env: { ...process.env, CHECKPOINT_DISABLE: '1', TF_CLI_CONFIG_FILE: '' },
+    timeout: 30_000,
+  });
+  try {
+    const version = (JSON.parse(r.stdout) as { terraform_version: string }).terraform_version;
+    if (!versionAtLeast(version, MIN_ENGINE_VERSION))
+      return {
+        binary,
+        version,
+        problem: `${kind} ${version} at ${binary} is older than ${MIN_ENGINE_VERSION}`,
+      };
+    return { binary, version };
+  } catch {
+    return {
+      binary,
+      problem: `${binary} version -json did not answer (${(r.stderr ?? '').trim().slice(0, 200)})`,
+    };
+  }
+}
+
+/** Why 1.11: the stacks' secrets are write-only attributes fed from ephemeral variables. */
+const NEEDS = `${MIN_ENGINE_VERSION.replace(/\.0$/, '')}+ (write-only attributes, ephemeral variables)`;
+
+/** Which engine `choice` means on this machine, and why; throws when an explicit choice is not usable. */
+export function selectEngine(choice: EngineChoice = 'build'): EngineSelection {
+  const built = (reason: string): EngineSelection => ({
+    kind: 'tofu',
+    binary: path.join(cacheRoot(), `tofu-${TOFU_VERSION}`, 'tofu'),
+    version: TOFU_VERSION,
+    origin: 'build',
+    reason,
+  });
+  if (choice === 'build')
+    return built(`OpenTofu ${TOFU_VERSION} built from source, as asked (--engine build)`);
+  const problems: string[] = [];
+  for (const kind of ['tofu', 'terraform'] as const) {
+    if (choice !== 'auto' && choice !== kind) continue;
+    const found = probe(kind);
+    if (found.binary && found.version && !found.problem) {
+      const why =
+        choice !== 'auto'
+          ? `as asked (--engine ${kind})`
+          : `${[...problems, `${kind} is ${NEEDS}`].join(', and ')}`;
+      return {
+        kind,
+        binary: found.binary,
+        version: found.version,
+        origin: 'path',
+        reason: `${kind} ${found.version} at ${found.binary}: ${why}`,
+      };
+    }
+    problems.push(found.problem!);
+  }
+  if (choice !== 'auto') {
+    throw new Error(
+      `engine: --engine ${choice} needs ${choice} ${NEEDS} on PATH, but ${problems.join('; ')}. ` +
+        'Install it, or use --engine build to build OpenTofu from source (Go 1.26+, minutes).',
+    );
+  }
+  return built(
+    `${problems.join(', and ')} (the stacks need ${NEEDS}): building OpenTofu ${TOFU_VERSION} from source`,
+  );
+}
+
+/** The platform package's release zip when it is installed beside this package, else the Go sources. */
+export function findProviderSource(): ProviderSource {
+  const p = currentPlatform();
+  if (p) {
+    const name = platformPackageName(p);
+    try {
+      const pkg = require.resolve(`${name}/package.json`, { paths: [packageRoot()] });
+      const zip = path.join(path.dirname(pkg), releaseZipName(p));
+      if (fs.existsSync(zip))
+        return { kind: 'prebuilt', path: zip, detail: `the release zip from the npm package ${name}` };
+    } catch {
+      // not installed (a development checkout, or a platform npm skipped): fall back to Go
+    }
+  }
+  return {
+    kind: 'built',
+    path: IOTFLOW_PROVIDER.dir!,
+    detail: 'built from provider/ with Go (no prebuilt platform package is installed)',
+  };
+}
+
+function engineDirFor(
+  selection: EngineSelection,
+  provider: ProviderSource,
+  providers: readonly ProviderBuild[],
+) {
+  const engineKey =
+    selection.origin === 'build'
+      ? `tofu-${TOFU_VERSION}`
+      : `${selection.kind}-${selection.version}-${shortHash(selection.binary)}`;
+  const iotflowKey =
+    provider.kind === 'prebuilt'
+      ? `iotflow-${PROVIDER_VERSION}-zip-${shortHash(fs.readFileSync(provider.path))}`
+      : providerKey(providers[0]);
+  const keys = [`v${LAYOUT_VERSION}`, engineKey, iotflowKey, ...providers.slice(1).map(providerKey)];
+  return path.join(cacheRoot(), `engine-${keys.join('_')}`);
+}
+
+/** The mirror entries an engine folder holds: the packed zip or the built binary, under both hosts. */
+function mirrorEntries(dir: string, provider: ProviderSource, providers: readonly ProviderBuild[]): string[] {
+  return MIRROR_HOSTS.flatMap((h) =>
+    providers.map((p, i) =>
+      i === 0 && provider.kind === 'prebuilt'
+        ? packedMirrorPath(dir, h, provider.path)
+        : mirrorPath(dir, h, p),
+    ),
+  );
+}
+
+function resolveEngine(dir: string, selection: EngineSelection, provider: ProviderSource): Engine {
   const binDir = path.join(dir, 'bin');
-  const binaryName = process.env.QUBITRO_ENGINE_BINARY === 'terraform' ? 'terraform' : 'tofu';
   const cliConfigFile = path.join(dir, 'cli.tfrc');
   const pathVar = [binDir, process.env.PATH ?? ''].join(path.delimiter);
   return {
     dir,
     binDir,
-    binaryName,
+    binaryName: selection.kind,
+    selection,
+    provider,
+    mirror: path.join(dir, 'mirror'),
     cliConfigFile,
     env: {
       PATH: pathVar,
       TF_CLI_CONFIG_FILE: cliConfigFile,
-      TERRAFORM_BINARY_NAME: binaryName,
+      TERRAFORM_BINARY_NAME: selection.kind,
       CHECKPOINT_DISABLE: '1',
       // A missing TF_VAR_… fails at once instead of waiting at a prompt no one sees (CI, cdktf deploy).
       TF_INPUT: '0',
@@ -164,36 +354,37 @@ function resolveEngine(dir: string): Engine {
   };
 }
 
-function isInstalled(dir: string, providers: readonly ProviderBuild[]): boolean {
+function isInstalled(
+  dir: string,
+  selection: EngineSelection,
+  provider: ProviderSource,
+  providers: readonly ProviderBuild[],
+) {
   return (
-    fs.existsSync(path.join(dir, 'bin', 'tofu')) &&
+    fs.existsSync(path.join(dir, 'bin', selection.kind)) &&
     fs.existsSync(path.join(dir, 'cli.tfrc')) &&
-    providers.every((p) => MIRROR_HOSTS.every((h) => fs.existsSync(mirrorPath(dir, h, p))))
+    mirrorEntries(dir, provider, providers).every((f) => fs.existsSync(f))
   );
 }
 
-/** What is built and what is not, for `qubitro-engine --check`. */
+/** What `qubitro-engine --check` reports: the engine chosen and why, the provider's source, the mirror. */
 export function engineStatus(options: EngineOptions = {}): {
-  parts: { name: string; installed: boolean; path: string }[];
-  engine?: string;
+  selection: EngineSelection;
+  provider: ProviderSource;
+  dir: string;
+  installed: boolean;
 } {
+  const selection = selectEngine(options.engine);
+  const provider = findProviderSource();
   const providers = providersOf(options);
-  const tofu = path.join(cacheRoot(), `tofu-${TOFU_VERSION}`, 'tofu');
-  const parts = [
-    { name: `OpenTofu ${TOFU_VERSION}`, installed: fs.existsSync(tofu), path: tofu },
-    ...providers.map((p) => {
-      const binary = path.join(cacheRoot(), `provider-${providerKey(p)}`, providerBinaryName(p));
-      return { name: `provider ${p.source} ${p.version}`, installed: fs.existsSync(binary), path: binary };
-    }),
-  ];
-  return { parts, engine: findEngine(options)?.dir };
+  const dir = engineDirFor(selection, provider, providers);
+  return { selection, provider, dir, installed: isInstalled(dir, selection, provider, providers) };
 }
 
-/** The installed engine, or undefined when it has not been built (or its provider source changed since). */
+/** The installed engine, or undefined when it has not been assembled (or its provider source changed since). */
 export function findEngine(options: EngineOptions = {}): Engine | undefined {
-  const providers = providersOf(options);
-  const dir = engineDirFor(providers);
-  return isInstalled(dir, providers) ? resolveEngine(dir) : undefined;
+  const { selection, provider, dir, installed } = engineStatus(options);
+  return installed ? resolveEngine(dir, selection, provider) : undefined;
 }
 
 function goEnv(): NodeJS.ProcessEnv {
@@ -229,15 +420,23 @@ function fetchModule(module: string, version: string, into: string, log: Log): s
   return src;
 }
 
-/** Runs `build` into a staging folder renamed into place at the end, so a half-built one never counts. */
+/**
+ * Runs `build` into a staging folder of this process renamed into place at the end, so a half-built one
+ * never counts, and of two processes assembling the same folder the second simply finds it there.
+ */
 function buildOnce(target: string, what: string, log: Log, build: (staging: string) => void): void {
   if (fs.existsSync(target)) return;
   const started = Date.now();
-  const staging = `${target}.partial`;
+  const staging = `${target}.partial-${process.pid}`;
   fs.rmSync(staging, { recursive: true, force: true });
   fs.mkdirSync(staging, { recursive: true });
   build(staging);
-  fs.renameSync(staging, target);
+  try {
+    fs.renameSync(staging, target);
+  } catch (err) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    if (!fs.existsSync(target)) throw err;
+  }
   log(`${what} ready in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 }
 
@@ -288,7 +487,7 @@ function writeCliConfig(file: string, dir: string, providers: readonly ProviderB
   fs.writeFileSync(
     file,
     [
-      '# Written by cdktf-thingpark-qubitro engine:install: providers come from the local mirror only.',
+      '# Written by cdktf-thingpark-qubitro qubitro-engine install: providers come from the local mirror only.',
       'provider_installation {',
       '  filesystem_mirror {',
       `    path    = "${path.join(dir, 'mirror')}"`,
@@ -304,12 +503,48 @@ function writeCliConfig(file: string, dir: string, providers: readonly ProviderB
   );
 }
 
-/** Builds whatever is missing, then returns the engine. Safe to call from several processes at once. */
+/** Copies a prebuilt zip, or hard-links a binary built here, to `to`. */
+function place(from: string, to: string, copy: boolean): void {
+  fs.mkdirSync(path.dirname(to), { recursive: true });
+  if (copy) fs.copyFileSync(from, to);
+  else fs.linkSync(from, to);
+}
+
+/**
+ * Finds or builds what is missing, then returns the engine. Safe to call from several processes at once: Go
+ * builds take a lock, and each folder appears whole or not at all.
+ */
 export function installEngine(options: EngineOptions = {}): Engine {
   const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
   const providers = providersOf(options);
-  const dir = engineDirFor(providers);
-  if (isInstalled(dir, providers)) return resolveEngine(dir);
+  const { selection, provider, dir, installed } = engineStatus(options);
+  log(`engine: ${selection.reason}`);
+  log(
+    `provider ${IOTFLOW_PROVIDER.source} ${IOTFLOW_PROVIDER.version}: ${provider.kind}, ${provider.detail}`,
+  );
+  if (installed) return resolveEngine(dir, selection, provider);
+  const assemble = () => {
+    const binary = selection.origin === 'build' ? buildTofu(log) : selection.binary;
+    const sources = providers.map((p, i) =>
+      i === 0 && provider.kind === 'prebuilt' ? provider.path : buildProvider(p, log),
+    );
+    buildOnce(dir, 'engine', log, (staging) => {
+      fs.mkdirSync(path.join(staging, 'bin'));
+      fs.symlinkSync(binary, path.join(staging, 'bin', selection.kind));
+      const entries = mirrorEntries(staging, provider, providers);
+      // The zip is copied: the engine folder must outlive the node_modules it came from.
+      entries.forEach((entry, i) => place(sources[i % providers.length], entry, entry.endsWith('.zip')));
+      writeCliConfig(path.join(staging, 'cli.tfrc'), dir, providers);
+    });
+  };
+  const needsGo = selection.origin === 'build' || provider.kind === 'built' || providers.length > 1;
+  if (needsGo) withBuildLock(log, () => isInstalled(dir, selection, provider, providers), assemble);
+  else assemble();
+  return resolveEngine(dir, selection, provider);
+}
+
+/** Runs `build` holding the cache's build lock, unless `done()` turns true while waiting for it. */
+function withBuildLock(log: Log, done: () => boolean, build: () => void): void {
   fs.mkdirSync(cacheRoot(), { recursive: true });
   const lock = path.join(cacheRoot(), 'build.lock');
   const started = Date.now();
@@ -318,27 +553,13 @@ export function installEngine(options: EngineOptions = {}): Engine {
       throw new Error(`engine: ${lock} is held for over 30 min; remove it`);
     if (Date.now() - started < 1000) log(`engine: another process is building it; waiting for ${lock}`);
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2000);
-    if (isInstalled(dir, providers)) return resolveEngine(dir);
+    if (done()) return;
   }
   try {
-    const tofu = buildTofu(log);
-    const binaries = providers.map((p) => buildProvider(p, log));
-    buildOnce(dir, 'engine', log, (staging) => {
-      fs.mkdirSync(path.join(staging, 'bin'));
-      fs.symlinkSync(tofu, path.join(staging, 'bin', 'tofu'));
-      providers.forEach((p, i) => {
-        for (const host of MIRROR_HOSTS) {
-          const link = mirrorPath(staging, host, p);
-          fs.mkdirSync(path.dirname(link), { recursive: true });
-          fs.linkSync(binaries[i], link);
-        }
-      });
-      writeCliConfig(path.join(staging, 'cli.tfrc'), dir, providers);
-    });
+    build();
   } finally {
     fs.rmSync(lock, { recursive: true, force: true });
   }
-  return resolveEngine(dir);
 }
 
 function tryLock(lock: string): boolean {

@@ -12,7 +12,9 @@ const tsx = path.join(root, 'node_modules/.bin/tsx');
 // The machine presets TF_CLI_CONFIG_FILE to a file that does not exist; the exports must override it.
 const inherited = { ...process.env, TF_CLI_CONFIG_FILE: '/nonexistent/inherited.tfrc' };
 
-const install = () => run(tsx, [path.join(root, 'engine/cli.ts'), 'install'], root, inherited);
+// The suites' engine: OpenTofu built from source (which engine `auto` picks is test/engine/selection.test.ts).
+const install = () =>
+  run(tsx, [path.join(root, 'engine/cli.ts'), 'install', '--engine', 'build'], root, inherited);
 
 describe('engine:install', () => {
   test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, CHECKPOINT_DISABLE and TF_INPUT', async () => {
@@ -42,13 +44,19 @@ describe('engine:install', () => {
     expect(r.stdout).not.toContain('reached');
   });
 
-  test('--check lists OpenTofu, the provider and the engine folder, and exits 0 once installed', async () => {
-    const r = await run(tsx, [path.join(root, 'engine/cli.ts'), '--check'], root, inherited);
+  test('--check reports the engine and why, its version, the provider source and the mirror, and exits 0 once installed', async () => {
+    const r = await run(
+      tsx,
+      [path.join(root, 'engine/cli.ts'), '--check', '--engine', 'build'],
+      root,
+      inherited,
+    );
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^go: go version go1\.\d+/m);
-    expect(r.stdout).toContain(`OpenTofu ${TOFU_VERSION}: `);
-    expect(r.stdout).toContain(`provider ${IOTFLOW_PROVIDER.source} ${IOTFLOW_PROVIDER.version}: `);
-    expect(r.stdout).not.toContain('not built yet');
+    expect(r.stdout).toContain(`engine: tofu ${TOFU_VERSION} (built from source)\n`);
+    expect(r.stdout).toContain('why: OpenTofu 1.12.6 built from source, as asked (--engine build)');
+    // A development checkout has no platform package: the provider is built from its sources.
+    expect(r.stdout).toContain(`provider: built, built from provider/ with Go`);
+    expect(r.stdout).toMatch(new RegExp(`^mirror: ${requireEngine().mirror}$`, 'm'));
   });
 
   // What it logs, not how long it takes: a busy machine stretches even a cached run.
@@ -62,7 +70,7 @@ describe('engine:install', () => {
   test('an evaluated shell runs the built OpenTofu with the mirror config, not the inherited one', async () => {
     const r = await run(
       'bash',
-      ['-c', `eval "$(${tsx} engine/cli.ts install 2>/dev/null)" && tofu version -json`],
+      ['-c', `eval "$(${tsx} engine/cli.ts install --engine build 2>/dev/null)" && tofu version -json`],
       root,
       inherited,
     );
@@ -71,20 +79,23 @@ describe('engine:install', () => {
     expect(r.stderr).not.toContain('Unable to open CLI configuration file');
   });
 
-  test('QUBITRO_ENGINE_BINARY=terraform points cdktf at terraform, which (when installed) inits from the same mirror', async () => {
-    const env = { ...inherited, QUBITRO_ENGINE_BINARY: 'terraform' };
+  test('--engine terraform points cdktf at the terraform on PATH, which inits from the mirror under its own registry host', async () => {
+    // QUBITRO_ENGINE is --engine's default, as a CI job would set it once.
+    const env = { ...inherited, QUBITRO_ENGINE: 'terraform' };
+    const hasTerraform = (await run('bash', ['-c', 'command -v terraform'], root, env)).code === 0;
+    // The machine image ships Terraform 1.11.4: under CI its absence is a failure, not a skip.
+    if (!hasTerraform && process.env.CI !== 'true') return;
     const r = await run(
       'bash',
       [
         '-c',
-        `eval "$(${tsx} engine/cli.ts install 2>/dev/null)" && echo "$TERRAFORM_BINARY_NAME" && command -v terraform || true`,
+        `eval "$(${tsx} engine/cli.ts install 2>/dev/null)" && echo "$TERRAFORM_BINARY_NAME" && command -v terraform`,
       ],
       root,
       env,
     );
     expect(r.stdout.split('\n')[0]).toBe('terraform');
-    const hostTerraform = r.stdout.split('\n')[1];
-    if (!hostTerraform) return; // nothing to drive on a machine without terraform: the tofu engine covers the rest
+    expect(r.stdout.split('\n')[1]).toMatch(/\/engine-[^/]+\/bin\/terraform$/);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-terraform-'));
     try {
       fs.writeFileSync(
