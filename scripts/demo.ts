@@ -1,7 +1,7 @@
 /**
- * The main job: `npm run demo` builds the engine if needed, starts the IoT Flow emulator, deploys the
- * per-project example with `cdktf deploy` on OpenTofu, prints the connections it created, re-plans to show
- * no changes, and leaves its state in .demo/. `npm run demo -- --destroy` removes them again.
+ * The main job: `npm run demo` finds the engine (tofu or terraform on PATH, else OpenTofu built from source),
+ * starts the IoT Flow emulator, deploys the per-project example with `cdktf deploy`, prints the connections it
+ * created, re-plans to show no changes, and leaves its state in .demo/. `npm run demo -- --destroy` removes them again.
  * `--flavour cdktn` does the same with `cdktn deploy` on Node 22, the example running on CDK Terrain.
  */
 import { spawn } from 'node:child_process';
@@ -9,9 +9,9 @@ import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { installEngine } from '../engine/engine';
+import { EngineChoice, installEngine } from '../engine/engine';
 import { FLAVOURS, FlavourName } from '../tooling/flavour';
-import { flavourCli, installToolchain } from '../tooling/node';
+import { cliOf, installToolchain } from '../tooling/node';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, RunningEmulator } from '../emulator';
 
 const root = path.resolve(__dirname, '..');
@@ -108,15 +108,21 @@ async function main(): Promise<void> {
   process.umask(0o077);
   fs.mkdirSync(demoDir, { recursive: true });
 
-  step('Engine: OpenTofu and the providers, built from Go modules (minutes the first time, cached after)');
-  const engine = installEngine({ log: (m) => process.stderr.write(`    ${m}\n`) });
+  step(
+    'Engine: tofu or terraform 1.11+ from PATH, else OpenTofu built from source (minutes the first time, cached after)',
+  );
+  // What the user has ($QUBITRO_ENGINE or auto), as `qubitro-engine install` chooses it.
+  const engine = installEngine({
+    engine: (process.env.QUBITRO_ENGINE as EngineChoice | undefined) || 'auto',
+    log: (m) => process.stderr.write(`    ${m}\n`),
+  });
   if (flavour.node) {
     step(
       `Node ${flavour.node} and ${flavour.cli.package} ${flavour.cli.version} (about half a minute the first time)`,
     );
     installToolchain(flavour, (m) => process.stderr.write(`    ${m}\n`));
   }
-  const cli = flavourCli(flavour);
+  const cli = cliOf(flavour);
   const name = flavour.cli.binary;
 
   step(
