@@ -3,6 +3,7 @@
  * the value received (redacted for secrets), what is allowed and how to fix it. A secret's value is in no
  * property of an error either: Node prints every property of an uncaught error.
  */
+import { inspect, InspectOptionsStylized } from 'node:util';
 
 export interface FieldProblem {
   /** Dotted field path relative to the construct's props, e.g. `alarms[0].timezone`. */
@@ -26,7 +27,12 @@ function show(value: unknown, secret: boolean | undefined): string {
     // A construct or another object with cycles (e.g. an IotFlowApi passed under a misspelt prop).
     json = `a ${value?.constructor?.name ?? 'value'}`;
   }
-  return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  // A bidi control or line separator shown raw would reorder or break the message itself.
+  const visible = json.replace(
+    /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+  return visible.length > 120 ? `${visible.slice(0, 117)}...` : visible;
 }
 
 function line(p: FieldProblem): string {
@@ -37,25 +43,51 @@ function redacted<P extends FieldProblem>(problems: readonly P[]): readonly P[] 
   return problems.map((p) => (p.secret ? { ...p, value: REDACTED } : p));
 }
 
-/** Input the library refuses: `problems` lists each problem, a secret's value redacted. */
+/** Set (to anything but empty or 0) to print refused input with its JS stack and every property. */
+export const DEBUG_VARIABLE = 'THINGPARK_QUBITRO_DEBUG';
+
+function debugging(): boolean {
+  const v = process.env[DEBUG_VARIABLE];
+  return v !== undefined && v !== '' && v !== '0';
+}
+
+/**
+ * Input the library refuses: `problems` lists each problem, a secret's value redacted. Printed as its message
+ * alone (the message already holds every problem): an uncaught one would otherwise show a stack into the
+ * library and dump `problems`, and `cdktf synth` prints the child's output twice. Node prints an uncaught
+ * error with `customInspect: false`, so the details are non-enumerable and `stack` is the message; both come
+ * back with THINGPARK_QUBITRO_DEBUG=1.
+ */
 export abstract class InputError<P extends FieldProblem = FieldProblem> extends Error {
-  public readonly problems: readonly P[];
-  protected constructor(message: string, problems: readonly P[]) {
+  declare public readonly problems: readonly P[];
+  protected constructor(message: string, problems: readonly P[], details: Record<string, unknown> = {}) {
     super(message);
     this.name = new.target.name;
-    this.problems = redacted(problems);
+    const debug = debugging();
+    for (const [key, value] of Object.entries({ ...details, problems: redacted(problems) })) {
+      Object.defineProperty(this, key, { value, enumerable: debug });
+    }
+    if (!debug) {
+      Object.defineProperty(this, 'stack', {
+        value: `${this.name}: ${message}`,
+        writable: true,
+        configurable: true,
+      });
+    }
+  }
+
+  /** What `console.log`/`util.inspect` show: the message, unless debugging. */
+  [inspect.custom](_depth: number, options: InspectOptionsStylized, show: typeof inspect): string {
+    return debugging() ? show(this, { ...options, customInspect: false }) : `${this.name}: ${this.message}`;
   }
 }
 
 /** Props a construct refuses. */
 export class ValidationError extends InputError {
-  constructor(
-    message: string,
-    /** The construct whose props are refused, e.g. `dev-farm/Uplinks`. */
-    public readonly constructPath: string,
-    problems: readonly FieldProblem[],
-  ) {
-    super(message, problems);
+  /** The construct whose props are refused, e.g. `dev-farm/Uplinks`. */
+  declare public readonly constructPath: string;
+  constructor(message: string, constructPath: string, problems: readonly FieldProblem[]) {
+    super(message, problems, { constructPath });
   }
 }
 
@@ -134,13 +166,10 @@ export interface ConfigProblem extends FieldProblem {
 
 /** An environments config that cannot be read or breaks a rule. */
 export class ConfigError extends InputError<ConfigProblem> {
-  constructor(
-    message: string,
-    /** The config file, as the caller named it. */
-    public readonly file: string,
-    problems: readonly ConfigProblem[],
-  ) {
-    super(message, problems);
+  /** The config file, as the caller named it. */
+  declare public readonly file: string;
+  constructor(message: string, file: string, problems: readonly ConfigProblem[]) {
+    super(message, problems, { file });
   }
 }
 

@@ -9,6 +9,10 @@ import type { BackendConfig } from './schema/backend';
 import { sensitiveVariable } from './secrets';
 import { validateProps } from './validate';
 
+const DEFAULT_CLIENT_SECRET_VARIABLE = 'thingpark_client_secret';
+const DEFAULT_BEARER_TOKEN_VARIABLE = 'thingpark_bearer_token';
+const DEFAULT_SIGNING_KEY_VARIABLE = 'qubitro_webhook_signing_key';
+
 /** One connection of a project stack: everything but what the stack provides. */
 export interface QubitroProjectConnection extends Omit<
   QubitroConnectionProps,
@@ -101,9 +105,10 @@ export class QubitroProjectStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: QubitroProjectStackProps) {
     super(scope, id);
-    validateProps(this.node.path, projectStackSchema, props);
+    validateProps(this.node.path, projectStackSchema, props, { inlineSecretFix: inlineSecretFix(props) });
     if (props.backend) addBackend(this, resolveStackBackend(props.backend, { stack: id }));
-    const secret = (name: string, description: string) => sensitiveVariable(this, name, description);
+    const secret = (name: string, description: string) =>
+      sensitiveVariable(this, name, description).stringValue;
 
     this.api = new IotFlowApi(this, 'Api', {
       baseUrl: props.baseUrl,
@@ -115,13 +120,13 @@ export class QubitroProjectStack extends TerraformStack {
         ? {
             clientId: props.clientId,
             clientSecret: secret(
-              props.clientSecretVariable ?? 'thingpark_client_secret',
+              props.clientSecretVariable ?? DEFAULT_CLIENT_SECRET_VARIABLE,
               'ThingPark client secret.',
             ),
           }
         : {
             bearerToken: secret(
-              props.bearerTokenVariable ?? 'thingpark_bearer_token',
+              props.bearerTokenVariable ?? DEFAULT_BEARER_TOKEN_VARIABLE,
               'ThingPark bearer token.',
             ),
           }),
@@ -132,18 +137,24 @@ export class QubitroProjectStack extends TerraformStack {
         secret(props.encryptionPassphraseVariable, 'State and plan encryption passphrase.'),
       );
     }
-    const signingKey = secret(
-      props.signingKeyVariable ?? 'qubitro_webhook_signing_key',
-      'Qubitro webhook signing key.',
-    );
+    // Only creates and updates send the signing key (write-only): a destroy runs without it.
+    const signingKeyName = props.signingKeyVariable ?? DEFAULT_SIGNING_KEY_VARIABLE;
+    const signingKey = sensitiveVariable(this, signingKeyName, 'Qubitro webhook signing key.', {
+      notForDestroy: true,
+    });
 
     this.connections = props.connections.map(({ id: connectionId, projectId, ...connection }) => {
       const c = new QubitroConnection(this, connectionId, {
         ...connection,
         api: this.api,
         projectId: projectId ?? props.projectId,
-        webhookSigningKey: signingKey,
+        webhookSigningKey: signingKey.stringValue,
       });
+      c._addPrecondition(
+        `\${${signingKey.fqn} != null}`,
+        `${c.node.path}: no webhook signing key: TF_VAR_${signingKeyName} is not set. Fix: set TF_VAR_${signingKeyName} ` +
+          '(Qubitro portal → project → new source → Actility); only a destroy runs without it.',
+      );
       return c;
     });
     // One map, not outputs per connection: an update plan then shows only new ids as unknown (an id stays
@@ -153,4 +164,32 @@ export class QubitroProjectStack extends TerraformStack {
       description: 'The IoT Flow id of each connection, by construct id (never a secret).',
     });
   }
+}
+
+/**
+ * The fix for a secret written on the props (`clientSecret: '…'`): the stack reads each secret from a
+ * variable, so the fix names the one it reads, as the environments YAML's check does.
+ */
+function inlineSecretFix(props: QubitroProjectStackProps): (prop: string) => string | undefined {
+  const readFrom = (what: string, nameProp: keyof QubitroProjectStackProps, name: string) =>
+    `remove it: the stack reads ${what} from TF_VAR_${String(props[nameProp] ?? name)}; set that variable ` +
+    `where \`cdktf deploy\` runs (${nameProp} names another variable)`;
+  return (prop) => {
+    if (/client_?secret/i.test(prop)) {
+      return readFrom('the client secret', 'clientSecretVariable', DEFAULT_CLIENT_SECRET_VARIABLE);
+    }
+    if (/bearer|token/i.test(prop)) {
+      return readFrom('the bearer token', 'bearerTokenVariable', DEFAULT_BEARER_TOKEN_VARIABLE);
+    }
+    if (/sign|webhook/i.test(prop)) {
+      return readFrom('the webhook signing key', 'signingKeyVariable', DEFAULT_SIGNING_KEY_VARIABLE);
+    }
+    if (/passphrase/i.test(prop)) {
+      return 'remove it: name a variable with encryptionPassphraseVariable and set TF_VAR_<that name>';
+    }
+    if (/secret|passw|key/i.test(prop)) {
+      return 'remove it: the stack takes no secret as a prop; secrets come from TF_VAR_ variables';
+    }
+    return undefined;
+  };
 }

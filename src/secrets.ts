@@ -31,22 +31,32 @@ export function isSecretReference(value: unknown): boolean {
  * A stack-level sensitive, ephemeral string variable fed by `TF_VAR_<name>`, checked at plan time (where the
  * value is known) for the mistakes a pasted secret has; the message never shows the value. Ephemeral
  * (OpenTofu and Terraform >= 1.11): it may only reach write-only attributes and provider configuration, so
- * neither the state nor a saved plan can hold it. Returns its token.
+ * neither the state nor a saved plan can hold it. `notForDestroy`: a secret only creates and updates send
+ * (a write-only attribute), so the variable may be left unset to destroy; the caller then refuses it unset
+ * where it is written (see `IotFlowConnection._addPrecondition`).
  */
-export function sensitiveVariable(scope: Construct, name: string, description: string): string {
+export function sensitiveVariable(
+  scope: Construct,
+  name: string,
+  description: string,
+  options: { readonly notForDestroy?: boolean } = {},
+): TerraformVariable {
+  const check = `length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0`;
   const variable = new TerraformVariable(scope, name, {
     type: 'string',
     sensitive: true,
-    nullable: false,
-    description: `${description} Set TF_VAR_${name}.`,
+    nullable: options.notForDestroy === true,
+    description: `${description} Set TF_VAR_${name}${options.notForDestroy ? ' (not needed to destroy)' : ''}.`,
     validation: [
       {
-        condition: `\${length(var.${name}) > 0 && length(regexall("\\\\s", var.${name})) == 0}`,
+        // A conditional, not ||: HCL evaluates both sides of ||, and length(null) fails.
+        condition: options.notForDestroy ? `\${var.${name} == null ? true : ${check}}` : `\${${check}}`,
         errorMessage: `${name} must be non-empty and contain no whitespace (a pasted line break?). Set TF_VAR_${name} again.`,
       },
     ],
   });
-  // cdktf 0.21 predates ephemeral variables.
+  // cdktf 0.21 predates ephemeral variables, and drops a null default (it is the one that makes it optional).
   variable.addOverride('ephemeral', true);
-  return variable.stringValue;
+  if (options.notForDestroy) variable.addOverride('default', null);
+  return variable;
 }

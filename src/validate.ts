@@ -29,6 +29,11 @@ export interface ValidateOptions {
   readonly secrets?: Record<string, string>;
   /** Props the construct takes that the schema does not check (e.g. `api`, checked by another construct). */
   readonly otherProps?: readonly string[];
+  /**
+   * For an unknown top-level prop that holds a secret (`clientSecret` on a construct that reads it from a
+   * variable): the fix, naming the variable; undefined for any other prop.
+   */
+  readonly inlineSecretFix?: (prop: string) => string | undefined;
 }
 
 /**
@@ -41,8 +46,19 @@ function unknownProp(
   key: string,
   known: readonly string[],
   secrets: Record<string, string>,
+  inlineSecretFix?: (prop: string) => string | undefined,
 ): FieldProblem {
   const closest = closestKey(known, key);
+  const secretFix = path.length === 0 && !closest ? inlineSecretFix?.(key) : undefined;
+  if (secretFix !== undefined) {
+    return {
+      field: key,
+      value: undefined,
+      secret: true,
+      allowed: `one of the props ${known.join(', ')} (a secret comes from a variable, never a prop)`,
+      fix: secretFix,
+    };
+  }
   return {
     field: fieldName([...path, key]),
     value: valueAtPath(input, [...path, key]),
@@ -77,7 +93,7 @@ export function validateProps(
   const topKnown = [...knownKeys(schema, []), ...(options.otherProps ?? [])];
   const problems: FieldProblem[] = Object.keys(input)
     .filter((k) => input[k] !== undefined && !topKnown.includes(k))
-    .map((k) => unknownProp(input, [], k, topKnown, secrets));
+    .map((k) => unknownProp(input, [], k, topKnown, secrets, options.inlineSecretFix));
   const result = schema.safeParse(input);
   for (const issue of result.success ? [] : result.error.issues) {
     if (passesThroughToken(input, issue.path)) continue;

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import { z } from 'zod';
 import { ConfigError, ConfigProblem, invalidConfig, unreadableConfig } from '../errors';
 import { environmentsConfigSchema, type EnvironmentsConfig } from '../schema/environments';
@@ -55,6 +55,16 @@ export function parseEnvironmentsConfig(
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
   const [syntax] = doc.errors;
+  // Checked before any recursive walk (the parser's, toJS, the schema's), which a deep file would overflow.
+  const deep = deepestNode(doc);
+  if (deep || syntax?.message.includes('call stack')) {
+    throw unreadableConfig(
+      file,
+      `nested more than ${MAX_DEPTH} levels deep`,
+      `an environments config needs fewer than 10 levels: remove the nesting (a generated or pasted file?)`,
+      lines.linePos(deep ?? syntax!.pos[0]).line,
+    );
+  }
   if (syntax) {
     // Some parser messages quote a few characters of the source after a colon: never echo the file.
     const reason = syntax.code === 'BAD_DQ_ESCAPE' ? 'Invalid escape sequence' : syntax.message.split(':')[0];
@@ -65,9 +75,59 @@ export function parseEnvironmentsConfig(
       lines.linePos(syntax.pos[0]).line,
     );
   }
+  const reserved = reservedKeys(doc, lines);
+  if (reserved.length) throw invalidConfig(file, reserved);
   return check(doc.toJS({ maxAliasCount: 100 }), file, options.baseDir ?? baseDirOf(options.file), (p) =>
     lineOf(doc, lines, p),
   );
+}
+
+/** Deeper than any environments config: its deepest field (an override's alarm byDays) is 9 levels down. */
+const MAX_DEPTH = 64;
+
+/** The offset of the first node nested deeper than MAX_DEPTH, walked without recursion; undefined if none. */
+function deepestNode(doc: Document): number | undefined {
+  const pending: { node: unknown; depth: number }[] = [{ node: doc.contents, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, depth } = next;
+    if (!isMap(node) && !isSeq(node)) continue;
+    if (depth >= MAX_DEPTH) return (node as { range?: number[] }).range?.[0] ?? 0;
+    for (const item of node.items) {
+      const values = isPair(item) ? [item.key, item.value] : [item];
+      pending.push(...values.map((v) => ({ node: v, depth: depth + 1 })));
+    }
+  }
+  return undefined;
+}
+
+/** Keys JavaScript gives a meaning to: read into an object, they would change its prototype or shadow it. */
+const RESERVED_KEYS = ['__proto__', 'constructor', 'prototype'];
+
+/** Each mapping key of the file that is a RESERVED_KEYS name, with its path and line. */
+function reservedKeys(doc: Document, lines: LineCounter): ConfigProblem[] {
+  const found: ConfigProblem[] = [];
+  const pending: { node: unknown; at: ConfigPath }[] = [{ node: doc.contents, at: [] }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const { node, at } = next;
+    if (isSeq(node)) node.items.forEach((item, i) => pending.push({ node: item, at: [...at, i] }));
+    if (!isMap(node)) continue;
+    for (const pair of node.items) {
+      const key = isScalar(pair.key) ? pair.key.value : pair.key;
+      if (typeof key === 'string' && RESERVED_KEYS.includes(key)) {
+        const offset = (pair.key as { range?: number[] }).range?.[0];
+        found.push({
+          field: fieldName([...at, key]),
+          value: undefined,
+          allowed: `the keys of the environments schema; never ${RESERVED_KEYS.join(', ')}`,
+          fix: `remove ${key} and what it holds`,
+          line: offset === undefined ? undefined : lines.linePos(offset).line,
+        });
+      } else if (typeof key === 'string' || typeof key === 'number') {
+        pending.push({ node: pair.value, at: [...at, key] });
+      }
+    }
+  }
+  return found.reverse();
 }
 
 /** Checks a config given as an object, e.g. built in code. */
@@ -95,7 +155,7 @@ function check(
 ): EnvironmentsConfigSource {
   // The schema checks the shape; the cross-field rules (references, unique names, …) run once it holds.
   const result = environmentsConfigSchema.safeParse(value);
-  if (!result.success) throw configError(file, result.error.issues, value, lineAt);
+  if (!result.success) throw configErrorOf(file, result.error.issues, value, lineAt);
   const { problems, stacks } = checkEnvironmentsConfig(result.data);
   if (problems.length) {
     throw invalidConfig(
@@ -146,7 +206,7 @@ export function checkedSource(source: string | EnvironmentsConfigSource): {
 }
 
 /** The ConfigError for zod issues of the environments schema, one problem per issue (per key when unknown). */
-function configError(
+function configErrorOf(
   file: string,
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
@@ -237,7 +297,11 @@ function unknownKey(at: ConfigPath, key: string, value: unknown): Omit<ConfigPro
       fix: secretFix(at, key),
     };
   }
-  const fix = MISPLACED[key] || (closest ? `rename it to ${closest}` : 'remove it, or correct its spelling');
+  const fix = Object.hasOwn(MISPLACED, key)
+    ? MISPLACED[key]
+    : closest
+      ? `rename it to ${closest}`
+      : 'remove it, or correct its spelling';
   return { field, value, secret, allowed, fix };
 }
 

@@ -30,10 +30,13 @@ export function checkEnvironmentsConfig(config: EnvironmentsConfig): {
     ...uniqueConnectionIds(config),
     ...uniqueStackNames(config),
   ];
-  // The rules on resolved stacks assume unique keys and known environments; they would only echo those.
-  if (structure.length) return { problems: structure, stacks: [] };
-  const stacks = resolveStacks(config);
-  return { problems: stackRules(stacks), stacks };
+  // The rules on resolved stacks run even when the structure is wrong, so that every problem is reported at
+  // once; on the first project of each key only (a repeated key would echo its own problem). A connection
+  // promoted to an unknown environment is in no stack, so that mistake is reported once too.
+  const stacks = resolveStacks(config).filter(
+    (s) => config.projects.findIndex((p) => p.key === s.project) === s.projectIndex,
+  );
+  return { problems: [...structure, ...stackRules(stacks)], stacks: structure.length ? [] : stacks };
 }
 
 function credentials(config: EnvironmentsConfig): ConfigRuleProblem[] {

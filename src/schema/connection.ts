@@ -31,12 +31,45 @@ const recurrence = z
   })
   .strict();
 
+/** A date, time and UTC offset, as the IoT Flow docs write alarm times (`2019-01-31T09:00:00+01:00`). */
+const ISO_8601_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+const DOCUMENTED_TIME = '2019-01-31T09:00:00+01:00';
+
+function alarmTime(field: string) {
+  const iso = rule(
+    `an ISO 8601 date and time with its offset, e.g. ${DOCUMENTED_TIME} (as the IoT Flow docs write alarm times)`,
+    `write ${field} as date, time and offset, e.g. ${DOCUMENTED_TIME}; the time zone's name goes in timezone`,
+  );
+  return dataString(field)
+    .regex(ISO_8601_WITH_OFFSET, iso)
+    .refine((v) => !Number.isNaN(Date.parse(v)), iso);
+}
+
+/** An IANA time zone name this Node.js knows, written as the tz database writes it (`Europe/Paris`, `UTC`). */
+function isIanaTimeZone(name: string): boolean {
+  if (!/^[A-Z][A-Za-z0-9_+-]*(\/[A-Z][A-Za-z0-9_+-]*)*$/.test(name)) return false;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** The documented alarm form: alert when fewer uplinks than `uplinkRateMinPerHour` arrive in the window. */
 const alarm = z
   .object({
-    startTime: dataString('startTime').optional(),
-    endTime: dataString('endTime').optional(),
-    timezone: dataString('timezone').optional(),
+    startTime: alarmTime('startTime').optional(),
+    endTime: alarmTime('endTime').optional(),
+    timezone: dataString('timezone')
+      .refine(
+        isIanaTimeZone,
+        rule(
+          'an IANA time zone name such as Europe/Paris or UTC',
+          'write the tz database name of the zone, e.g. Europe/Paris (not an abbreviation or an offset)',
+        ),
+      )
+      .optional(),
     recurrence: z.array(recurrence).optional(),
     uplinkRateMinPerHour: z
       .number()

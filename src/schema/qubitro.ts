@@ -14,6 +14,14 @@ export const qubitroConnectionSchema = commonConfigurationSchema.extend({
         'a UUID such as aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
         'copy the Project ID from the Qubitro portal (project → new source → Actility)',
       ),
+    )
+    // zod's uuid() takes the nil and max UUIDs, which no Qubitro project has: a placeholder left in.
+    .refine(
+      (v) => !/^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i.test(v),
+      rule(
+        'a real project id, not the nil (all 0) or max (all f) UUID',
+        'copy the Project ID from the Qubitro portal (project → new source → Actility)',
+      ),
     ),
   webhookSigningKey: secretString('webhookSigningKey'),
   destinationUrl: httpsUrl('destinationUrl', QUBITRO_DEFAULT_DESTINATION).optional(),

@@ -26,6 +26,15 @@ export function splitRule(message: string): { allowed: string; fix: string } {
 const PLAIN_TEXT = /^[^\u0000-\u001f\u007f-\u009f"\\]*$/;
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
+// Characters that make text read differently from what it holds, in plans and the review: bidi controls, line
+// and paragraph separators, and (with the u flag, only unpaired) surrogates. The provider's name rule
+// refuses the same (Go: unicode.IsControl, unicode.Bidi_Control, U+2028/U+2029, invalid UTF-8).
+const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udfff]/u;
+const visible = (field: string) =>
+  rule(
+    'text without bidi controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), line separators (U+2028, U+2029) or lone surrogates',
+    `remove them from ${field}: they make it read differently in plans and reviews`,
+  );
 // Terraform evaluates `${...}` and `%{...}` in every string of cdk.tf.json: user text is data, never a template.
 const NO_TEMPLATE = /^(?![\s\S]*[$%]\{)/;
 const noTemplate = (field: string) =>
@@ -39,6 +48,7 @@ export function dataString(field: string) {
   return z
     .string(rule('a string', `pass ${field} as text`))
     .regex(NO_CONTROL, rule('text without control characters', `remove them from ${field}`))
+    .refine((v) => !INVISIBLE.test(v), visible(field))
     .regex(NO_TEMPLATE, noTemplate(field));
 }
 
@@ -54,6 +64,7 @@ export function plainText(field: string, max: number) {
         `remove those characters from ${field}`,
       ),
     )
+    .refine((v) => !INVISIBLE.test(v), visible(field))
     .regex(NO_TEMPLATE, noTemplate(field))
     .refine((v) => v.trim() !== '', rule('text that is not blank', `give ${field} a visible value`));
 }
@@ -70,7 +81,8 @@ function urlString(field: string, example: string) {
       NO_TEMPLATE,
       rule(
         'a URL without ${ or %{ (Terraform would read them as a template)',
-        `percent-encode $ and % in ${field}`,
+        `to use a variable, pass a TerraformVariable's value (its .stringValue) as ${field} instead of writing \${var.…}; ` +
+          'a literal $ or % is percent-encoded as %24 or %25',
       ),
     )
     .refine(
@@ -83,10 +95,18 @@ function urlString(field: string, example: string) {
 }
 
 export function httpsUrl(field: string, example: string) {
-  return urlString(field, example).refine(
-    (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
-    rule('an https URL', `use ${example}`),
-  );
+  return urlString(field, example)
+    .refine(
+      (v) => URL.canParse(v) && new URL(v).protocol === 'https:',
+      rule('an https URL', `use ${example}`),
+    )
+    .refine(
+      (v) => !v.includes('#'),
+      rule(
+        'a URL without #fragment (a fragment is never sent to the server)',
+        `remove everything from # on in ${field}`,
+      ),
+    );
 }
 
 /** https, or http on a loopback host so a local emulator can be used; a base, so no query or fragment. */

@@ -5,6 +5,7 @@
 import { inspect } from 'node:util';
 import { Testing } from 'cdktf';
 import { InputError, unsafePlaintextSecret } from '../../src';
+import { DEBUG_VARIABLE } from '../../src/errors';
 import { baseConfig, configError } from './environments/fixture';
 import { newStack, oauthApi, qubitro, validationError } from '../support/synth';
 
@@ -13,7 +14,7 @@ Testing.setupJest();
 const SECRET = 'leaky secret 5f4e3d2c1b0a'; // whitespace makes every secret rule refuse it
 
 function printed(err: unknown): string {
-  return inspect(err, { depth: Infinity, showHidden: true });
+  return inspect(err, { depth: Infinity, showHidden: true, customInspect: false });
 }
 
 test('an inline clientSecret in the environments YAML is in no property of the ConfigError', () => {
@@ -64,4 +65,24 @@ test('construct and config errors are both InputErrors, so one catch handles ref
     [true, 'ValidationError'],
     [true, 'ConfigError'],
   ]);
+});
+
+describe(`printing refused input (${DEBUG_VARIABLE})`, () => {
+  const refuse = () => validationError(() => oauthApi(newStack(), 'Api', { maxRetries: 99 }));
+  afterEach(() => delete process.env[DEBUG_VARIABLE]);
+
+  test('an uncaught refusal prints as its message alone: no stack frame, no property dump', () => {
+    const err = refuse();
+    const uncaught = inspect(err, { customInspect: false }); // how Node prints an uncaught error
+    expect(uncaught).toBe(`[${err.name}: ${err.message}]`);
+    expect(inspect(err)).toBe(`ValidationError: ${err.message}`);
+  });
+
+  test(`with ${DEBUG_VARIABLE}=1 it prints its stack and every property`, () => {
+    process.env[DEBUG_VARIABLE] = '1';
+    const printedWithDebug = inspect(refuse(), { customInspect: false });
+    expect(printedWithDebug).toMatch(/\n\s+at /);
+    expect(printedWithDebug).toMatch(/problems: \[/);
+    expect(printedWithDebug).toMatch(/constructPath: 'stack\/Api'/);
+  });
 });

@@ -12,6 +12,17 @@ import { baseConfig, configError, EXAMPLE_FILE, FILE, FLEET_PROJECT, load, PUMPS
 
 type Edit = (c: any) => void;
 
+/** The ConfigError that parsing `text` as FILE raises; fails the test on anything else. */
+function parsingError(text: string): ConfigError {
+  try {
+    parseEnvironmentsConfig(text, { file: FILE });
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError, but the config loaded');
+}
+
 interface BadConfig {
   readonly problem: string;
   readonly edit: Edit;
@@ -330,6 +341,40 @@ describe('a bad environments config', () => {
     ]);
     expect(err.message.split('\n')).toHaveLength(2);
   });
+
+  it('reports a promoteTo typo and a duplicate connection name at once', () => {
+    const config = baseConfig();
+    config.projects[0].connections[1].promoteTo = ['dev', 'prd'];
+    config.projects[1].connections[0].name = 'Farm uplinks';
+    const err = configError(config);
+    expect(err.problems.map((p) => p.field)).toEqual([
+      'projects[0].connections[1].promoteTo[1]',
+      'projects[1].connections[0].name',
+    ]);
+  });
+
+  it('refuses a file nested 2,600 levels deep with a ConfigError naming the line and the nesting', () => {
+    const flow = `environments: ${'['.repeat(2600)}${']'.repeat(2600)}\n`;
+    let block = '';
+    for (let i = 0; i < 2600; i++) block += `${' '.repeat(i)}a:\n`;
+    for (const text of [flow, block]) {
+      const err = parsingError(text);
+      expect(err.message).toMatch(new RegExp(`^${FILE}:\\d+: nested more than 64 levels deep\\. Fix: `));
+      expect(err.message).toContain('remove the nesting');
+    }
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])(
+    'refuses a %s key anywhere in the file, naming its path, line and fix',
+    (key) => {
+      const text = stringify(baseConfig()).replace('  dev:\n', `  dev:\n    ${key}:\n      polluted: true\n`);
+      const err = parsingError(text);
+      expect(err.message).toBe(
+        `${FILE}:3: invalid environments.dev.${key}: received nothing; allowed: the keys of the environments ` +
+          `schema; never __proto__, constructor, prototype. Fix: remove ${key} and what it holds`,
+      );
+    },
+  );
 
   it('refuses a file that is not YAML, naming the line without quoting it', () => {
     const text =
