@@ -300,7 +300,7 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 	}
 	all, err := c.ListAll(ctx)
 	if err != nil {
-		resp.Diagnostics.AddError("Cannot list connections", err.Error())
+		addAPIError(&resp.Diagnostics, c, "list connections", err)
 		return
 	}
 	matched := f.apply(all)
@@ -321,7 +321,7 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 			}
 			interval = min(interval*3/2, 4*c.SettlePollInterval)
 			if matched, err = poll(ctx, c, f, watch, matched, len(all)); err != nil {
-				resp.Diagnostics.AddError("Cannot read connections", err.Error())
+				addAPIError(&resp.Diagnostics, c, "read connections", err)
 				return
 			}
 			watch.observe(matched)
