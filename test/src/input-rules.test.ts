@@ -1,17 +1,18 @@
 /**
  * The input rules shared with the provider: provider/internal/client/testdata/input-rules.json is run here
  * through the TypeScript rules and, by `go test`, through the provider's own validation. A case either layer
- * decides differently fails that layer's test, so the two cannot drift apart. (The name cases run in Go; the
- * constructs' name rule gains the bidi and line-separator refusals with issue 19 item 8.)
+ * decides differently fails that layer's test, so the two cannot drift apart.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLoopbackHost } from '../../src/loopback';
+import { qubitroConnectionSchema } from '../../src/schema/qubitro';
 import { apiUrl } from '../../src/schema/rules';
 
 interface InputRules {
   apiUrls: { url: string; ok: boolean; why?: string }[];
   loopbackHosts: { host: string; loopback: boolean }[];
+  names: { name: string; ok: boolean; why?: string }[];
 }
 
 const rules = JSON.parse(
@@ -29,6 +30,14 @@ describe('the input rules shared with the provider', () => {
     'host %s is loopback: %s',
     (host, loopback) => {
       expect(isLoopbackHost(host)).toBe(loopback);
+    },
+  );
+
+  // The title shows why (or the name as JSON): a raw control or bidi character would garble the report.
+  it.each(rules.names.map((c) => [c.why ?? JSON.stringify(c.name), c.ok, c.name] as const))(
+    'connection name %s accepted: %s',
+    (_why, ok, name) => {
+      expect(qubitroConnectionSchema.shape.name.safeParse(name).success).toBe(ok);
     },
   );
 });
