@@ -142,6 +142,7 @@ export class IotFlowConnectionResource extends TerraformResource {
 }
 
 export interface IotFlowConnectionsDataSourceConfig extends TerraformMetaArguments {
+  /** Only these connections: a `list(string)` (order and repeats do not matter; a set would cost O(n²) in the provider). */
   readonly ids?: string[];
   /** Wait up to this long for the listed connections to leave transitional states, then warn by name. */
   readonly settleTimeoutSeconds?: number;

@@ -103,6 +103,8 @@ type Client struct {
 	token   *oauth2.Token
 
 	state processState
+	// limiter paces every request of this process at the rate the server allows.
+	limiter *limiter
 }
 
 // New validates cfg and returns a Client.
@@ -125,6 +127,7 @@ func New(cfg Config) (*Client, error) {
 		SettlePollInterval: 500 * time.Millisecond,
 		Now:                time.Now,
 	}
+	c.limiter = newLimiter(time.Now, c.retryAfter)
 	// No http.Client.Timeout: every attempt gets its own context deadline. Redirects are never followed
 	// (token, reads and writes): a 3xx comes back as an answer and becomes an error naming where it pointed.
 	hc := http.Client{Transport: http.DefaultTransport.(*http.Transport).Clone()}
@@ -340,7 +343,12 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 	renewed := false
 	for {
 		*attempts++
+		sent, err := c.limiter.wait(ctx)
+		if err != nil {
+			return nil, &APIError{Method: method, Path: path, Err: err, Attempts: *attempts, notSent: true}
+		}
 		tok, resp, apiErr := c.attempt(ctx, method, path, body)
+		c.limiter.observe(sent, resp)
 		if apiErr == nil && isRedirect(resp.StatusCode) {
 			return nil, &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Status: statusText(resp.StatusCode),
 				Location: c.locationHost(resp.Header.Get("Location")), Attempts: *attempts}

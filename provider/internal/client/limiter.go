@@ -1,0 +1,170 @@
+package client
+
+import (
+	"context"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// Rate learning, in the manner of TCP's congestion control: no limit until
+// the server refuses a request; then a rate set from what it accepted, that
+// doubles every second while nothing is refused (a lone refusal early on
+// must not leave a process crawling); after the next refusal it is halved,
+// and from then on cut by a fifth on each refusal and raised by a tenth per
+// second while none comes.
+const (
+	// limiterWindow is how far back accepted requests count for the first
+	// estimate of the allowed rate.
+	limiterWindow = 2 * time.Second
+	// limiterCut multiplies the rate on a refusal of a request sent at the
+	// current rate; limiterStartCut ends the doubling.
+	limiterCut      = 0.8
+	limiterStartCut = 0.5
+	// limiterGrowth and limiterStartGrowth are what the rate grows by per
+	// second of accepted requests, as a natural log (per accepted request:
+	// growth / rate): x1.105 and x2.
+	limiterGrowth      = 0.1
+	limiterStartGrowth = 0.693
+	// limiterFirstRate is the least first estimate: refusals come back before
+	// the accepted answers of the same burst, so the first may have seen none.
+	limiterFirstRate = 1.0
+	// limiterMinRate keeps a run of refusals from stalling the process.
+	limiterMinRate = 0.2
+)
+
+// limiter paces every API request of one client (one provider process, every
+// resource and data source): NGINX's limit_req refuses whatever exceeds its
+// rate, so parallel resources retrying on their own would multiply the very
+// traffic it refuses. It learns the allowed rate from refusals (429, 503),
+// spaces requests evenly at that rate, and holds every request back until a
+// Retry-After has passed.
+type limiter struct {
+	now        func() time.Time
+	retryAfter func(string) (time.Duration, bool)
+
+	mu          sync.Mutex
+	rate        float64   // requests per second; 0 = no refusal seen, no pacing
+	starting    bool      // doubling, until the next refusal
+	next        time.Time // the earliest a paced request may leave
+	pausedUntil time.Time // Retry-After
+	cutAt       time.Time // the last cut: refusals of requests sent before it are its own echo
+	started     time.Time
+	accepted    []time.Time // send times of accepted requests within limiterWindow
+}
+
+func newLimiter(now func() time.Time, retryAfter func(string) (time.Duration, bool)) *limiter {
+	return &limiter{now: now, retryAfter: retryAfter}
+}
+
+// throttled: the answer says the server refused the request for its rate or
+// its load (429 Too Many Requests; 503, NGINX limit_req's default status).
+func throttled(code int) bool {
+	return code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable
+}
+
+// take gives the current time as a send slot (true), or the earliest time to
+// ask again (false): never before a Retry-After has passed, and at the
+// learned rate a slot a 1/rate after the previous one. Slots are not booked
+// ahead, so waiters always leave at the current rate, not the one they
+// queued at.
+func (l *limiter) take() (time.Time, bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if l.started.IsZero() {
+		l.started = now
+	}
+	at := l.pausedUntil
+	if l.rate > 0 && l.next.After(at) {
+		at = l.next
+	}
+	if at.After(now) {
+		return at, false
+	}
+	if l.rate > 0 {
+		l.next = now.Add(time.Duration(float64(time.Second) / l.rate))
+	}
+	return now, true
+}
+
+// wait blocks until the request may leave and returns its send time.
+func (l *limiter) wait(ctx context.Context) (time.Time, error) {
+	for {
+		at, ok := l.take()
+		if ok {
+			return at, nil
+		}
+		if err := sleep(ctx, at.Sub(l.now())); err != nil {
+			return at, err
+		}
+	}
+}
+
+// observe learns from the answer to a request sent at sent (res nil: no
+// answer, nothing learned).
+func (l *limiter) observe(sent time.Time, res *response) {
+	if res == nil {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	if !throttled(res.StatusCode) {
+		if l.rate > 0 {
+			growth := limiterGrowth
+			if l.starting {
+				growth = limiterStartGrowth
+			}
+			l.rate *= 1 + growth/l.rate
+			return
+		}
+		l.accepted = append(l.accepted, sent)
+		for len(l.accepted) > 0 && l.accepted[0].Before(now.Add(-limiterWindow)) {
+			l.accepted = l.accepted[1:]
+		}
+		return
+	}
+	if ra, ok := l.retryAfter(res.Header.Get("Retry-After")); ok && now.Add(ra).After(l.pausedUntil) {
+		l.pausedUntil = now.Add(ra)
+	}
+	switch {
+	case l.rate == 0:
+		l.rate, l.starting = max(l.acceptedRate(now), limiterFirstRate), true
+	case sent.Before(l.cutAt):
+		return // sent before the last cut: already accounted for
+	case l.starting:
+		l.rate, l.starting = l.rate*limiterStartCut, false
+	default:
+		l.rate *= limiterCut
+	}
+	l.rate = max(l.rate, limiterMinRate)
+	l.cutAt = now
+	// The refusal says the server's bucket is full: the next request waits
+	// one interval at the new rate, or it would be refused too.
+	if next := now.Add(time.Duration(float64(time.Second) / l.rate)); l.next.Before(next) {
+		l.next = next
+	}
+}
+
+// acceptedRate is the rate the server accepted over the last limiterWindow
+// (or since the first request, if sooner, but over at least a second).
+func (l *limiter) acceptedRate(now time.Time) float64 {
+	from := now.Add(-limiterWindow)
+	n := 0
+	for _, t := range l.accepted {
+		if !t.Before(from) {
+			n++
+		}
+	}
+	l.accepted = nil // only the first estimate needs them
+	span := min(limiterWindow, max(now.Sub(l.started), time.Second))
+	return float64(n) / span.Seconds()
+}
+
+// Rate is the learned rate in requests per second (0: none learned yet).
+func (l *limiter) Rate() float64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.rate
+}

@@ -1,0 +1,196 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/fakeapi"
+)
+
+// fakeClock is a settable clock for the limiter.
+type fakeClock struct{ t time.Time }
+
+func (c *fakeClock) now() time.Time          { return c.t }
+func (c *fakeClock) advance(d time.Duration) { c.t = c.t.Add(d) }
+
+func newTestLimiter() (*limiter, *fakeClock) {
+	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
+	c := &Client{MaxRetryAfter: time.Minute, Now: clock.now}
+	return newLimiter(clock.now, c.retryAfter), clock
+}
+
+// send waits for a slot on the fake clock and returns the send time.
+func send(l *limiter, clock *fakeClock) time.Time {
+	for {
+		at, ok := l.take()
+		if ok {
+			return at
+		}
+		clock.t = at
+	}
+}
+
+func answer(code int, retryAfter string) *response {
+	h := http.Header{}
+	if retryAfter != "" {
+		h.Set("Retry-After", retryAfter)
+	}
+	return &response{StatusCode: code, Header: h}
+}
+
+func TestRequestsLeaveAtOnceUntilTheServerRefusesOne(t *testing.T) {
+	l, clock := newTestLimiter()
+	for i := 0; i < 100; i++ {
+		at, ok := l.take()
+		if !ok {
+			t.Fatalf("request %d held back until %v with no refusal seen", i, at.Sub(clock.now()))
+		}
+		l.observe(at, answer(200, ""))
+	}
+}
+
+func TestARefusalSetsTheRateFromWhatWasAcceptedAndSpacesRequests(t *testing.T) {
+	l, clock := newTestLimiter()
+	for i := 0; i < 8; i++ { // 8 accepted in 2 s: 4 per second
+		l.observe(send(l, clock), answer(200, ""))
+		clock.advance(250 * time.Millisecond)
+	}
+	l.observe(send(l, clock), answer(503, ""))
+	if got := l.Rate(); got != 4 {
+		t.Fatalf("rate %v, want 4 (accepted over the last 2 s)", got)
+	}
+	first, second := send(l, clock), send(l, clock)
+	if got := second.Sub(first); got != 250*time.Millisecond {
+		t.Fatalf("requests %v apart, want 250ms at 4/s", got)
+	}
+}
+
+func TestRefusalsOfRequestsSentBeforeACutDoNotCutAgain(t *testing.T) {
+	l, clock := newTestLimiter()
+	burst := make([]time.Time, 10)
+	for i := range burst {
+		burst[i] = send(l, clock)
+	}
+	clock.advance(10 * time.Millisecond)
+	for _, sent := range burst {
+		l.observe(sent, answer(503, ""))
+	}
+	if got := l.Rate(); got != limiterFirstRate {
+		t.Fatalf("rate %v after one burst refused, want one cut to %v", got, limiterFirstRate)
+	}
+}
+
+func TestTheRateDoublesUntilTheNextRefusalThenGrowsSlowly(t *testing.T) {
+	l, clock := newTestLimiter()
+	start := clock.now()
+	l.observe(send(l, clock), answer(503, "")) // rate 1, doubling
+	// The first paced request leaves 1 s after the refusal; then 2 s of
+	// requests accepted at the paced rate.
+	for clock.now().Before(start.Add(3 * time.Second)) {
+		l.observe(send(l, clock), answer(200, ""))
+	}
+	fast := l.Rate()
+	if fast < 3.5 || fast > 8 {
+		t.Fatalf("rate %v after 2 s accepted from 1/s, want it doubled about twice", fast)
+	}
+	clock.advance(time.Second)
+	l.observe(send(l, clock), answer(503, ""))
+	if got := l.Rate(); got != fast*limiterStartCut {
+		t.Fatalf("rate %v after the refusal that ends the doubling, want %v", got, fast*limiterStartCut)
+	}
+	before := l.Rate()
+	clock.advance(time.Second)
+	l.observe(send(l, clock), answer(200, ""))
+	if got := l.Rate(); got != before*(1+limiterGrowth/before) {
+		t.Fatalf("rate %v after one accepted, want %v", got, before*(1+limiterGrowth/before))
+	}
+	clock.advance(time.Second)
+	l.observe(send(l, clock), answer(429, ""))
+	if got, want := l.Rate(), before*(1+limiterGrowth/before)*limiterCut; got != want {
+		t.Fatalf("rate %v after a later refusal, want a cut to %v", got, want)
+	}
+}
+
+func TestRetryAfterHoldsBackEveryRequestUntilThen(t *testing.T) {
+	l, clock := newTestLimiter()
+	start := clock.now()
+	l.observe(send(l, clock), answer(429, "3"))
+	if at := send(l, clock); at.Before(start.Add(3 * time.Second)) {
+		t.Fatalf("a request may leave %v after a Retry-After of 3 s", at.Sub(start))
+	}
+}
+
+func TestOnlyATooManyRequestsOrAServiceUnavailableIsARefusal(t *testing.T) {
+	for _, code := range []int{200, 201, 204, 400, 404, 409, 500, 502, 504} {
+		l, clock := newTestLimiter()
+		l.observe(send(l, clock), answer(code, ""))
+		if l.Rate() != 0 {
+			t.Fatalf("HTTP %d set a rate", code)
+		}
+	}
+}
+
+// leakyBucket refuses, as NGINX's limit_req does, a request that would
+// overflow burst units of a bucket draining at rate a second.
+func leakyBucket(rate, burst float64, refusals *int) fakeapi.Hook {
+	var mu sync.Mutex
+	level, at := 0.0, time.Now()
+	return func(stage string, w http.ResponseWriter, _ *http.Request) bool {
+		if stage != "before" {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		now := time.Now()
+		level = max(0, level-now.Sub(at).Seconds()*rate)
+		at = now
+		if level+1 <= burst {
+			level++
+			return false
+		}
+		*refusals++
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	}
+}
+
+func TestParallelCallsUnderARateLimitAllSucceedWithTheDefaultRetries(t *testing.T) {
+	s := fakeapi.New(t)
+	ids := make([]string, 10)
+	for i := range ids {
+		ids[i] = s.Put(map[string]any{"name": fmt.Sprint("c", i), "connectorId": "http-webhook", "configuration": map[string]any{}})
+	}
+	refusals := 0
+	s.SetHook(leakyBucket(20, 2, &refusals))
+	c, err := New(Config{BaseURL: s.URL, ClientID: "cid", ClientSecret: "csecret", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.BaseBackoff = 10 * time.Millisecond
+
+	var wg sync.WaitGroup
+	errs := make(chan error, 40)
+	for _, id := range ids { // 10 in parallel, 4 reads each: 40 at 20/s
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 4 {
+				if _, err := c.Get(context.Background(), id); err != nil {
+					errs <- err
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if refusals > 20 {
+		t.Errorf("%d refusals for 40 reads: the client did not slow down", refusals)
+	}
+}
