@@ -1,9 +1,13 @@
 package provider
 
 import (
+	"bytes"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"strings"
 	"sync"
@@ -11,6 +15,8 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-log/tflogtest"
+	"github.com/hashicorp/terraform-plugin-log/tfsdklogtest"
 
 	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/fakeapi"
 )
@@ -124,6 +130,13 @@ func TestNothingListeningNamesTheBaseURLAndTheEmulator(t *testing.T) {
 	if d == nil || d.Summary != failUnreachable.Summary || !strings.Contains(d.Detail, base) || !strings.Contains(d.Detail, "is the emulator running?") {
 		t.Fatalf("diagnostic %+v", d)
 	}
+	// With client credentials the token is the first step: its heading, the same question.
+	h = newHarness(t, nil, map[string]tftypes.Value{"base_url": str(base), "client_id": str("cid"), "client_secret": str("csecret")})
+	rr, _ = h.srv.ReadResource(h.ctx, &tfprotov6.ReadResourceRequest{TypeName: resType, CurrentState: &rs})
+	d = firstError(rr.Diagnostics)
+	if d == nil || d.Summary != failTokenUnreachable.Summary || !strings.Contains(d.Detail, failTokenUnreachable.Fix) {
+		t.Fatalf("diagnostic %+v", d)
+	}
 }
 
 func TestARateLimitBeyondTheRetriesSaysSo(t *testing.T) {
@@ -189,14 +202,7 @@ func TestASameNameRaceKeepsThisIdAndFailsNamingBoth(t *testing.T) {
 func TestALostAnswerRecoveryIsShownAsAWarning(t *testing.T) {
 	fake := fakeapi.New(t)
 	h := newHarness(t, fake, nil)
-	var once sync.Once
-	fake.SetHook(func(stage string, w http.ResponseWriter, r *http.Request) bool {
-		hit := false
-		if stage == "after" && r.Method == "POST" {
-			once.Do(func() { hit = true; w.WriteHeader(http.StatusBadGateway) })
-		}
-		return hit
-	})
+	fake.SetHook(onFirstPOST(func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }))
 	ar := h.applyRaw(webhookConfig("lost", "k"))
 	h.noErrors("apply", ar.Diagnostics)
 	if len(ar.Diagnostics) != 1 || !strings.Contains(ar.Diagnostics[0].Detail, "no second POST") {
@@ -225,5 +231,55 @@ func TestFailuresMatchTheReadme(t *testing.T) {
 				t.Errorf("README.md's error table lacks %q: edit the table (or the failure in diagnostics.go) so both say the same", text)
 			}
 		}
+	}
+}
+
+func TestTraceLogsNeverHoldASecret(t *testing.T) {
+	fake := fakeapi.New(t)
+	h := newHarness(t, fake, nil)
+	var logs bytes.Buffer
+	h.ctx = tfsdklogtest.RootLogger(tflogtest.RootLogger(h.ctx, &logs), &logs)
+	const sig = `trace-key/+"é-7c6b`
+	// A lost answer (debug lines about the recovery), then an echo of the request in a 400.
+	fake.SetHook(onFirstPOST(func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }))
+	h.apply(resState{}, webhookConfig("traced", sig))
+	fake.SetHook(func(stage string, w http.ResponseWriter, r *http.Request) bool {
+		if stage != "after" || r.Method != "POST" {
+			return false
+		}
+		w.WriteHeader(http.StatusBadRequest)
+		_ = json.NewEncoder(w).Encode(map[string]string{"message": "invalid request: " + sig + " " + base64.StdEncoding.EncodeToString([]byte(sig))})
+		return true
+	})
+	ar := h.applyRaw(webhookConfig("echoed", sig))
+	if d := firstError(ar.Diagnostics); d == nil || !strings.Contains(d.Detail, "(redacted)") {
+		t.Fatalf("diagnostic %+v", d)
+	}
+	// Search the lines as written and as decoded (a log line is JSON: the secret would be escaped once more).
+	entries, err := tflogtest.MultilineJSONDecode(bytes.NewReader(logs.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := logs.String() + fmt.Sprint(entries)
+	if !strings.Contains(out, "POST answer lost") || !strings.Contains(out, `"@level":"trace"`) {
+		t.Fatalf("the log does not show the provider's debug and the SDK's trace lines:\n%s", out)
+	}
+	j, _ := json.Marshal(sig)
+	for _, form := range []string{sig, string(j[1 : len(j)-1]), url.QueryEscape(sig), base64.StdEncoding.EncodeToString([]byte(sig)), "csecret"} {
+		if strings.Contains(out, form) {
+			t.Fatalf("secret form %q in the trace log", form)
+		}
+	}
+}
+
+// onFirstPOST answers the first POST (after it was stored) with answer.
+func onFirstPOST(answer func(http.ResponseWriter)) fakeapi.Hook {
+	var once sync.Once
+	return func(stage string, w http.ResponseWriter, r *http.Request) bool {
+		hit := false
+		if stage == "after" && r.Method == "POST" {
+			once.Do(func() { hit = true; answer(w) })
+		}
+		return hit
 	}
 }
