@@ -18,7 +18,7 @@ import { benchConnections } from './fixtures';
 import { BenchWorkspace, Measured, ROTATED_SIGNING_KEY, SIGNING_KEY } from './runner';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PAGE_SIZE } from '../emulator';
 import { run } from '../tooling/run';
-import { callWindow, NO_TRAFFIC, Traffic, traffic } from './traffic';
+import { callWindow, NO_TRAFFIC, Traffic, trafficSince } from './traffic';
 
 export type Scenario = 'create' | 'reapply' | 'replan' | 'change' | 'rotate' | 'destroy';
 
@@ -78,7 +78,7 @@ interface RunSpec {
   readonly round: number;
 }
 
-async function engineRun(
+async function runEngine(
   ws: BenchWorkspace,
   emulator: RunningEmulator,
   spec: RunSpec,
@@ -90,7 +90,7 @@ async function engineRun(
   const r = await ws.tofu(spec.args, spec.ok);
   const emulatorCpu = process.cpuUsage(cpu);
   const api = usesApi(spec.variant);
-  const t = api ? traffic(emulator, mark) : NO_TRAFFIC;
+  const t = api ? trafficSince(emulator, mark) : NO_TRAFFIC;
   const n = Math.max(spec.connections, spec.inState);
   const measured: Measured = {
     seconds: r.seconds,
@@ -206,7 +206,7 @@ export async function benchScale(
             settleMs: 0,
             round,
           };
-          runs.push(await engineRun(ws, emulator, spec, log));
+          runs.push(await runEngine(ws, emulator, spec, log));
         }
         curl.push(
           await curlLoop(
@@ -261,7 +261,7 @@ export async function benchLifecycle(
           inState: number,
           idealWrites: number,
           ok?: number[],
-        ) => engineRun(ws, emulator, { ...base, scenario, args, inState, idealWrites, ok }, log);
+        ) => runEngine(ws, emulator, { ...base, scenario, args, inState, idealWrites, ok }, log);
         runs.push(await step('create', apply, 0, n));
         if (plan.reapply) runs.push(await step('reapply', apply, n, 0));
         runs.push(await step('replan', ['plan', '-input=false', '-detailed-exitcode'], n, 0));
@@ -303,7 +303,7 @@ export async function benchSettle(
       settleMs,
       round: 1,
     };
-    return await engineRun(ws, emulator, spec, log);
+    return await runEngine(ws, emulator, spec, log);
   } finally {
     ws.dispose();
   }

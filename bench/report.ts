@@ -34,7 +34,7 @@ export interface BenchResults {
   /** create, re-plan, change 10 %, rotate, destroy at no latency. */
   readonly lifecycle: EngineRun[];
   readonly settle: EngineRun[];
-  readonly summary: Summary;
+  readonly summary: BenchSummary;
   readonly targets: Target[];
 }
 
@@ -79,7 +79,7 @@ export interface Ratio {
   readonly perRound: number[];
 }
 
-export interface Summary {
+export interface BenchSummary {
   readonly scale: Row[];
   readonly scaleRatios: Ratio[];
   readonly lifecycle: Row[];
@@ -149,7 +149,7 @@ const EMPTY_ROW = {
   trafficVaries: false,
 } as const;
 
-function ratio(
+function ratioOf(
   name: string,
   runs: EngineRun[],
   scenario: Scenario,
@@ -180,7 +180,7 @@ function latencyFloor(n: number, latencyMs: number): number {
   return (n * latencyMs) / 1000 / PARALLELISM;
 }
 
-export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'>): Summary {
+export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'>): BenchSummary {
   const { latencyMs } = r.scale;
   const sizes = [...new Set(r.scale.runs.map((x) => x.connections))].sort((a, b) => a - b);
   const scale = [
@@ -216,7 +216,7 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
       r.scale.curl.find((c) => c.connections === n && c.round === round)?.seconds;
     const floor = () => latencyFloor(n, latencyMs);
     const rt = (name: string, a: (round: number) => number | null | undefined, b: typeof a) =>
-      ratio(name, r.scale.runs, 'create', n, latencyMs, a, b);
+      ratioOf(name, r.scale.runs, 'create', n, latencyMs, a, b);
     return [
       rt('constructs / native', s('constructs'), s('native')),
       rt('constructs / terraform_data', s('constructs'), s('terraform_data')),
@@ -230,7 +230,7 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
   const lifecycleRatios = lifeSizes.flatMap((n) =>
     scenarios.flatMap((sc) => {
       const s = (v: Contender) => secondsOf(r.lifecycle, v, sc, n);
-      const rt = (name: string, a: Contender, b: Contender) => ratio(name, r.lifecycle, sc, n, 0, s(a), s(b));
+      const rt = (name: string, a: Contender, b: Contender) => ratioOf(name, r.lifecycle, sc, n, 0, s(a), s(b));
       return [
         rt('constructs / terraform_data', 'constructs', 'terraform_data'),
         rt('constructs / native', 'constructs', 'native'),
@@ -424,7 +424,7 @@ const SYNTH: Column<SynthResult>[] = [
 
 const io = (a: number | null, b: number | null) => (a === null ? '—' : `${a}/${b}`);
 
-const ROW: Column<Row>[] = [
+const ROW_COLUMNS: Column<Row>[] = [
   ['contender', (r) => r.contender],
   ['N', (r) => r.connections],
   ['runs', (r) => r.runs],
@@ -451,9 +451,9 @@ const ROW: Column<Row>[] = [
   ['tokens/ideal', (r) => io(r.tokens, r.idealTokens)],
 ];
 
-const LIFE: Column<Row>[] = [['scenario', (r) => r.scenario], ...ROW];
+const LIFE_COLUMNS: Column<Row>[] = [['scenario', (r) => r.scenario], ...ROW_COLUMNS];
 
-const RATIO: Column<Ratio>[] = [
+const RATIO_COLUMNS: Column<Ratio>[] = [
   ['ratio', (r) => r.name],
   ['scenario', (r) => r.scenario],
   ['N', (r) => r.connections],
@@ -461,7 +461,7 @@ const RATIO: Column<Ratio>[] = [
   ['per round', (r) => r.perRound.map((v) => f(v)).join(', ')],
 ];
 
-const TARGETS: Column<Target>[] = [
+const TARGET_COLUMNS: Column<Target>[] = [
   ['target', (t) => t.target],
   ['met', (t) => (t.met === null ? '—' : t.met ? 'yes' : '**NOT met**')],
   ['measured', (t) => t.detail],
@@ -475,17 +475,17 @@ export function formatResults(r: BenchResults): string {
     ...(s.scale.length
       ? [
           `### apply of N new connections at ${r.scale.latencyMs} ms per call`,
-          table(s.scale, ROW),
-          table(s.scaleRatios, RATIO),
+          table(s.scale, ROW_COLUMNS),
+          table(s.scaleRatios, RATIO_COLUMNS),
         ]
       : []),
     ...(s.lifecycle.length
-      ? ['### lifecycle at no latency', table(s.lifecycle, LIFE), table(s.lifecycleRatios, RATIO)]
+      ? ['### lifecycle at no latency', table(s.lifecycle, LIFE_COLUMNS), table(s.lifecycleRatios, RATIO_COLUMNS)]
       : []),
     ...(s.settle.length
-      ? [`### apply with settling (${r.settle[0].settleMs} ms)`, table(s.settle, ROW)]
+      ? [`### apply with settling (${r.settle[0].settleMs} ms)`, table(s.settle, ROW_COLUMNS)]
       : []),
     '### targets',
-    table(r.targets, TARGETS),
+    table(r.targets, TARGET_COLUMNS),
   ].join('\n\n');
 }

@@ -78,7 +78,7 @@ const EMULATOR: EmulatorOptions = {
 };
 
 const root = path.resolve(__dirname, '..');
-const log = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const progress = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 
 function git(...args: string[]): string {
   try {
@@ -92,10 +92,10 @@ function git(...args: string[]): string {
   }
 }
 
-async function section<T>(name: Section, body: () => Promise<T>): Promise<[T, SectionMeta]> {
+async function runSection<T>(name: Section, body: () => Promise<T>): Promise<[T, SectionMeta]> {
   const loadBefore = os.loadavg()[0];
   const started = performance.now();
-  log(`${name}: started (load average ${loadBefore.toFixed(2)})`);
+  progress(`${name}: started (load average ${loadBefore.toFixed(2)})`);
   const value = await body();
   const meta: SectionMeta = {
     date: new Date().toISOString(),
@@ -105,7 +105,7 @@ async function section<T>(name: Section, body: () => Promise<T>): Promise<[T, Se
     loadBefore,
     loadAfter: os.loadavg()[0],
   };
-  log(`${name}: done in ${meta.seconds.toFixed(0)} s`);
+  progress(`${name}: done in ${meta.seconds.toFixed(0)} s`);
   return [value, meta];
 }
 
@@ -168,31 +168,31 @@ export async function main(argv: string[]): Promise<BenchResults> {
   };
 
   if (selected.has('synth')) {
-    [results.synth, results.meta.synth] = await section('synth', () =>
-      benchSynth(plan.synth.configs, plan.synth.runs, log),
+    [results.synth, results.meta.synth] = await runSection('synth', () =>
+      benchSynth(plan.synth.configs, plan.synth.runs, progress),
     );
   }
   const engine = [...selected].some((s) => s !== 'synth')
-    ? installEngine({ log, extraProviders: [RESTFUL_PROVIDER] })
+    ? installEngine({ log: progress, extraProviders: [RESTFUL_PROVIDER] })
     : undefined;
   if (engine && selected.has('scale')) {
     const { latencyMs } = plan.scale;
-    const [scale, meta] = await section('scale', () =>
-      withEmulator({ latencyMs, settleMs: 0 }, (e) => benchScale(engine, e, plan.scale, log)),
+    const [scale, meta] = await runSection('scale', () =>
+      withEmulator({ latencyMs, settleMs: 0 }, (e) => benchScale(engine, e, plan.scale, progress)),
     );
     results.scale = { latencyMs, ...scale };
     results.meta.scale = meta;
   }
   if (engine && selected.has('lifecycle')) {
-    [results.lifecycle, results.meta.lifecycle] = await section('lifecycle', () =>
-      withEmulator({ latencyMs: 0, settleMs: 0 }, (e) => benchLifecycle(engine, e, plan.lifecycle, log)),
+    [results.lifecycle, results.meta.lifecycle] = await runSection('lifecycle', () =>
+      withEmulator({ latencyMs: 0, settleMs: 0 }, (e) => benchLifecycle(engine, e, plan.lifecycle, progress)),
     );
   }
   if (engine && selected.has('settle')) {
     const { connections, latencyMs, settleMs } = plan.settle;
-    const [run, meta] = await section('settle', () =>
+    const [run, meta] = await runSection('settle', () =>
       withEmulator({ latencyMs, settleMs }, (e) =>
-        benchSettle(engine, e, connections, latencyMs, settleMs, log),
+        benchSettle(engine, e, connections, latencyMs, settleMs, progress),
       ),
     );
     results.settle = [run];

@@ -63,7 +63,7 @@ export function tsxArgs(script: string, ...args: string[]): string[] {
   return ['--import', pathToFileURL(require.resolve('tsx')).href, script, ...args];
 }
 
-async function sample(job: SynthJob): Promise<SynthSample> {
+async function sampleOnce(job: SynthJob): Promise<SynthSample> {
   fs.rmSync(job.outdir, { recursive: true, force: true });
   const r = await run(process.execPath, tsxArgs(WORKER, JSON.stringify(job)), process.cwd(), process.env);
   fs.rmSync(job.outdir, { recursive: true, force: true });
@@ -85,15 +85,15 @@ export async function benchSynth(
   try {
     // One unmeasured run per variant first, so that tsx's transform cache is warm for every sample.
     for (const variant of ['constructs', 'raw'] as const) {
-      await sample({ variant, connections: 1, stacks: 1, outdir });
+      await sampleOnce({ variant, connections: 1, stacks: 1, outdir });
     }
     const results: SynthResult[] = [];
     for (const { connections, stacks } of configs) {
       const ours: SynthSample[] = [];
       const raw: SynthSample[] = [];
       for (let i = 0; i < runs; i++) {
-        ours.push(await sample({ variant: 'constructs', connections, stacks, outdir }));
-        raw.push(await sample({ variant: 'raw', connections, stacks, outdir }));
+        ours.push(await sampleOnce({ variant: 'constructs', connections, stacks, outdir }));
+        raw.push(await sampleOnce({ variant: 'raw', connections, stacks, outdir }));
       }
       const med = (list: SynthSample[], key: keyof SynthSample) => median(list.map((s) => s[key]));
       const result: SynthResult = {

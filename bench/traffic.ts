@@ -20,7 +20,7 @@ export interface Traffic {
 }
 
 /** Counts the calls logged since index `since` (the log is sized never to drop entries in a run). */
-export function traffic(emulator: RunningEmulator, since: number): Traffic {
+export function trafficSince(emulator: RunningEmulator, since: number): Traffic {
   const tokenPath = new URL(emulator.tokenUrl).pathname;
   const all = emulator.requests().slice(since);
   const conn = all.filter((r) => /\/connections(\/|$)/.test(r.path));

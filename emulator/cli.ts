@@ -122,7 +122,7 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
   };
 }
 
-function usageError(message: string): never {
+function failUsage(message: string): never {
   process.stderr.write(`iotflow-emulator: ${message}\nTry --help.\n`);
   process.exit(2);
 }
@@ -132,7 +132,7 @@ async function main(): Promise<void> {
   try {
     options = parseOptions(process.argv.slice(2));
   } catch (err) {
-    if (err instanceof UsageError) usageError(err.message);
+    if (err instanceof UsageError) failUsage(err.message);
     throw err;
   }
   if (options === 'help') {
@@ -144,7 +144,7 @@ async function main(): Promise<void> {
   try {
     emulator = await startEmulator(options);
   } catch (err) {
-    if (err instanceof OptionError) usageError(`${FLAGS[err.option]} ${err.reason}`);
+    if (err instanceof OptionError) failUsage(`${FLAGS[err.option]} ${err.reason}`);
     throw err;
   }
   if (!isLoopbackHost(options.host ?? '127.0.0.1')) {

@@ -103,7 +103,7 @@ export interface FlavourCli {
  * The flavour's CLI as tests and the demo run it on this repository's sources: `node_modules/.bin/cdktf`, or
  * the toolchain's CLI on its Node, with `tsx` resolving `cdktf` to the flavour.
  */
-export function flavourCli(flavour: Flavour): FlavourCli {
+export function cliOf(flavour: Flavour): FlavourCli {
   const bin = flavour.node
     ? requireToolchain(flavour).cli
     : path.join(ROOT, 'node_modules', '.bin', flavour.cli.binary);

@@ -14,7 +14,7 @@ import {
   type SecretStatus,
 } from './model';
 import {
-  connectionBody,
+  connectionBodyOf,
   constructId,
   type Json,
   providerEndpoints,
@@ -116,7 +116,7 @@ function bodyUnknown(marks: Json): Json {
  * What the plan does to a connection's write-only secrets, from the provider's keyed fingerprint of them
  * (the plan never holds the values): one status for all the secrets of a connection.
  */
-function secretStatus(c: Json, action: Action | undefined): SecretStatus | undefined {
+function secretStatusOf(c: Json, action: Action | undefined): SecretStatus | undefined {
   if (action === 'delete' || action === 'no-op' || action === 'import') {
     if (!c.before?.secrets_fingerprint) return undefined;
     return action === 'delete' ? 'removed' : 'unchanged';
@@ -129,7 +129,7 @@ function secretStatus(c: Json, action: Action | undefined): SecretStatus | undef
   return afterUnknown || after !== before ? 'rotated' : 'unchanged';
 }
 
-/** The non-secret fields that differ between two bodies; a secret subtree is left to `secretStatus`. */
+/** The non-secret fields that differ between two bodies; a secret subtree is left to `secretStatusOf`. */
 function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix = ''): FieldChange[] {
   // A changed secret or marked value is named, never shown (write-only secrets are absent from plans).
   if (skip.includes(prefix)) {
@@ -161,8 +161,8 @@ function diff(before: Json, after: Json, skip: string[], unknown: Json, prefix =
 /** Action, changes and secret statuses of one connection from its resource change. */
 function planned(rc: Json, connection: ReviewedConnection): ReviewedConnection {
   const c = rc.change;
-  const before = connectionBody(c.before);
-  const after = connectionBody(c.after);
+  const before = connectionBodyOf(c.before);
+  const after = connectionBodyOf(c.after);
   const unknown = bodyUnknown(c.after_unknown);
   const action = actionOf(c.actions ?? [], c.importing);
   const paths = secretPathsOfChange(
@@ -170,7 +170,7 @@ function planned(rc: Json, connection: ReviewedConnection): ReviewedConnection {
     connection.secrets.map((s) => s.path),
   );
   const sources = new Map(connection.secrets.map((s) => [s.path, s.source]));
-  const status = secretStatus(c, action);
+  const status = secretStatusOf(c, action);
   const secrets = paths.flatMap((path) =>
     sources.has(path) ? [{ path, source: sources.get(path), status }] : [],
   );
@@ -195,7 +195,7 @@ export function applyPlan(stack: ReviewedStack, plan: Json): ReviewedStack {
   const removed = changes
     .filter((rc) => !known.has(rc.address))
     .map((rc) => {
-      const body = connectionBody(rc.change.before ?? rc.change.after) ?? {};
+      const body = connectionBodyOf(rc.change.before ?? rc.change.after) ?? {};
       const base = reviewBody(
         rc.address,
         constructId(undefined, rc.name),
@@ -232,12 +232,12 @@ export function planSecrets(plan: Json): string[] {
     underMarks(c.after, c.after_sensitive);
     if (!isConnectionChange(rc)) continue;
     for (const p of [...secretPathsOf(c.before), ...secretPathsOf(c.after)]) {
-      add(valueAtPath(connectionBody(c.before), p));
-      add(valueAtPath(connectionBody(c.after), p));
+      add(valueAtPath(connectionBodyOf(c.before), p));
+      add(valueAtPath(connectionBodyOf(c.after), p));
     }
     // A marked JSON attribute (configuration, alarms) is one string in the plan: scrub its values one by one.
-    for (const p of markedBodyPaths(c.before_sensitive)) add(valueAtPath(connectionBody(c.before), p));
-    for (const p of markedBodyPaths(c.after_sensitive)) add(valueAtPath(connectionBody(c.after), p));
+    for (const p of markedBodyPaths(c.before_sensitive)) add(valueAtPath(connectionBodyOf(c.before), p));
+    for (const p of markedBodyPaths(c.after_sensitive)) add(valueAtPath(connectionBodyOf(c.after), p));
   }
   for (const o of Object.values((plan.output_changes ?? {}) as Record<string, Json>)) {
     underMarks(o.before, o.before_sensitive);

@@ -61,7 +61,7 @@ export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): Reviewed
       reviewBody(
         `${CONNECTION_RESOURCE}.${logicalId}`,
         constructId(r['//']?.metadata?.path, logicalId),
-        connectionBody(r),
+        connectionBodyOf(r),
         secretPathsOf(r),
         (value) => secretSource(value),
       ),
@@ -103,7 +103,7 @@ function parseJson(text: unknown): Json {
  * configuration JSON with each write-only secret put back at its path (as the reference it comes from, or
  * null where a plan withholds it).
  */
-export function connectionBody(r: Json): Json {
+export function connectionBodyOf(r: Json): Json {
   if (r === null || r === undefined) return undefined;
   const configuration = parseJson(r.configuration) ?? {};
   for (const [dotted, value] of Object.entries((r.secrets_wo as Record<string, unknown> | null) ?? {})) {
@@ -203,7 +203,7 @@ export function synthesizedSecrets(tf: Json): string[] {
     .filter((v) => v.sensitive)
     .map((v) => v.default);
   return [
-    ...resources.flatMap((r) => secretPathsOf(r).map((p) => valueAtPath(connectionBody(r), p))),
+    ...resources.flatMap((r) => secretPathsOf(r).map((p) => valueAtPath(connectionBodyOf(r), p))),
     ...iotflowProviders(tf).flatMap((p) => [p.client_secret, p.bearer_token]),
     ...sensitiveDefaults,
   ].filter(literal);

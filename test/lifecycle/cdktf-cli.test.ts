@@ -1,13 +1,13 @@
 /**
  * The user's path end to end: `cdktf diff`, `deploy` and `destroy` of the per-project example with tofu; and
- * the same with `cdktn` on Node 22, the sources run on CDK Terrain (tooling/node.ts `flavourCli`).
+ * the same with `cdktn` on Node 22, the sources run on CDK Terrain (tooling/node.ts `cliOf`).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
 import { FLAVOURS } from '../../tooling/flavour';
-import { flavourCli } from '../../tooling/node';
+import { cliOf } from '../../tooling/node';
 import { CLIENT_SECRET, requireEngine, reviewCli, run, writes } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
@@ -47,7 +47,7 @@ describe.each([FLAVOURS.cdktf, FLAVOURS.cdktn])('$cli.binary', (flavour) => {
 
   /** The flavour's CLI in the project, with the engine on PATH and the example's inputs. */
   const env = () =>
-    flavourCli(flavour).env({
+    cliOf(flavour).env({
       ...process.env,
       ...requireEngine().env,
       CI: 'true',
@@ -58,7 +58,7 @@ describe.each([FLAVOURS.cdktf, FLAVOURS.cdktn])('$cli.binary', (flavour) => {
     });
 
   const cli = async (...args: string[]) => {
-    const r = await run(flavourCli(flavour).bin, [...args, '--skip-provider-lock'], project, env());
+    const r = await run(cliOf(flavour).bin, [...args, '--skip-provider-lock'], project, env());
     return { ...r, output: plain(r.output) };
   };
 
@@ -86,7 +86,7 @@ describe.each([FLAVOURS.cdktf, FLAVOURS.cdktn])('$cli.binary', (flavour) => {
     const r = await reviewCli(
       ['--out', 'cdktf.out', '--plan-file', 'cdktf.out/stacks/farm-sensors/plan'],
       project,
-      flavourCli(flavour).env({ ...process.env, ...requireEngine().env }),
+      cliOf(flavour).env({ ...process.env, ...requireEngine().env }),
     );
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/\*\*create\*\*/);

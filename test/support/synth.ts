@@ -14,7 +14,7 @@ import {
   QubitroConnectionProps,
   ValidationError,
 } from '../../src';
-import { connectionBody } from '../../src/review/synthesized';
+import { connectionBodyOf } from '../../src/review/synthesized';
 
 /** A valid Qubitro project id. */
 export const PROJECT_ID = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
@@ -111,7 +111,7 @@ export function onlyConnection(tf: TfJson): TfJson {
  * the alarms. A configuration written as `${jsonencode(...)}` cannot be read before deploy and comes back `{}`.
  */
 export function bodyOf(resource: TfJson): TfJson {
-  return connectionBody(resource);
+  return connectionBodyOf(resource);
 }
 
 /** The `configuration` JSON string of a resource, parsed; fails on an expression such as `${jsonencode(...)}`. */

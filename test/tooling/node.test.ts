@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FLAVOURS } from '../../tooling/flavour';
-import { flavourCli, requireToolchain, userEnv } from '../../tooling/node';
+import { cliOf, requireToolchain, userEnv } from '../../tooling/node';
 
 const { cdktn } = FLAVOURS;
 
@@ -16,7 +16,7 @@ test("the toolchain's cdktn CLI is the table's cdktn-cli, with the table's cdktn
   const modules = path.join(requireToolchain(cdktn).dir, 'cli', 'node_modules');
   const version = (name: string) =>
     JSON.parse(fs.readFileSync(path.join(modules, name, 'package.json'), 'utf8')).version;
-  expect([flavourCli(cdktn).bin, version(cdktn.cli.package), version(cdktn.framework.package)]).toEqual([
+  expect([cliOf(cdktn).bin, version(cdktn.cli.package), version(cdktn.framework.package)]).toEqual([
     path.join(modules, '.bin', cdktn.cli.binary),
     cdktn.cli.version,
     cdktn.framework.version,
