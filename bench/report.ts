@@ -230,7 +230,8 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
   const lifecycleRatios = lifeSizes.flatMap((n) =>
     scenarios.flatMap((sc) => {
       const s = (v: Contender) => secondsOf(r.lifecycle, v, sc, n);
-      const rt = (name: string, a: Contender, b: Contender) => ratioOf(name, r.lifecycle, sc, n, 0, s(a), s(b));
+      const rt = (name: string, a: Contender, b: Contender) =>
+        ratioOf(name, r.lifecycle, sc, n, 0, s(a), s(b));
       return [
         rt('constructs / terraform_data', 'constructs', 'terraform_data'),
         rt('constructs / native', 'constructs', 'native'),
@@ -480,7 +481,11 @@ export function formatResults(r: BenchResults): string {
         ]
       : []),
     ...(s.lifecycle.length
-      ? ['### lifecycle at no latency', table(s.lifecycle, LIFE_COLUMNS), table(s.lifecycleRatios, RATIO_COLUMNS)]
+      ? [
+          '### lifecycle at no latency',
+          table(s.lifecycle, LIFE_COLUMNS),
+          table(s.lifecycleRatios, RATIO_COLUMNS),
+        ]
       : []),
     ...(s.settle.length
       ? [`### apply with settling (${r.settle[0].settleMs} ms)`, table(s.settle, ROW_COLUMNS)]
