@@ -60,7 +60,10 @@ export class Workspace extends EngineWorkspace {
     return this.stackDir;
   }
 
-  /** Synthesizes the stack with these props (endpoint and client id filled in) into the workspace. */
+  /**
+   * Synthesizes the stack with these props (endpoint and client id filled in) into the workspace; its state
+   * in the workspace's terraform.tfstate unless `props.backend` says otherwise.
+   */
   public synth(props: Omit<QubitroProjectStackProps, 'baseUrl' | 'clientId'>): void {
     const app = new App({ outdir: path.join(this.dir, 'out') });
     const stack = new QubitroProjectStack(app, this.stackId, {
@@ -68,7 +71,7 @@ export class Workspace extends EngineWorkspace {
       clientId: CLIENT_ID,
       ...props,
     });
-    new LocalBackend(stack, { path: path.join(this.dir, 'terraform.tfstate') });
+    if (!props.backend) new LocalBackend(stack, { path: path.join(this.dir, 'terraform.tfstate') });
     app.synth();
   }
 
