@@ -141,6 +141,8 @@ type processState struct {
 	// fresh is the latest fresh listing (in flight or done), shared by
 	// every check that needs a listing taken after a given moment.
 	fresh *freshListing
+	// keys of the connections this process created, for Twins.
+	keys map[string]Key
 }
 
 // freshListing is one full listing, shared by everyone who waits for it.
@@ -379,11 +381,8 @@ func (c *Client) record(m *map[string]bool, id string) {
 // outcome is unknown (timeout, reset, 500/502/504) is never re-sent: the
 // client watches the listing for CommitWindow (the server may commit late)
 // and takes the connection that POST created, or fails saying what it saw.
-// Either way, a listing taken after the create must show no other new
-// connection with the same key (a same-name race, or a refused POST that
-// was stored after all); otherwise the connection is returned with a
-// *RaceError. The second result says how a lost POST's connection was
-// recognised ("" when the answer arrived).
+// The second result says how a lost POST's connection was recognised (""
+// when the answer arrived). Twins checks the creates against a later listing.
 func (c *Client) Create(ctx context.Context, in ConnectionInput) (*Connection, string, error) {
 	in.ID = ""
 	body, err := json.Marshal(in)
@@ -429,7 +428,17 @@ func (c *Client) Create(ctx context.Context, in ConnectionInput) (*Connection, s
 	default:
 		return nil, "", err
 	}
-	return conn, evidence, c.checkNoTwin(ctx, conn, key, known, time.Now())
+	c.recordKey(string(conn.ID), key)
+	return conn, evidence, nil
+}
+
+func (c *Client) recordKey(id string, key Key) {
+	c.state.mu.Lock()
+	defer c.state.mu.Unlock()
+	if c.state.keys == nil {
+		c.state.keys = map[string]Key{}
+	}
+	c.state.keys[id] = key
 }
 
 // createdConnection reads the id of a POST answer: from the body, or else
@@ -588,37 +597,48 @@ func joinIDs(conns []Connection) string {
 	return strings.Join(ids, ", ")
 }
 
-// RaceError: after this process created ID, a listing showed other new
-// connections with the same connector, brand and name.
+// RaceError: a connection this process created has a same-name twin that
+// its first listing did not hold.
 type RaceError struct {
 	Name, ID, BaseURL string
 	Others            []string
 }
 
 func (e *RaceError) Error() string {
-	return fmt.Sprintf("connection %q was created with id %s, but a listing right after shows another connection with the same connector, brand and name on %s that was not there before: id %s (another stack, the UI, or a retried request created it at the same time)",
+	return fmt.Sprintf("connection %q was created with id %s, but the endpoint %s now also holds another connection with the same connector, brand and name that was not there before: id %s (another stack, the UI, or a retried request created it at the same time)",
 		e.Name, e.ID, e.BaseURL, strings.Join(e.Others, ", "))
 }
 
-// checkNoTwin takes a listing that started after the create was answered
-// and fails if another new connection has the same key.
-func (c *Client) checkNoTwin(ctx context.Context, conn *Connection, key Key, known map[string]bool, answered time.Time) error {
-	all, err := c.listingAfter(ctx, answered)
-	if err != nil {
-		return fmt.Errorf("connection %q was created with id %s, but listing the connections to check that no other one with the same name appeared at the same time failed: %w", key.Name, conn.ID, err)
+// Twins checks a listing taken after this process's creates: for each
+// connection it created, any other connection with the same key that the
+// process's first listing did not hold is a same-name race (another stack
+// deploying the same name at the same time, or a refused POST stored after
+// all). The read-back data source runs it on the listing it takes anyway,
+// so the check costs no request.
+func (c *Client) Twins(all []Connection) []*RaceError {
+	s := &c.state
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	known := make(map[string]bool, len(s.listing))
+	for i := range s.listing {
+		known[string(s.listing[i].ID)] = true
 	}
-	var others []string
-	for i := range all {
-		id := string(all[i].ID)
-		if id != string(conn.ID) && !known[id] && key.Matches(&all[i]) {
-			others = append(others, id)
+	var out []*RaceError
+	for id, key := range s.keys {
+		var others []string
+		for i := range all {
+			other := string(all[i].ID)
+			if other != id && !known[other] && key.Matches(&all[i]) {
+				others = append(others, other)
+			}
+		}
+		if len(others) > 0 {
+			sort.Strings(others)
+			out = append(out, &RaceError{Name: key.Name, ID: id, BaseURL: c.baseURL, Others: others})
 		}
 	}
-	if len(others) == 0 {
-		return nil
-	}
-	sort.Strings(others)
-	return &RaceError{Name: key.Name, ID: string(conn.ID), BaseURL: c.baseURL, Others: others}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
 }
 
 // Update PUTs the whole connection. An answer about another id is an error.

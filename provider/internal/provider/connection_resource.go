@@ -391,15 +391,9 @@ func (r *connectionResource) Create(ctx context.Context, req resource.CreateRequ
 		return
 	}
 	conn, evidence, err := c.Create(ctx, in)
-	if conn == nil {
+	if err != nil {
 		addAPIError(&resp.Diagnostics, c, fmt.Sprintf("create connection %q", plan.Name.ValueString()), err, in.Secrets...)
 		return
-	}
-	if err != nil {
-		// Created, but a same-name twin appeared: the state keeps this id
-		// (the engine marks it tainted, so the next plan says so) and the
-		// apply fails naming both.
-		addAPIError(&resp.Diagnostics, c, fmt.Sprintf("create connection %q", plan.Name.ValueString()), err, in.Secrets...)
 	}
 	if evidence != "" {
 		resp.Diagnostics.AddWarning("Connection recovered after a lost answer", evidence)

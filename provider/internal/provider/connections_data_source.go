@@ -304,6 +304,14 @@ func (d *connectionsDataSource) Read(ctx context.Context, req datasource.ReadReq
 		return
 	}
 	matched := f.apply(all)
+	// This listing follows the run's creates (the read-back depends on them):
+	// a same-name twin of one of them is a race with another stack.
+	for _, race := range c.Twins(all) {
+		addAPIError(&resp.Diagnostics, c, "check the connections this run created", race)
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
 
 	settle := time.Duration(m.SettleTimeoutSeconds.ValueInt64()) * time.Second
 	if settle > 0 {

@@ -178,31 +178,30 @@ func TestAReadAnsweringAnotherIdLeavesTheStateAlone(t *testing.T) {
 	}
 }
 
-func TestASameNameRaceKeepsThisIdAndFailsNamingBoth(t *testing.T) {
+func TestTheReadBackFailsNamingBothIdsWhenAnotherStackCreatedTheSameName(t *testing.T) {
 	fake := fakeapi.New(t)
 	h := newHarness(t, fake, nil)
-	var once sync.Once
 	var theirs string
-	fake.SetHook(func(stage string, w http.ResponseWriter, r *http.Request) bool {
-		if stage == "after" && r.Method == "POST" {
-			once.Do(func() {
-				theirs = fake.Put(map[string]any{"name": "race", "connectorId": "http-webhook", "configuration": map[string]any{}})
-			})
-		}
-		return false
-	})
-	ar := h.applyRaw(webhookConfig("race", "k"))
-	d := firstError(ar.Diagnostics)
-	mine := strOf(attrs(t, h.res, ar.NewState)["id"])
-	if d == nil || d.Summary != failRace.Summary || !strings.Contains(d.Detail, mine) || !strings.Contains(d.Detail, theirs) || mine == theirs {
-		t.Fatalf("state id %s, diagnostic %+v", mine, d)
+	fake.SetHook(onFirstPOST(func(http.ResponseWriter) {
+		theirs = fake.Put(map[string]any{"name": "race", "connectorId": "http-webhook", "configuration": map[string]any{}})
+	}, false))
+	st := h.apply(resState{}, webhookConfig("race", "k"))
+	mine := strOf(attrs(t, h.res, st.state)["id"])
+	cfg := h.dv(h.ds, map[string]tftypes.Value{"ids": tftypes.NewValue(tftypes.List{ElementType: tftypes.String}, []tftypes.Value{str(mine)})})
+	r, err := h.srv.ReadDataSource(h.ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "iotflow_connections", Config: &cfg})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := firstError(r.Diagnostics)
+	if d == nil || d.Summary != failRace.Summary || !strings.Contains(d.Detail, "created with id "+mine) || !strings.Contains(d.Detail, "id "+theirs) || mine == theirs {
+		t.Fatalf("diagnostic %+v", d)
 	}
 }
 
 func TestALostAnswerRecoveryIsShownAsAWarning(t *testing.T) {
 	fake := fakeapi.New(t)
 	h := newHarness(t, fake, nil)
-	fake.SetHook(onFirstPOST(func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }))
+	fake.SetHook(onFirstPOST(func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, true))
 	ar := h.applyRaw(webhookConfig("lost", "k"))
 	h.noErrors("apply", ar.Diagnostics)
 	if len(ar.Diagnostics) != 1 || !strings.Contains(ar.Diagnostics[0].Detail, "no second POST") {
@@ -241,7 +240,7 @@ func TestTraceLogsNeverHoldASecret(t *testing.T) {
 	h.ctx = tfsdklogtest.RootLogger(tflogtest.RootLogger(h.ctx, &logs), &logs)
 	const sig = `trace-key/+"é-7c6b`
 	// A lost answer (debug lines about the recovery), then an echo of the request in a 400.
-	fake.SetHook(onFirstPOST(func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }))
+	fake.SetHook(onFirstPOST(func(w http.ResponseWriter) { w.WriteHeader(http.StatusBadGateway) }, true))
 	h.apply(resState{}, webhookConfig("traced", sig))
 	fake.SetHook(func(stage string, w http.ResponseWriter, r *http.Request) bool {
 		if stage != "after" || r.Method != "POST" {
@@ -272,13 +271,13 @@ func TestTraceLogsNeverHoldASecret(t *testing.T) {
 	}
 }
 
-// onFirstPOST answers the first POST (after it was stored) with answer.
-func onFirstPOST(answer func(http.ResponseWriter)) fakeapi.Hook {
+// onFirstPOST runs act on the first POST once it is stored; answers says whether act answered it.
+func onFirstPOST(act func(http.ResponseWriter), answers bool) fakeapi.Hook {
 	var once sync.Once
 	return func(stage string, w http.ResponseWriter, r *http.Request) bool {
 		hit := false
 		if stage == "after" && r.Method == "POST" {
-			once.Do(func() { hit = true; answer(w) })
+			once.Do(func() { hit = answers; act(w) })
 		}
 		return hit
 	}
