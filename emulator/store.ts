@@ -87,7 +87,7 @@ function byNumericId(a: Connection, b: Connection): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-function entry(connection: Connection, changedAt: number | undefined): Entry {
+function entryOf(connection: Connection, changedAt: number | undefined): Entry {
   const json = JSON.stringify(connection);
   return { connection, changedAt, json, bytes: Buffer.byteLength(json) };
 }
@@ -136,7 +136,7 @@ export class ConnectionStore {
         throw new Error(`State file ${file} holds connection id "${connection.id}" more than once`);
       }
       const changedAt = loaded.changedAt[connection.id];
-      store.put(connection.id, entry(connection, typeof changedAt === 'number' ? changedAt : undefined));
+      store.put(connection.id, entryOf(connection, typeof changedAt === 'number' ? changedAt : undefined));
     }
     const highest = Math.max(FIRST_ID - 1, ...loaded.connections.map((c) => Number(c.id) || 0));
     store.nextId = Math.max(loaded.nextId, highest + 1);
@@ -168,7 +168,7 @@ export class ConnectionStore {
     }
     const now = Date.now();
     const id = String(this.nextId);
-    const created = entry(build(id, fields, new Date(now).toISOString()), now);
+    const created = entryOf(build(id, fields, new Date(now).toISOString()), now);
     this.checkBytes(created.bytes);
     // The id is used up even if the write fails: never handing it out again is the safe side.
     this.nextId++;
@@ -181,7 +181,7 @@ export class ConnectionStore {
     const current = this.entries.get(id);
     if (current === undefined) return undefined;
     const now = Date.now();
-    const replaced = entry(build(id, fields, current.connection.startupTime), now);
+    const replaced = entryOf(build(id, fields, current.connection.startupTime), now);
     this.checkBytes(replaced.bytes - current.bytes);
     this.put(id, replaced);
     await this.persist();
@@ -199,7 +199,7 @@ export class ConnectionStore {
   async setState(id: string, state: ConnectionState): Promise<Connection | undefined> {
     const current = this.entries.get(id);
     if (current === undefined) return undefined;
-    const forced = entry({ ...current.connection, state }, undefined);
+    const forced = entryOf({ ...current.connection, state }, undefined);
     this.put(id, forced);
     await this.persist();
     return this.view(forced, Date.now());

@@ -162,7 +162,7 @@ function providersOf(options: EngineOptions): ProviderBuild[] {
 }
 
 /** The platform this process runs on, as the engines name it (`linux_amd64`). */
-function platform(): string {
+function enginePlatform(): string {
   const p = currentPlatform();
   if (!p) {
     throw new Error(
@@ -179,7 +179,15 @@ function providerBinaryName(p: ProviderBuild): string {
 
 /** The unpacked mirror layout, for a provider built here. */
 function mirrorPath(dir: string, host: string, p: ProviderBuild): string {
-  return path.join(dir, 'mirror', host, p.source.toLowerCase(), p.version, platform(), providerBinaryName(p));
+  return path.join(
+    dir,
+    'mirror',
+    host,
+    p.source.toLowerCase(),
+    p.version,
+    enginePlatform(),
+    providerBinaryName(p),
+  );
 }
 
 /** The packed mirror layout: the release zip itself, so the engines record the release's own hashes. */

@@ -39,7 +39,7 @@ function line(p: FieldProblem): string {
   return `${p.field}: received ${show(p.value, p.secret)}; allowed: ${p.allowed}. Fix: ${p.fix}`;
 }
 
-function redacted<P extends FieldProblem>(problems: readonly P[]): readonly P[] {
+function withSecretsRedacted<P extends FieldProblem>(problems: readonly P[]): readonly P[] {
   return problems.map((p) => (p.secret ? { ...p, value: REDACTED } : p));
 }
 
@@ -64,7 +64,7 @@ export abstract class InputError<P extends FieldProblem = FieldProblem> extends 
     super(message);
     this.name = new.target.name;
     const debug = debugging();
-    for (const [key, value] of Object.entries({ ...details, problems: redacted(problems) })) {
+    for (const [key, value] of Object.entries({ ...details, problems: withSecretsRedacted(problems) })) {
       Object.defineProperty(this, key, { value, enumerable: debug });
     }
     if (!debug) {

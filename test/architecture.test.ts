@@ -1,6 +1,7 @@
 /**
  * The import graph, checked: no cycle in src/, the review and the emulator free of the CDK framework (they run
- * where only the synthesized JSON or an HTTP port is), and no tooling that imports the tests.
+ * where only the synthesized JSON or an HTTP port is), no tooling that imports the tests, and no two names that
+ * differ only by case.
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -91,6 +92,52 @@ test.each(['bench', 'emulator', 'engine', 'scripts', 'src', 'examples', 'tooling
     expect(offenders).toEqual([]);
   },
 );
+
+/** The names a file declares at module scope, exported or not: classes, interfaces, types, functions, variables. */
+function moduleScopeNames(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest);
+  return source.statements.flatMap((s) => {
+    if (ts.isVariableStatement(s)) {
+      return s.declarationList.declarations.flatMap((d) => (ts.isIdentifier(d.name) ? [d.name.text] : []));
+    }
+    const named =
+      ts.isClassDeclaration(s) ||
+      ts.isInterfaceDeclaration(s) ||
+      ts.isTypeAliasDeclaration(s) ||
+      ts.isFunctionDeclaration(s) ||
+      ts.isEnumDeclaration(s);
+    return named && s.name ? [s.name.text] : [];
+  });
+}
+
+/** Spellings that differ only by case, as `a@file | b@file` groups (one spelling may recur across files). */
+function caseOnlyTwins(sources: Record<string, string>): string[] {
+  const byFolded = new Map<string, Map<string, string>>();
+  for (const [file, text] of Object.entries(sources)) {
+    for (const name of moduleScopeNames(file, text)) {
+      const spellings = byFolded.get(name.toLowerCase()) ?? new Map<string, string>();
+      if (!spellings.has(name)) spellings.set(name, `${name}@${file}`);
+      byFolded.set(name.toLowerCase(), spellings);
+    }
+  }
+  return [...byFolded.values()].filter((s) => s.size > 1).map((s) => [...s.values()].join(' | '));
+}
+
+test('no two module-scope names in the sources differ only by case', () => {
+  const files = ['src', 'emulator', 'engine', 'tooling', 'bench', 'scripts'].flatMap(sourceFiles);
+  expect(
+    caseOnlyTwins(Object.fromEntries(files.map((f) => [f, fs.readFileSync(path.join(root, f), 'utf8')]))),
+  ).toEqual([]);
+});
+
+test('the case check finds twins across files and within one, whatever their kind', () => {
+  const twins = caseOnlyTwins({
+    'a.ts': 'export class IotflowConnection {}\nconst alarm = 1;\ntype Alarm = number;',
+    'b.ts': 'export class IotFlowConnection {}\nexport function retry() {}',
+    'c.ts': 'function retry() {}',
+  });
+  expect(twins).toEqual(['IotflowConnection@a.ts | IotFlowConnection@b.ts', 'alarm@a.ts | Alarm@a.ts']);
+});
 
 describe("the README's layout", () => {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');

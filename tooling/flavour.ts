@@ -58,11 +58,11 @@ export const FLAVOURS: Readonly<Record<FlavourName, Flavour>> = {
   },
 };
 
-export const ROOT = path.resolve(__dirname, '..');
+export const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** The environment in which `tsx` runs this repository's sources on `flavour` (tsx reads TSX_TSCONFIG_PATH). */
 export function sourcesEnv(flavour: Flavour): Record<string, string> {
-  return flavour.tsconfig ? { TSX_TSCONFIG_PATH: path.join(ROOT, flavour.tsconfig) } : {};
+  return flavour.tsconfig ? { TSX_TSCONFIG_PATH: path.join(REPO_ROOT, flavour.tsconfig) } : {};
 }
 
 /** The compiled module that names the framework (src/framework.ts), relative to the package root. */
@@ -159,7 +159,7 @@ function readmeBanner(rootPackage: PackageJson, flavour: Flavour): string {
  */
 export function buildFlavour(
   flavour: Flavour,
-  root = ROOT,
+  root = REPO_ROOT,
   outDir = path.join(root, 'flavours', flavour.name),
 ): string {
   if (flavour.name === 'cdktf')

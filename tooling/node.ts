@@ -21,7 +21,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cacheRoot, processAlive } from '../engine/engine';
-import { Flavour, ROOT, sourcesEnv } from './flavour';
+import { Flavour, REPO_ROOT, sourcesEnv } from './flavour';
 
 /** Bump when the layout or the install recipe changes, so old toolchains are not reused. */
 const LAYOUT_VERSION = 2;
@@ -47,7 +47,7 @@ type Log = (message: string) => void;
 
 /** The committed package.json and package-lock.json the toolchain of `flavour` is installed from. */
 export function toolchainPackage(flavour: Flavour): string {
-  return path.join(ROOT, 'tooling', 'toolchain', flavour.name);
+  return path.join(REPO_ROOT, 'tooling', 'toolchain', flavour.name);
 }
 
 function toolchainDir(flavour: Flavour): string {
@@ -106,7 +106,7 @@ export interface FlavourCli {
 export function cliOf(flavour: Flavour): FlavourCli {
   const bin = flavour.node
     ? requireToolchain(flavour).cli
-    : path.join(ROOT, 'node_modules', '.bin', flavour.cli.binary);
+    : path.join(REPO_ROOT, 'node_modules', '.bin', flavour.cli.binary);
   return { bin, env: (base) => userEnv(flavour, { ...base, ...sourcesEnv(flavour) }) };
 }
 
@@ -198,7 +198,7 @@ export function lockToolchain(flavour: Flavour, log: Log): string {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-toolchain-lock-'));
   try {
     const env = downloadNode(tmp, version, log);
-    log(`resolving ${path.relative(ROOT, toolchainPackage(flavour))}/package.json with it`);
+    log(`resolving ${path.relative(REPO_ROOT, toolchainPackage(flavour))}/package.json with it`);
     run('npm', ['install', '--package-lock-only', ...NPM_OPTIONS], toolchainPackage(flavour), env);
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -57,7 +57,7 @@ function isIanaTimeZone(name: string): boolean {
 }
 
 /** The documented alarm form: alert when fewer uplinks than `uplinkRateMinPerHour` arrive in the window. */
-const alarm = z
+const alarmSchema = z
   .object({
     startTime: alarmTime('startTime').optional(),
     endTime: alarmTime('endTime').optional(),
@@ -126,7 +126,7 @@ export const connectionSchema = z.object({
     )
     .optional(),
   active: z.boolean(rule('true or false', 'pass a boolean')).optional(),
-  alarms: z.array(alarm).optional(),
+  alarms: z.array(alarmSchema).optional(),
   configuration: z.record(
     z.string(),
     z.unknown(),
@@ -151,4 +151,4 @@ export const connectionSchema = z.object({
     .optional(),
 });
 
-export type Alarm = z.infer<typeof alarm>;
+export type Alarm = z.infer<typeof alarmSchema>;

@@ -5,7 +5,15 @@
  */
 import { EmulatorOptions, FaultRule, RunningEmulator, startEmulator } from '../../emulator';
 import { QubitroProjectConnection, QubitroProjectStackProps } from '../../src';
-import { callApi, CLIENT_SECRET, connectionCalls, control, RunResult, Workspace } from '../support/engine';
+import {
+  callApi,
+  CLIENT_SECRET,
+  connectionCalls,
+  control,
+  killWhen,
+  RunResult,
+  Workspace,
+} from '../support/engine';
 
 const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 
@@ -143,17 +151,7 @@ describe('lost answers and killed runs', () => {
     const s = await scenario({ latencyMs: 200 }, { projectId: PROJECT, connections: connections(20) });
     await s.ws.tofu('init', '-input=false');
     const killed = await s.ws.tofuWith(
-      {
-        onStart: (child) => {
-          const timer = setInterval(() => {
-            if (posts(s.emulator).length >= 6) {
-              clearInterval(timer);
-              process.kill(-child.pid!, 'SIGKILL');
-            }
-          }, 20);
-          child.on('close', () => clearInterval(timer));
-        },
-      },
+      { onStart: killWhen(() => posts(s.emulator).length >= 6) },
       'apply',
       '-auto-approve',
       '-input=false',

@@ -16,9 +16,11 @@ import {
   connectionCalls,
   EngineBinary,
   engineBinaries,
+  killWhen,
   reviewCli,
   RunResult,
   Workspace,
+  writes,
 } from '../support/engine';
 import { RunningPostgres, startPostgres } from '../support/postgres';
 import { FARM_PROJECT, FLEET_PROJECT } from '../src/environments/fixture';
@@ -159,13 +161,26 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
     emulator = await startedEmulator({ latencyMs: 150 });
   });
 
+  /** Runners (checkouts of the app) of `stacks`, synthesized from `team` and initialized. */
+  async function runners(team: TeamConfig, ...stacks: string[]): Promise<Runner[]> {
+    const list = stacks.map((stack) => new Runner(emulator, stack, binary));
+    for (const runner of list) runner.synthTeam(team);
+    await Promise.all(list.map((runner) => runner.init()));
+    return list;
+  }
+
+  /** Starts an apply of `first`, and once its first `method` write is seen (it holds the lock), `other`. */
+  async function whileApplying(first: Runner, method: string, other: () => Promise<RunResult>) {
+    const mark = emulator.requests().length;
+    const holding = apply(first, '-parallelism=2');
+    await writesSeen(emulator, method, 1, mark);
+    const second = await other();
+    return { mark, first: await holding, second };
+  }
+
   test('two stacks of one environment deployed at once both land, each state in its own schema, no duplicate', async () => {
-    const farm = new Runner(emulator, `${env}-farm`, binary);
-    const fleet = new Runner(emulator, `${env}-fleet`, binary);
     const team: TeamConfig = { env, farm: connections('Farm', 4), fleet: connections('Fleet', 4) };
-    farm.synthTeam(team);
-    fleet.synthTeam(team);
-    await Promise.all([farm.init(), fleet.init()]);
+    const [farm, fleet] = await runners(team, `${env}-farm`, `${env}-fleet`);
     // Terraform 1.11's pg backend takes one workspace-creation lock for every schema of the database
     // (OpenTofu's is per schema): the first applies of two new stacks at once would refuse each other.
     const wait = binary === 'terraform' ? ['-lock-timeout=120s'] : [];
@@ -185,54 +200,35 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
   });
 
   test('two runners on the same stack at once: one holds the lock, the other fails with the lock error, the state stays whole', async () => {
-    const first = new Runner(emulator, `${env}-farm`, binary);
-    const second = new Runner(emulator, `${env}-farm`, binary);
     const team: TeamConfig = { env, farm: connections('Farm', 8), fleet: connections('Fleet', 4) };
-    first.synthTeam(team);
-    second.synthTeam(team);
-    await Promise.all([first.init(), second.init()]);
-    const mark = emulator.requests().length;
+    const [one, two] = await runners(team, `${env}-farm`, `${env}-farm`);
 
-    const holding = apply(first, '-parallelism=2');
-    await writesSeen(emulator, 'POST', 1, mark);
-    const refused = await apply(second);
-    const held = await holding;
+    const { mark, first, second } = await whileApplying(one, 'POST', () => apply(two));
 
-    expect(held.code).toBe(0);
-    expect(refused.code).toBe(1);
-    expect(refused.output).toMatch(/Error acquiring the state lock/);
-    expect(refused.output).toMatch(/already locked/);
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(1);
+    expect(second.output).toMatch(/Error acquiring the state lock/);
+    expect(second.output).toMatch(/already locked/);
     expect(posts(emulator, mark)).toHaveLength(4);
     const state = await pgState(`${env}_farm`);
     expect(state.rows).toBe(1);
     expect(stateIds(state.text)).toHaveLength(8);
-    expect((await second.plan()).code).toBe(0);
+    expect((await two.plan()).code).toBe(0);
   });
 
   test('with -lock-timeout the second runner waits for the lock, then finds nothing left to do', async () => {
-    const first = new Runner(emulator, `${env}-farm`, binary);
-    const second = new Runner(emulator, `${env}-farm`, binary);
     const team: TeamConfig = {
       env,
       farm: connections('Farm', 8).map((c) => ({ ...c, description: 'moved to the new gateway' })),
       fleet: connections('Fleet', 4),
     };
-    first.synthTeam(team);
-    second.synthTeam(team);
-    await Promise.all([first.init(), second.init()]);
-    const mark = emulator.requests().length;
+    const [one, two] = await runners(team, `${env}-farm`, `${env}-farm`);
 
-    const holding = apply(first, '-parallelism=2');
-    await writesSeen(emulator, 'PUT', 1, mark);
-    const waited = await apply(second, '-lock-timeout=120s');
-    const held = await holding;
+    const { mark, first, second } = await whileApplying(one, 'PUT', () => apply(two, '-lock-timeout=120s'));
 
-    expect([held.code, waited.code]).toEqual([0, 0]);
-    expect(waited.output).toMatch(/No changes|0 added, 0 changed, 0 destroyed/);
-    const writes = connectionCalls(emulator, mark).filter((r) =>
-      ['POST', 'PUT', 'DELETE'].includes(r.method),
-    );
-    expect(writes.map((w) => w.method)).toEqual(Array(8).fill('PUT'));
+    expect([first.code, second.code]).toEqual([0, 0]);
+    expect(second.output).toMatch(/No changes|0 added, 0 changed, 0 destroyed/);
+    expect(writes(emulator, mark).map((w) => w.method)).toEqual(Array(8).fill('PUT'));
   });
 });
 
@@ -240,17 +236,7 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
 async function killMidApply(ws: Workspace, emulator: RunningEmulator, after: number): Promise<RunResult> {
   const since = emulator.requests().length;
   return ws.tofuWith(
-    {
-      onStart: (child) => {
-        const timer = setInterval(() => {
-          if (posts(emulator, since).length >= after) {
-            clearInterval(timer);
-            process.kill(-child.pid!, 'SIGKILL');
-          }
-        }, 10);
-        child.on('close', () => clearInterval(timer));
-      },
-    },
+    { onStart: killWhen(() => posts(emulator, since).length >= after) },
     'apply',
     '-auto-approve',
     '-input=false',

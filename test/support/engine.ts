@@ -122,6 +122,19 @@ export class Workspace extends EngineWorkspace {
   }
 }
 
+/** A `tofuWith` hook that SIGKILLs the engine's process group once `condition` holds (checked every 10 ms). */
+export function killWhen(condition: () => boolean): (child: ChildProcess) => void {
+  return (child) => {
+    const timer = setInterval(() => {
+      if (condition()) {
+        clearInterval(timer);
+        process.kill(-child.pid!, 'SIGKILL');
+      }
+    }, 10);
+    child.on('close', () => clearInterval(timer));
+  };
+}
+
 /** The API calls (not token calls) made since `since`, as `METHOD /connections[/id]`. */
 export function connectionCalls(emulator: RunningEmulator, since = 0) {
   return emulator

@@ -7,10 +7,10 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { buildFlavour, FLAVOURS, ROOT, sourcesEnv } from '../../tooling/flavour';
+import { buildFlavour, FLAVOURS, REPO_ROOT, sourcesEnv } from '../../tooling/flavour';
 import { toolchainPackage } from '../../tooling/node';
 
-const rootPackage = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+const rootPackage = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 const { cdktf, cdktn } = FLAVOURS;
 
 describe('the flavour table', () => {
@@ -68,7 +68,7 @@ describe("the cdktn flavour's sources environment", () => {
       "process.stdout.write(frameworks.join(', '));",
     ].join('\n');
     const resolved = execFileSync('npx', ['tsx', '-e', probe], {
-      cwd: ROOT,
+      cwd: REPO_ROOT,
       env: { ...process.env, ...sourcesEnv(cdktn) },
       encoding: 'utf8',
       stdio: 'pipe',
