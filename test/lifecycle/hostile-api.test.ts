@@ -108,7 +108,8 @@ describe.each(engineBinaries())('on %s', (binary) => {
           ? { status: 302, headers: { location: `${sink.url}/token` } }
           : undefined;
       const output = await failed(ws.plan());
-      expect(output).toContain('Cannot get an access token');
+      expect(output).toContain('The IoT Flow API answered with a redirect');
+      expect(output).toContain('OAuth2 token request');
       expect(output).toContain(`a redirect to ${sink.url}`);
       expect(sink.calls).toEqual([]);
     });

@@ -225,6 +225,8 @@ type APIError struct {
 	Location string
 	// TokenStep: getting the access token failed, the call itself was never sent.
 	TokenStep bool
+	// TokenStatus is the token endpoint's HTTP status (0: no answer).
+	TokenStatus int
 	// Unreachable: nothing answered at the address (connection refused, unknown host, no route).
 	Unreachable bool
 	Err         error
@@ -422,6 +424,14 @@ type noRetryError struct{ err error }
 func (e *noRetryError) Error() string { return e.err.Error() }
 func (e *noRetryError) Unwrap() error { return e.err }
 
+// tokenStatusError: the token endpoint answered with this status.
+type tokenStatusError struct {
+	status int
+	msg    string
+}
+
+func (e *tokenStatusError) Error() string { return e.msg }
+
 // tokenFailure marks an error of the token step.
 type tokenFailure struct{ err error }
 
@@ -453,6 +463,10 @@ func (c *Client) attempt(parent context.Context, method, path string, body []byt
 	if err != nil {
 		ae := fail(&tokenFailure{err})
 		ae.notSent, ae.TokenStep = true, true
+		var ts *tokenStatusError
+		if errors.As(err, &ts) {
+			ae.TokenStatus = ts.status
+		}
 		return "", nil, ae
 	}
 	var rd io.Reader
@@ -610,9 +624,9 @@ func (c *Client) tokenError(err error) error {
 			msg += " (" + printable(re.ErrorCode, 64) + ")"
 		}
 		if retryableStatus(code) {
-			return errors.New(msg)
+			return &tokenStatusError{status: code, msg: msg}
 		}
-		return &noRetryError{errors.New(msg)}
+		return &noRetryError{&tokenStatusError{status: code, msg: msg}}
 	}
 	return fmt.Errorf("OAuth2 token request to %s failed: %w", c.tokenURL, unwrapURLError(err))
 }

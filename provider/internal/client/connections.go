@@ -69,7 +69,7 @@ func (f *FlexString) UnmarshalJSON(b []byte) error {
 	}
 	var n json.Number
 	if err := json.Unmarshal(b, &n); err != nil {
-		return fmt.Errorf("expected a string or number, got %s", b)
+		return errors.New("expected a string or number") // never the value: a server may put anything there
 	}
 	*f = FlexString(n.String())
 	return nil
@@ -201,7 +201,7 @@ func (c *Client) Get(ctx context.Context, id string) (*Connection, error) {
 		return nil, err
 	}
 	if string(conn.ID) != id {
-		return nil, &IdentityError{Call: "GET " + p, Want: id, Got: string(conn.ID)}
+		return nil, &IdentityError{Call: "GET " + p, Want: id, Got: c.Scrub(string(conn.ID))}
 	}
 	return conn, nil
 }
@@ -665,7 +665,7 @@ func (c *Client) Update(ctx context.Context, id string, in ConnectionInput) (*Co
 		return nil, err
 	}
 	if conn.ID != "" && string(conn.ID) != id {
-		return nil, &IdentityError{Call: "PUT " + p, Want: id, Got: string(conn.ID)}
+		return nil, &IdentityError{Call: "PUT " + p, Want: id, Got: c.Scrub(string(conn.ID), in.Secrets...)}
 	}
 	conn.ID = FlexString(id)
 	return conn, nil

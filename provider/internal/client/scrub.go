@@ -32,6 +32,8 @@ func (s *Scrubber) Add(secrets ...string) {
 	if s.seen == nil {
 		s.seen = map[string]bool{}
 	}
+	// A new slice each time: Scrub iterates the old one without the lock.
+	forms := append([]string(nil), s.forms...)
 	for _, secret := range secrets {
 		if len(secret) < minSecretLen || s.seen[secret] {
 			continue
@@ -40,11 +42,12 @@ func (s *Scrubber) Add(secrets ...string) {
 		for _, f := range secretForms(secret) {
 			if len(f) >= minSecretLen && !s.seen["\x00"+f] {
 				s.seen["\x00"+f] = true
-				s.forms = append(s.forms, f)
+				forms = append(forms, f)
 			}
 		}
 	}
-	sort.SliceStable(s.forms, func(i, j int) bool { return len(s.forms[i]) > len(s.forms[j]) })
+	sort.SliceStable(forms, func(i, j int) bool { return len(forms[i]) > len(forms[j]) })
+	s.forms = forms
 }
 
 // Scrub returns text with every registered secret (and extra ones) replaced.

@@ -23,6 +23,8 @@ var (
 		"check client_id and the client secret; in stacks made by the constructs the secret is TF_VAR_thingpark_client_secret"}
 	failTokenUnreachable = failure{"Cannot get an access token",
 		"check base_url (or token_url): is the emulator running?"}
+	failTokenServer = failure{"Cannot get an access token",
+		"check token_url; if it is right, the token endpoint is failing: try again later"}
 	failUnreachable = failure{"Cannot reach the IoT Flow API",
 		"check base_url: is the emulator running?"}
 	failRateLimited = failure{"Rate limit: the IoT Flow API kept refusing",
@@ -40,7 +42,7 @@ var (
 )
 
 // failures lists every failure with its own heading, for the README check.
-var failures = []failure{failAuth, failTokenUnreachable, failUnreachable, failRateLimited, failTimeout, failRedirect, failIdentity, failRace, failLostPost}
+var failures = []failure{failAuth, failTokenUnreachable, failTokenServer, failUnreachable, failRateLimited, failTimeout, failRedirect, failIdentity, failRace, failLostPost}
 
 // classify picks the failing step of err; ok is false for errors that are about the call itself (a 4xx
 // refusal, a decode error), whose heading stays "Cannot <action>".
@@ -57,12 +59,8 @@ func classify(err error) (failure, bool) {
 		return failure{}, false
 	case ae.Location != "":
 		return failRedirect, true
-	case ae.TokenStep && ae.Unreachable:
-		return failTokenUnreachable, true
-	case ae.TokenStep && ae.Timeout > 0:
-		return failTimeout, true
 	case ae.TokenStep:
-		return failAuth, true
+		return tokenFailure(ae), true
 	case ae.Unreachable:
 		return failUnreachable, true
 	case ae.Timeout > 0 && ae.Method != http.MethodPost:
@@ -73,6 +71,23 @@ func classify(err error) (failure, bool) {
 		return failRateLimited, true
 	}
 	return failure{}, false
+}
+
+// tokenFailure picks the failure of the token step from what the token endpoint did.
+func tokenFailure(ae *client.APIError) failure {
+	switch code := ae.TokenStatus; {
+	case ae.Unreachable:
+		return failTokenUnreachable
+	case ae.Timeout > 0:
+		return failTimeout
+	case code >= 300 && code < 400:
+		return failRedirect
+	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+		return failRateLimited
+	case code >= 400 && code < 500:
+		return failAuth
+	}
+	return failTokenServer
 }
 
 // addAPIError reports err from the step that failed: the heading names the step (getting a token,
