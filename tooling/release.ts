@@ -133,7 +133,9 @@ function zipExecutable(executable: string, zip: string): void {
  * registries verify against the publisher's public key.
  */
 function sign(file: string, keyId: string, out: string): void {
-  const known = spawnSync('gpg', ['--batch', '--list-secret-keys', keyId], { encoding: 'utf8' });
+  // This process's environment passed on explicitly: a caller may have set GNUPGHOME in it (the test does).
+  const env = { ...process.env };
+  const known = spawnSync('gpg', ['--batch', '--list-secret-keys', keyId], { encoding: 'utf8', env });
   if (known.error) throw new Error(`release: cannot run gpg: ${known.error.message}`);
   if (known.status !== 0) {
     throw new Error(
@@ -143,6 +145,7 @@ function sign(file: string, keyId: string, out: string): void {
   }
   execFileSync('gpg', ['--batch', '--yes', '--local-user', keyId, '--detach-sign', '--output', out, file], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    env,
   });
 }
 
