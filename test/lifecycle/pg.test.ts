@@ -26,6 +26,8 @@ import { RunningPostgres, startPostgres } from '../support/postgres';
 import { FARM_PROJECT, FLEET_PROJECT } from '../src/environments/fixture';
 
 const PASSPHRASE = 'team-state-passphrase-5e1d9c';
+/** What the README has CI runners export so that one waits for another's lock. */
+const WAIT_FOR_LOCK = { TF_CLI_ARGS_apply: '-lock-timeout=120s', TF_CLI_ARGS_plan: '-lock-timeout=120s' };
 
 let pg: RunningPostgres;
 const workspaces: Workspace[] = [];
@@ -67,9 +69,12 @@ class Runner extends Workspace {
     workspaces.push(this);
   }
 
+  /** More of the runner's environment, e.g. the README's `TF_CLI_ARGS_apply=-lock-timeout=…`. */
+  public readonly extraEnv: Record<string, string> = {};
+
   /** What the runner's environment holds: the connection string, never the app or its YAML. */
   protected env(): NodeJS.ProcessEnv {
-    return { ...super.env(), PG_CONN_STR: pg.connStr };
+    return { ...super.env(), PG_CONN_STR: pg.connStr, ...this.extraEnv };
   }
 
   /** The environment a runner's other tools (qubitro-review) get. */
@@ -183,9 +188,9 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
     const [farm, fleet] = await runners(team, `${env}-farm`, `${env}-fleet`);
     // Terraform 1.11's pg backend takes one workspace-creation lock for every schema of the database
     // (OpenTofu's is per schema): the first applies of two new stacks at once would refuse each other.
-    const wait = binary === 'terraform' ? ['-lock-timeout=120s'] : [];
+    if (binary === 'terraform') for (const r of [farm, fleet]) Object.assign(r.extraEnv, WAIT_FOR_LOCK);
 
-    const results = await Promise.all([apply(farm, ...wait), apply(fleet, ...wait)]);
+    const results = await Promise.all([apply(farm), apply(fleet)]);
 
     expect(results.map((r) => (r.code === 0 ? 0 : r.output))).toEqual([0, 0]);
     const [farmState, fleetState] = [await pgState(`${env}_farm`), await pgState(`${env}_fleet`)];
@@ -223,8 +228,9 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
       fleet: connections('Fleet', 4),
     };
     const [one, two] = await runners(team, `${env}-farm`, `${env}-farm`);
+    Object.assign(two.extraEnv, WAIT_FOR_LOCK);
 
-    const { mark, first, second } = await whileApplying(one, 'PUT', () => apply(two, '-lock-timeout=120s'));
+    const { mark, first, second } = await whileApplying(one, 'PUT', () => apply(two));
 
     expect([first.code, second.code]).toEqual([0, 0]);
     expect(second.output).toMatch(/No changes|0 added, 0 changed, 0 destroyed/);
