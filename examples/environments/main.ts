@@ -1,8 +1,8 @@
 /**
  * One stack per (environment, project) from environments.yaml: dev-farm, dev-fleet and prod-farm.
  *
- *   npx cdktf diff 'dev-*' --skip-provider-lock     plans dev only
- *   npx cdktf deploy 'prod-*' --skip-provider-lock  deploys prod only
+ *   npx cdktf diff dev-farm --skip-provider-lock    plans one stack (diff takes exactly one)
+ *   npx cdktf deploy 'prod-*' --skip-provider-lock  deploys prod only (deploy takes several, or a pattern)
  *
  * Secrets come from TF_VAR_<name> for the variable names in the file, e.g. TF_VAR_dev_thingpark_client_secret,
  * TF_VAR_dev_farm_signing_key (the default signing key variable is <env>_<project>_signing_key).
