@@ -22,6 +22,9 @@ import { callWindow, NO_TRAFFIC, Traffic, trafficSince } from './traffic';
 
 export type Scenario = 'create' | 'reapply' | 'replan' | 'change' | 'rotate' | 'destroy';
 
+/** OpenTofu's default `-parallelism`. */
+export const ENGINE_PARALLELISM = 10;
+
 /** One engine run. */
 export interface EngineRun extends Measured, Traffic {
   readonly contender: Contender;
@@ -35,6 +38,9 @@ export interface EngineRun extends Measured, Traffic {
   readonly idealReads: number;
   /** One token per endpoint per engine run; 0 without API. */
   readonly idealTokens: number;
+  /** The engine's `-parallelism`. */
+  readonly parallelism: number;
+  readonly exitCode: number;
   readonly firstCallSeconds: number | null;
   readonly lastCallSeconds: number | null;
   readonly emulatorCpuSeconds: number;
@@ -76,6 +82,9 @@ interface RunSpec {
   readonly latencyMs: number;
   readonly settleMs: number;
   readonly round: number;
+  /** Given with `-parallelism=` in `args`; default ENGINE_PARALLELISM. */
+  readonly parallelism?: number;
+  readonly env?: NodeJS.ProcessEnv;
 }
 
 async function runEngine(
@@ -87,7 +96,7 @@ async function runEngine(
   const mark = emulator.requests().length;
   const startedMs = Date.now();
   const cpu = process.cpuUsage();
-  const r = await ws.tofu(spec.args, spec.ok);
+  const r = await ws.tofu(spec.args, spec.ok, spec.env);
   const emulatorCpu = process.cpuUsage(cpu);
   const api = usesApi(spec.variant);
   const t = api ? trafficSince(emulator, mark) : NO_TRAFFIC;
@@ -114,13 +123,15 @@ async function runEngine(
     idealWrites: api ? spec.idealWrites : 0,
     idealReads: api ? n + Math.ceil(n / DEFAULT_PAGE_SIZE) : 0,
     idealTokens: api ? 1 : 0,
+    parallelism: spec.parallelism ?? ENGINE_PARALLELISM,
+    exitCode: r.code,
     ...callWindow(emulator, mark, startedMs),
     emulatorCpuSeconds: (emulatorCpu.user + emulatorCpu.system) / 1e6,
   };
   log(
-    `${spec.variant} ${spec.scenario} ${spec.connections} @${spec.latencyMs} ms r${spec.round}: ` +
-      `${r.seconds.toFixed(1)} s, cpu ${r.cpuSeconds.toFixed(1)} s, ${r.combinedPeakRssMb.toFixed(0)} MB; ` +
-      `writes ${t.writes}/${result.idealWrites}, reads ${t.reads} (${t.listReads} list)/${result.idealReads}, tokens ${t.tokens}`,
+    `${spec.variant} ${spec.scenario} ${spec.connections} @${spec.latencyMs} ms p${result.parallelism} r${spec.round}: ` +
+      `exit ${r.code}, ${r.seconds.toFixed(1)} s, cpu ${r.cpuSeconds.toFixed(1)} s, ${r.combinedPeakRssMb.toFixed(0)} MB; ` +
+      `writes ${t.writes}/${result.idealWrites}, reads ${t.reads} (${t.listReads} list)/${result.idealReads}, tokens ${t.tokens}, refused ${t.refused}`,
   );
   return result;
 }
@@ -304,6 +315,173 @@ export async function benchSettle(
       round: 1,
     };
     return await runEngine(ws, emulator, spec, log);
+  } finally {
+    ws.dispose();
+  }
+}
+
+export interface RateLimitPlan {
+  readonly connections: number;
+  readonly latencyMs: number;
+  readonly settleMs: number;
+  /** The emulator's NGINX-style limit: calls a second, burst, 503 without Retry-After. */
+  readonly rate: number;
+  readonly burst: number;
+  readonly parallelisms: number[];
+}
+
+/**
+ * The constructs' create, re-plan and destroy of N under the emulator's rate limit at a realistic latency, at
+ * each parallelism: where the API's limit, not CPU, decides. A failed run is recorded (its exit code), not
+ * thrown, so that the verdict can say which failed.
+ */
+export async function benchRateLimit(
+  engine: Engine,
+  emulator: RunningEmulator,
+  plan: RateLimitPlan,
+  log: (m: string) => void,
+): Promise<EngineRun[]> {
+  const runs: EngineRun[] = [];
+  const n = plan.connections;
+  const ws = new BenchWorkspace(engine, `ratelimit-${n}`);
+  try {
+    ws.write(variantConfig('constructs', emulator, n));
+    await ws.init();
+    for (const parallelism of plan.parallelisms) {
+      emulator.reset();
+      ws.removeState();
+      const base = {
+        variant: 'constructs' as const,
+        connections: n,
+        latencyMs: plan.latencyMs,
+        settleMs: plan.settleMs,
+        round: 1,
+        parallelism,
+        ok: [0, 1, 2],
+      };
+      const step = (scenario: Scenario, args: string[], inState: number, idealWrites: number) =>
+        runEngine(
+          ws,
+          emulator,
+          { ...base, scenario, args: [...args, `-parallelism=${parallelism}`], inState, idealWrites },
+          log,
+        );
+      runs.push(await step('create', ['apply', '-auto-approve', '-input=false'], 0, n));
+      runs.push(await step('replan', ['plan', '-input=false', '-detailed-exitcode'], n, 0));
+      runs.push(await step('destroy', ['destroy', '-auto-approve', '-input=false'], n, n));
+    }
+  } finally {
+    ws.dispose();
+  }
+  return runs;
+}
+
+/** One process kind's CPU profile: the total sampled, its top functions, and the share under a few of note. */
+export interface ProcessProfile {
+  readonly process: 'tofu' | 'provider';
+  readonly sampledSeconds: number;
+  /** `go tool pprof -top` rows: flat, flat%, sum%, cum, cum%, function. */
+  readonly top: string[];
+  /** The cumulative share of the samples under each function of note (absent: not sampled). */
+  readonly focus: { readonly fn: string; readonly cumPercent: number }[];
+}
+
+export interface ProfileResult {
+  readonly run: EngineRun;
+  readonly profiles: ProcessProfile[];
+  /** Why there are no profiles (no `go` on PATH to read them), if so. */
+  readonly note?: string;
+}
+
+/** Functions whose cumulative share the profile reports: where the CPU went before issue 20's fixes. */
+const FOCUS: Record<ProcessProfile['process'], string[]> = {
+  tofu: [
+    'hclsyntax.ParseTemplate',
+    'json.(*expression).Value',
+    'plugin.(*GRPCProvider)',
+    'runtime.gcBgMarkWorker',
+  ],
+  provider: [
+    'tf6server.(*server).ValidateResourceConfig',
+    'tf6server.(*server).PlanResourceChange',
+    'tf6server.(*server).ApplyResourceChange',
+    'tf6server.(*server).ReadDataSource',
+    'terraform-plugin-log',
+    'runtime.gcBgMarkWorker',
+    'net/http.(*persistConn)',
+  ],
+};
+const TOP_LINES = 15;
+
+async function readProfile(
+  kind: ProcessProfile['process'],
+  files: string[],
+  dir: string,
+): Promise<ProcessProfile | string> {
+  const pprof = async (...args: string[]) => {
+    const r = await run('go', ['tool', 'pprof', ...args, ...files], dir, process.env);
+    if (r.code !== 0) throw new Error(r.stderr.slice(-500));
+    return r.stdout.split('\n');
+  };
+  let flat: string[];
+  let cum: string[];
+  try {
+    flat = await pprof('-top', `-nodecount=${TOP_LINES}`);
+    cum = await pprof('-top', '-cum', '-nodecount=100000');
+  } catch (err) {
+    return `go tool pprof failed: ${(err as Error).message}`;
+  }
+  const total = /Total samples = ([\d.]+)(ms|s)/.exec(flat.join('\n'));
+  const sampledSeconds = total ? Number(total[1]) / (total[2] === 'ms' ? 1000 : 1) : 0;
+  const rows = (lines: string[]) =>
+    lines.filter((l) => /^\s*[\d.]+m?s\s+[\d.]+%/.test(l)).map((l) => l.trim());
+  const focus = FOCUS[kind].flatMap((fn) => {
+    const row = rows(cum).find((l) => l.includes(fn));
+    const pct = row?.split(/\s+/)[4];
+    return pct ? [{ fn, cumPercent: Number(pct.replace('%', '')) }] : [];
+  });
+  return { process: kind, sampledSeconds, top: rows(flat), focus };
+}
+
+/**
+ * The constructs' apply of N new with CPU profiles of OpenTofu (`TOFU_CPU_PROFILE`) and of every provider
+ * process (`IOTFLOW_CPU_PROFILE_DIR`, provider/main.go), read with `go tool pprof`.
+ */
+export async function benchProfile(
+  engine: Engine,
+  emulator: RunningEmulator,
+  connections: number,
+  latencyMs: number,
+  log: (m: string) => void,
+): Promise<ProfileResult> {
+  emulator.reset();
+  const ws = new BenchWorkspace(engine, `profile-${connections}`);
+  const dir = fs.mkdtempSync(path.join(ws.dir, 'pprof-'));
+  try {
+    ws.write(variantConfig('constructs', emulator, connections));
+    await ws.init();
+    const env = { IOTFLOW_CPU_PROFILE_DIR: dir, TOFU_CPU_PROFILE: path.join(dir, 'tofu.pprof') };
+    const spec = {
+      variant: 'constructs' as const,
+      scenario: 'create' as const,
+      args: ['apply', '-auto-approve', '-input=false'],
+      connections,
+      inState: 0,
+      idealWrites: connections,
+      latencyMs,
+      settleMs: 0,
+      round: 1,
+      env,
+    };
+    const engineRun = await runEngine(ws, emulator, spec, log);
+    const providers = fs.readdirSync(dir).filter((f) => f.startsWith('provider-'));
+    const read = await Promise.all([
+      readProfile('tofu', ['tofu.pprof'], dir),
+      readProfile('provider', providers, dir),
+    ]);
+    const profiles = read.filter((p): p is ProcessProfile => typeof p !== 'string');
+    const note = read.find((p): p is string => typeof p === 'string');
+    return { run: engineRun, profiles, ...(note && { note }) };
   } finally {
     ws.dispose();
   }

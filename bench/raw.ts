@@ -64,8 +64,19 @@ export class RawProjectStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: RawProjectStackProps) {
     super(scope, id);
     // Variables are plain cdktf either way; the library's helper keeps the two declarations identical.
-    const clientSecret = sensitiveVariable(this, 'thingpark_client_secret', 'ThingPark client secret.');
-    const signingKey = sensitiveVariable(this, 'qubitro_webhook_signing_key', 'Qubitro webhook signing key.');
+    const clientSecret = sensitiveVariable(
+      this,
+      'thingpark_client_secret',
+      'ThingPark client secret.',
+    ).stringValue;
+    const signingKey = sensitiveVariable(
+      this,
+      'qubitro_webhook_signing_key',
+      'Qubitro webhook signing key.',
+      {
+        notForDestroy: true,
+      },
+    ).stringValue;
     const api = new Construct(this, 'Api');
     const provider = new RawProvider(api, 'Provider', `${id}_api`, {
       base_url: props.baseUrl,

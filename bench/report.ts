@@ -1,6 +1,8 @@
 /** The results file's shape, the summaries, the verdict on each target of issue 13, and the printed tables. */
 import type { Contender } from './contenders';
-import type { CurlRun, EngineRun, Scenario } from './deploy';
+import { DEFAULT_PAGE_SIZE } from '../emulator';
+import { ENGINE_PARALLELISM } from './deploy';
+import type { CurlRun, EngineRun, ProfileResult, Scenario } from './deploy';
 import type { SynthResult } from './synth';
 import { median } from './synth';
 
@@ -21,7 +23,7 @@ export interface Target {
   readonly detail: string;
 }
 
-export const SECTIONS = ['synth', 'scale', 'lifecycle', 'settle'] as const;
+export const SECTIONS = ['synth', 'scale', 'lifecycle', 'settle', 'ratelimit', 'profile'] as const;
 export type Section = (typeof SECTIONS)[number];
 
 export interface BenchResults {
@@ -34,6 +36,9 @@ export interface BenchResults {
   /** create, re-plan, change 10 %, rotate, destroy at no latency. */
   readonly lifecycle: EngineRun[];
   readonly settle: EngineRun[];
+  /** create, re-plan, destroy under the emulator's rate limit (calls a second, burst), per parallelism. */
+  readonly ratelimit: { readonly rate: number; readonly burst: number; readonly runs: EngineRun[] } | null;
+  readonly profile: ProfileResult | null;
   readonly summary: BenchSummary;
   readonly targets: Target[];
 }
@@ -79,12 +84,36 @@ export interface Ratio {
   readonly perRound: number[];
 }
 
+/** One run under the rate limit, against what the limit allows for the calls it made. */
+export interface RateRow {
+  readonly scenario: Scenario;
+  readonly connections: number;
+  readonly parallelism: number;
+  readonly exitCode: number;
+  readonly seconds: number;
+  readonly cpuSeconds: number;
+  /** API calls the limit let through (token calls, which it does not limit, excluded). */
+  readonly accepted: number;
+  readonly refused: number;
+  /** accepted ÷ rate: the least time the limit allows for those calls. */
+  readonly allowedSeconds: number;
+  readonly ratio: number;
+  /** Writes the limit let through (a refused one was not processed). */
+  readonly writes: number;
+  readonly idealWrites: number;
+  /** List GETs sent, refused ones included. */
+  readonly listReads: number;
+  /** The listing of the read-back, plus for a create the empty create-check listing of the plan and apply processes. */
+  readonly idealListReads: number;
+}
+
 export interface BenchSummary {
   readonly scale: Row[];
   readonly scaleRatios: Ratio[];
   readonly lifecycle: Row[];
   readonly lifecycleRatios: Ratio[];
   readonly settle: Row[];
+  readonly ratelimit: RateRow[];
 }
 
 const key = (r: { contender: string; scenario: string; connections: number; latencyMs: number }) =>
@@ -173,14 +202,40 @@ function ratioOf(
   };
 }
 
-const PARALLELISM = 10;
-
 /** The least time n creates can take with the engine's parallelism and the emulator's latency per call. */
 function latencyFloor(n: number, latencyMs: number): number {
-  return (n * latencyMs) / 1000 / PARALLELISM;
+  return (n * latencyMs) / 1000 / ENGINE_PARALLELISM;
 }
 
-export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'>): BenchSummary {
+/** GETs a listing of n connections takes: its full pages and the short or empty one that ends it. */
+const listingPages = (n: number) => Math.floor(n / DEFAULT_PAGE_SIZE) + 1;
+
+function rateRows(r: BenchResults['ratelimit']): RateRow[] {
+  return (r?.runs ?? []).map((x) => {
+    const accepted = x.requests - x.tokens - x.refused;
+    const allowedSeconds = accepted / r!.rate;
+    return {
+      scenario: x.scenario,
+      connections: x.connections,
+      parallelism: x.parallelism,
+      exitCode: x.exitCode,
+      seconds: x.seconds,
+      cpuSeconds: x.cpuSeconds,
+      accepted,
+      refused: x.refused,
+      allowedSeconds,
+      ratio: x.seconds / allowedSeconds,
+      writes: x.writes - x.refusedWrites,
+      idealWrites: x.idealWrites,
+      listReads: x.listReads,
+      idealListReads: listingPages(x.connections) + (x.scenario === 'create' ? 2 * listingPages(0) : 0),
+    };
+  });
+}
+
+export function summarize(
+  r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle' | 'ratelimit'>,
+): BenchSummary {
   const { latencyMs } = r.scale;
   const sizes = [...new Set(r.scale.runs.map((x) => x.connections))].sort((a, b) => a - b);
   const scale = [
@@ -239,7 +294,14 @@ export function summarize(r: Pick<BenchResults, 'scale' | 'lifecycle' | 'settle'
       ].filter((x) => x.perRound.length);
     }),
   );
-  return { scale, scaleRatios, lifecycle: rows(r.lifecycle), lifecycleRatios, settle: rows(r.settle) };
+  return {
+    scale,
+    scaleRatios,
+    lifecycle: rows(r.lifecycle),
+    lifecycleRatios,
+    settle: rows(r.settle),
+    ratelimit: rateRows(r.ratelimit),
+  };
 }
 
 const f = (n: number | null | undefined, digits = 2) =>
@@ -266,33 +328,43 @@ export function targets(r: Omit<BenchResults, 'targets'>): Target[] {
     });
     const floor = srow('latency floor')!.minSeconds!;
     out.push({
-      target: `apply of ${at} ≤ 3× the latency floor (${f(floor, 1)} s at parallelism ${PARALLELISM})`,
+      target: `apply of ${at} ≤ 3× the latency floor (${f(floor, 1)} s at parallelism ${ENGINE_PARALLELISM})`,
       met: ours.medianSeconds! <= 3 * floor,
       detail: `${f(ours.medianSeconds, 1)} s = ×${f(ours.medianSeconds! / floor, 1)} the floor (min ${f(ours.minSeconds, 1)} s)`,
     });
   } else nm('apply of 1000 new vs curl loop and latency floor');
   const n = r.lifecycle[0]?.connections;
-  for (const sc of ['create', 'replan'] as const) {
+  for (const [sc, bound] of [
+    ['create', 4],
+    ['replan', 2],
+  ] as const) {
     const x = lr('constructs / terraform_data', sc);
-    const name = `${sc === 'create' ? 'apply' : 're-plan'} of ${n} at no latency ≤ 4× terraform_data`;
+    const name = `${sc === 'create' ? 'apply' : 're-plan'} of ${n ?? 'N'} at no latency ≤ ${bound}× terraform_data`;
     if (x)
       out.push({
         target: name,
-        met: x.median! <= 4,
+        met: x.median! <= bound,
         detail: `×${f(x.median)} (per round ${x.perRound.map((v) => f(v)).join(', ')})`,
       });
     else nm(name);
   }
   const layer = sr('constructs / native');
+  const layer300 = big === 300 ? undefined : sr('constructs / native', 300);
   const layerLife = lr('constructs / native', 'create');
   const layerReplan = lr('constructs / native', 'replan');
   if (layer) {
-    const worst = Math.max(layer.median!, layerLife?.median ?? 0, layerReplan?.median ?? 0);
+    const worst = Math.max(
+      layer.median!,
+      layer300?.median ?? 0,
+      layerLife?.median ?? 0,
+      layerReplan?.median ?? 0,
+    );
     out.push({
       target: 'the construct layer ≤ 1.25× bare native',
       met: worst <= 1.25,
       detail:
         `apply ${at}: ×${f(layer.median)}` +
+        (layer300 ? `; apply 300 new at ${r.scale.latencyMs} ms: ×${f(layer300.median)}` : '') +
         (layerLife ? `; apply ${n} at 0 ms: ×${f(layerLife.median)}` : '') +
         (layerReplan ? `; re-plan ${n}: ×${f(layerReplan.median)}` : ''),
     });
@@ -387,13 +459,60 @@ export function targets(r: Omit<BenchResults, 'targets'>): Target[] {
     });
   } else nm('synth');
   if (ours) {
+    const cpu = (c: string) => f(srow(c)?.cpuPerConnectionMs, 1);
+    out.push({
+      target: `CPU per connection, apply of ${at} (engine + provider)`,
+      met: null,
+      detail: `constructs ${cpu('constructs')} ms, native ${cpu('native')} ms, restful ${cpu('restful')} ms, terraform_data ${cpu('terraform_data')} ms`,
+    });
     out.push({
       target: `peak RSS of engine + provider during the ${at} apply < 600 MB`,
       met: ours.combinedPeakRssMb! < 600,
       detail: `${f(ours.combinedPeakRssMb, 0)} MB together (tofu ${f(ours.enginePeakRssMb, 0)} MB, largest provider process ${f(ours.providerPeakRssMb, 0)} MB)`,
     });
   } else nm('peak RSS during the 1000 apply');
+  out.push(...rateLimitTargets(r));
   return out;
+}
+
+/** Issue 20: under the limit, every run finishes, within 1.3× of what the limit allows, lists ≤ 2× ideal. */
+function rateLimitTargets(r: Omit<BenchResults, 'targets'>): Target[] {
+  const rows = r.summary.ratelimit;
+  const lim = r.ratelimit;
+  if (!lim || !rows.length)
+    return [
+      {
+        target: 'under a rate limit: apply, re-plan, destroy',
+        met: null,
+        detail: 'not measured in this run',
+      },
+    ];
+  const n = rows[0].connections;
+  const ps = [...new Set(rows.map((x) => x.parallelism))].join(', ');
+  const under = `under ${lim.rate} calls/s (burst ${lim.burst}, 503), ${n} connections at parallelism ${ps}`;
+  const name = (x: RateRow) => `${x.scenario} p${x.parallelism}`;
+  const failed = rows.filter((x) => x.exitCode !== 0 || x.writes !== x.idealWrites);
+  const slow = rows.filter((x) => x.ratio > 1.3);
+  const lists = rows.filter((x) => x.listReads > 2 * x.idealListReads);
+  return [
+    {
+      target: `${under}: apply, re-plan and destroy without error, writes = ideal`,
+      met: failed.length === 0,
+      detail: failed.length
+        ? `failed: ${failed.map((x) => `${name(x)} (exit ${x.exitCode}, ${x.writes}/${x.idealWrites} writes)`).join('; ')}`
+        : `${rows.length} runs`,
+    },
+    {
+      target: `${under}: each within 1.3× of what the limit allows (calls ÷ rate)`,
+      met: slow.length === 0,
+      detail: rows.map((x) => `${name(x)} ×${f(x.ratio)}`).join('; '),
+    },
+    {
+      target: `${under}: list requests ≤ 2× the ideal`,
+      met: lists.length === 0,
+      detail: rows.map((x) => `${name(x)} ${x.listReads}/${x.idealListReads}`).join('; '),
+    },
+  ];
 }
 
 type Column<T> = readonly [header: string, cell: (row: T) => string | number];
@@ -462,6 +581,38 @@ const RATIO_COLUMNS: Column<Ratio>[] = [
   ['per round', (r) => r.perRound.map((v) => f(v)).join(', ')],
 ];
 
+const RATE_COLUMNS: Column<RateRow>[] = [
+  ['scenario', (r) => r.scenario],
+  ['N', (r) => r.connections],
+  ['parallelism', (r) => r.parallelism],
+  ['exit', (r) => r.exitCode],
+  ['s', (r) => f(r.seconds, 1)],
+  ['CPU s', (r) => f(r.cpuSeconds, 1)],
+  ['calls let through', (r) => r.accepted],
+  ['refused', (r) => r.refused],
+  ['allowed s (calls ÷ rate)', (r) => f(r.allowedSeconds, 1)],
+  ['s / allowed', (r) => `×${f(r.ratio)}`],
+  ['writes/ideal', (r) => `${r.writes}/${r.idealWrites}`],
+  ['list GETs/ideal', (r) => `${r.listReads}/${r.idealListReads}`],
+];
+
+/** The profile's CPU split and top lines, as text for the README. */
+function formatProfile(p: ProfileResult): string {
+  const { run } = p;
+  const head =
+    `constructs apply of ${run.connections} new at ${run.latencyMs} ms: ${f(run.seconds, 1)} s wall, ` +
+    `${f(run.cpuSeconds, 1)} s CPU (tofu ${f(run.engineCpuSeconds, 1)} s, provider processes ${f(run.providerCpuSeconds, 1)} s)`;
+  const parts = p.profiles.map(
+    (x) =>
+      `${x.process}: ${f(x.sampledSeconds, 2)} s sampled` +
+      (x.focus.length
+        ? `; under ${x.focus.map((y) => `\`${y.fn}\` ${f(y.cumPercent, 1)} %`).join(', ')}`
+        : '') +
+      `\n\n\`\`\`text\n      flat  flat%   sum%        cum   cum%\n${x.top.join('\n')}\n\`\`\``,
+  );
+  return [head, ...parts, ...(p.note ? [p.note] : [])].join('\n\n');
+}
+
 const TARGET_COLUMNS: Column<Target>[] = [
   ['target', (t) => t.target],
   ['met', (t) => (t.met === null ? '—' : t.met ? 'yes' : '**NOT met**')],
@@ -490,6 +641,14 @@ export function formatResults(r: BenchResults): string {
     ...(s.settle.length
       ? [`### apply with settling (${r.settle[0].settleMs} ms)`, table(s.settle, ROW_COLUMNS)]
       : []),
+    ...(r.ratelimit && s.ratelimit.length
+      ? [
+          `### under a rate limit (${r.ratelimit.rate} calls/s, burst ${r.ratelimit.burst}, 503 without Retry-After; ` +
+            `${r.ratelimit.runs[0].latencyMs} ms a call, settling ${r.ratelimit.runs[0].settleMs} ms)`,
+          table(s.ratelimit, RATE_COLUMNS),
+        ]
+      : []),
+    ...(r.profile ? ['### CPU profile', formatProfile(r.profile)] : []),
     '### targets',
     table(r.targets, TARGET_COLUMNS),
   ].join('\n\n');

@@ -1,12 +1,14 @@
 /**
  * `npm run bench`: synth scaling, apply of N new connections against bare native resources, bare restful,
  * OpenTofu's terraform_data floor, a curl loop and the latency floor; the lifecycle (re-plan, change,
- * key rotation, destroy) at no latency; an apply with settling connections (issue 13). Prints tables,
+ * key rotation, destroy) at no latency; an apply with settling connections (issue 13); create, re-plan and
+ * destroy under an NGINX-style rate limit at parallelism 1, 10 and 50, and CPU profiles of OpenTofu and the
+ * provider during an apply (issue 20). Prints tables,
  * writes bench/results.json and the charts (bench/charts/*.svg). See bench/README.md for the method.
  *
  *   npm run bench                      the full benchmark (about 22 minutes on 2 cores)
  *   npm run bench -- --smoke           a tiny version (npm test runs it), written to a temporary folder
- *   npm run bench -- --only synth      one section (synth, scale, lifecycle or settle; repeatable); the
+ *   npm run bench -- --only synth      one section (synth, scale, lifecycle, settle, ratelimit, profile; repeatable); the
  *                                      other sections already in the results file are kept
  *   npm run bench -- --out FILE        another results file (the charts go to charts/ beside it)
  *   npm run bench -- --report          no measurement: tables, verdicts and charts again from the file
@@ -23,7 +25,16 @@ import { startEmulator } from '../emulator';
 import type { EmulatorOptions } from '../emulator';
 import { writeCharts } from './charts';
 import { CONTENDERS } from './contenders';
-import { benchLifecycle, benchScale, benchSettle, LifecyclePlan, ScalePlan } from './deploy';
+import {
+  benchLifecycle,
+  benchProfile,
+  benchRateLimit,
+  benchScale,
+  benchSettle,
+  LifecyclePlan,
+  RateLimitPlan,
+  ScalePlan,
+} from './deploy';
 import { BenchResults, formatResults, Section, SECTIONS, SectionMeta, summarize, targets } from './report';
 import { benchSynth, SynthConfig } from './synth';
 
@@ -32,6 +43,8 @@ interface Plan {
   readonly scale: ScalePlan;
   readonly lifecycle: LifecyclePlan;
   readonly settle: { readonly connections: number; readonly latencyMs: number; readonly settleMs: number };
+  readonly ratelimit: RateLimitPlan;
+  readonly profile: { readonly connections: number; readonly latencyMs: number };
 }
 
 const ALL = [...CONTENDERS];
@@ -61,6 +74,17 @@ const FULL: Plan = {
   },
   lifecycle: { connections: 300, rounds: 2, variants: ALL },
   settle: { connections: 1000, latencyMs: 20, settleMs: 1500 },
+  // Issue 20's limit: 150 ms a call, settling 1.5 s, 4 calls a second with a burst of 2, 503 without
+  // Retry-After (NGINX's default). About 18 minutes: the limit, not the machine, sets the pace.
+  ratelimit: {
+    connections: 300,
+    latencyMs: 150,
+    settleMs: 1500,
+    rate: 4,
+    burst: 2,
+    parallelisms: [1, 10, 50],
+  },
+  profile: { connections: 1000, latencyMs: 20 },
 };
 
 const SMOKE: Plan = {
@@ -68,6 +92,8 @@ const SMOKE: Plan = {
   scale: { latencyMs: 20, variants: ALL, sizes: [{ connections: 5, rounds: 1 }] },
   lifecycle: { connections: 5, rounds: 1, variants: ALL, reapply: true },
   settle: { connections: 5, latencyMs: 20, settleMs: 300 },
+  ratelimit: { connections: 5, latencyMs: 20, settleMs: 300, rate: 10, burst: 2, parallelisms: [10] },
+  profile: { connections: 5, latencyMs: 20 },
 };
 
 /** The account limit and the request log must never be what is measured. */
@@ -165,6 +191,8 @@ export async function main(argv: string[]): Promise<BenchResults> {
     scale: previous.scale ?? { latencyMs: plan.scale.latencyMs, runs: [], curl: [] },
     lifecycle: previous.lifecycle ?? [],
     settle: previous.settle ?? [],
+    ratelimit: previous.ratelimit ?? null,
+    profile: previous.profile ?? null,
   };
 
   if (selected.has('synth')) {
@@ -197,6 +225,24 @@ export async function main(argv: string[]): Promise<BenchResults> {
     );
     results.settle = [run];
     results.meta.settle = meta;
+  }
+  if (engine && selected.has('ratelimit')) {
+    const { latencyMs, settleMs, rate, burst } = plan.ratelimit;
+    const [runs, meta] = await runSection('ratelimit', () =>
+      withEmulator({ latencyMs, settleMs, rateLimit: rate, rateBurst: burst, rateLimitStatus: 503 }, (e) =>
+        benchRateLimit(engine, e, plan.ratelimit, progress),
+      ),
+    );
+    results.ratelimit = { rate, burst, runs };
+    results.meta.ratelimit = meta;
+  }
+  if (engine && selected.has('profile')) {
+    const { connections, latencyMs } = plan.profile;
+    [results.profile, results.meta.profile] = await runSection('profile', () =>
+      withEmulator({ latencyMs, settleMs: 0 }, (e) =>
+        benchProfile(engine, e, connections, latencyMs, progress),
+      ),
+    );
   }
 
   const summary = summarize(results);

@@ -182,10 +182,17 @@ export class BenchWorkspace extends EngineWorkspace {
       fs.rmSync(path.join(this.dir, f), { force: true });
   }
 
-  /** One measured engine run; `ok` lists the exit codes that are not failures. */
-  public async tofu(args: string[], ok: number[] = [0]): Promise<RunResult & Measured> {
+  /** One measured engine run; `ok` lists the exit codes that are not failures; `extraEnv` adds to the engine's. */
+  public async tofu(
+    args: string[],
+    ok: number[] = [0],
+    extraEnv: NodeJS.ProcessEnv = {},
+  ): Promise<RunResult & Measured> {
     await this.init();
-    const r = await measuredRun(this.binary, [...args, '-no-color'], this.dir, this.env());
+    const r = await measuredRun(this.binary, [...args, '-no-color'], this.dir, {
+      ...this.env(),
+      ...extraEnv,
+    });
     if (!ok.includes(r.code))
       throw new Error(`tofu ${args[0]} failed (exit ${r.code}):\n${r.output.slice(-6000)}`);
     return r;

@@ -17,6 +17,9 @@ export interface Traffic {
   readonly tokens: number;
   /** Answers of 400 and above. */
   readonly failed: number;
+  /** Refused by the emulator's rate limit (counted in the kinds above too), and of those the writes. */
+  readonly refused: number;
+  readonly refusedWrites: number;
 }
 
 /** Counts the calls logged since index `since` (the log is sized never to drop entries in a run). */
@@ -38,6 +41,8 @@ export function trafficSince(emulator: RunningEmulator, since: number): Traffic 
     listReads: list,
     tokens: all.filter((r) => r.path === tokenPath).length,
     failed: all.filter((r) => r.status >= 400).length,
+    refused: all.filter((r) => r.rateLimited).length,
+    refusedWrites: conn.filter((r) => r.rateLimited && ['POST', 'PUT', 'DELETE'].includes(r.method)).length,
   };
 }
 
@@ -52,6 +57,8 @@ export const NO_TRAFFIC: Traffic = {
   listReads: 0,
   tokens: 0,
   failed: 0,
+  refused: 0,
+  refusedWrites: 0,
 };
 
 /** Seconds from `startedMs` (epoch) to the first and to the last API call logged since `since`. */

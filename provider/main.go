@@ -9,9 +9,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
@@ -74,6 +77,27 @@ func tuneGC(getenv func(string) string) {
 	}
 }
 
+// CPUProfileDirEnv names a folder where each provider process writes a CPU
+// profile, provider-<pid>.pprof (the bench's profile mode; OpenTofu's own is
+// TOFU_CPU_PROFILE).
+const CPUProfileDirEnv = "IOTFLOW_CPU_PROFILE_DIR"
+
+// cpuProfile starts a CPU profile in dir ("" = none); stop writes it.
+func cpuProfile(dir string) (stop func(), err error) {
+	if dir == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(filepath.Join(dir, fmt.Sprintf("provider-%d.pprof", os.Getpid())))
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); _ = f.Close() }, nil
+}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run with support for debuggers like delve")
@@ -87,11 +111,16 @@ func main() {
 		log.Fatalf("setting log levels: %v", err)
 	}
 	tuneGC(os.Getenv)
+	stopProfile, err := cpuProfile(os.Getenv(CPUProfileDirEnv))
+	if err != nil {
+		log.Fatalf("%s: %v", CPUProfileDirEnv, err)
+	}
 	err = providerserver.Serve(context.Background(), provider.New(reg.Version), providerserver.ServeOpts{
 		Address:         reg.address(),
 		Debug:           debug,
 		ProtocolVersion: 6,
 	})
+	stopProfile()
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"path/filepath"
 	"reflect"
 	"runtime/debug"
 	"testing"
@@ -55,5 +58,18 @@ func TestGarbageCollectionIsTunedUnlessGOGCIsSet(t *testing.T) {
 	tuneGC(func(string) string { return "50" })
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Fatalf("GC percent %d with GOGC set, want it untouched (100)", got)
+	}
+}
+
+func TestACPUProfileIsWrittenIntoTheFolderWhenAsked(t *testing.T) {
+	dir := t.TempDir()
+	stop, err := cpuProfile(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop()
+	b, err := os.ReadFile(filepath.Join(dir, fmt.Sprintf("provider-%d.pprof", os.Getpid())))
+	if err != nil || len(b) == 0 {
+		t.Fatalf("profile %d bytes, %v", len(b), err)
 	}
 }
