@@ -10,10 +10,14 @@ import { RunningEmulator, startEmulator } from '../../emulator';
 import { addEnvironmentStacks, validateEnvironmentsConfig } from '../../src';
 import { main } from '../../src/review/cli';
 import { CLIENT_ID, CLIENT_SECRET, RunResult, Workspace } from '../support/engine';
+import { savedPlanText } from '../support/saved-plan';
+import { expectNoSecrets } from '../support/secret-forms';
 import { FARM_PROJECT } from '../src/environments/fixture';
 
-const OLD_KEY = 'engine-old-signing-key-4f2a9c';
-const NEW_KEY = 'engine-new-signing-key-b71e30';
+// Characters JSON, Markdown and URLs escape, so every escaped form of a key is searched for.
+const OLD_KEY = 'engine-old/signing+key=4f2a9c&<q>"';
+const NEW_KEY = 'engine-new/signing+key=b71e30&<q>"';
+const SECRETS = [OLD_KEY, NEW_KEY, CLIENT_SECRET];
 
 let emulator: RunningEmulator;
 let ws: Workspace;
@@ -76,12 +80,18 @@ describe('tofu plan of a changed field and a rotated key', () => {
     expect(planText.output).toMatch(
       /~ secrets_fingerprint = "hmac-sha256:[0-9a-f]{16}:[0-9a-f]{64}" -> \(known after apply\)/,
     );
-    for (const secret of [OLD_KEY, NEW_KEY, CLIENT_SECRET]) expect(planText.output).not.toContain(secret);
+    expectNoSecrets(planText.output, SECRETS, 'the plan output');
+  });
+
+  it('saves a plan that, unzipped, holds the connections but no key', () => {
+    const plan = savedPlanText(path.join(ws.stackDir, 'p'));
+    expect(plan).toContain('Farm uplinks');
+    expectNoSecrets(plan, SECRETS, 'the saved plan');
   });
 
   it('writes a plan JSON that holds no key, only the fingerprint the review compares', () => {
     const json = fs.readFileSync(planJsonFile, 'utf8');
-    for (const secret of [OLD_KEY, NEW_KEY, CLIENT_SECRET]) expect(json).not.toContain(secret);
+    expectNoSecrets(json, SECRETS, 'the plan JSON');
     const uplinks = (JSON.parse(json).resource_changes as { address: string; change: any }[]).find((rc) =>
       rc.address.startsWith('iotflow_connection.Uplinks_'),
     )!;
@@ -117,6 +127,6 @@ describe('qubitro-review of that plan', () => {
   });
 
   it('never shows a key or the client secret', () => {
-    for (const secret of [OLD_KEY, NEW_KEY, CLIENT_SECRET]) expect(stdout).not.toContain(secret);
+    expectNoSecrets(stdout, SECRETS, 'the review');
   });
 });

@@ -4,14 +4,21 @@
  * searched for them. Secrets are write-only and their variables ephemeral, so no file holds them.
  */
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { control, reviewCli, run, Workspace } from '../support/engine';
+import { control, reviewCli, run, Workspace, writes } from '../support/engine';
+import { savedPlanText } from '../support/saved-plan';
+import { findSecrets } from '../support/secret-forms';
 
-const CLIENT_SECRET = 'probe-client-secret-9a8b7c6d5e';
-const SIGNING_KEY = 'probe-signing-key-1f2e3d4c5b';
-const ROTATED_KEY = 'probe-rotated-key-6a7b8c9d0e';
+// Characters JSON, Go's JSON, Markdown, URLs and forms all escape, so every escaped form is searched for.
+const CLIENT_SECRET = 'probe-client/secret+9a8b=7c&6d<5e>"q';
+const SIGNING_KEY = 'probe-signing/key+1f2e=3d&4c<5b>"q';
+const ROTATED_KEY = 'probe-rotated/key+6a7b=8c&9d<0e>"q';
+const SECRETS = [CLIENT_SECRET, SIGNING_KEY, ROTATED_KEY];
+const PROJECT = 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4';
 const root = path.resolve(__dirname, '../..');
 
 /** Every file under `dir` except the ones that are meant to hold secrets. */
@@ -24,9 +31,10 @@ function filesUnder(dir: string, allowed: RegExp): string[] {
   });
 }
 
-function hits(texts: Record<string, string>, secrets: string[]): string[] {
+/** `where: secret #i (form)` for every secret found, in any form, in any of the texts. */
+function hits(texts: Record<string, string>, secrets: readonly string[]): string[] {
   return Object.entries(texts).flatMap(([where, text]) =>
-    secrets.filter((s) => text.includes(s)).map((s) => `${s} in ${where}`),
+    findSecrets(text, secrets).map((l) => `${where}: secret #${l.index} (${l.kind})`),
   );
 }
 
@@ -51,14 +59,14 @@ test('synth, plan, apply, a failing apply, a rotation, the review, the state, sa
   process.env.TF_LOG_PATH = log;
   try {
     ws.synth({
-      projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
+      projectId: PROJECT,
       connections: [{ id: 'Uplinks', name: 'Uplinks' }],
     });
     const outputs: Record<string, string> = {};
     outputs.plan = (await ws.plan()).output;
     outputs.apply = (await ws.apply()).output;
     ws.synth({
-      projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',
+      projectId: PROJECT,
       connections: [
         { id: 'Uplinks', name: 'Uplinks', description: 'changed' },
         { id: 'Second', name: 'Second' },
@@ -73,7 +81,9 @@ test('synth, plan, apply, a failing apply, a rotation, the review, the state, sa
     // A plan that rotates the key: neither the saved plan, its JSON nor the review holds either key.
     ws.vars.qubitro_webhook_signing_key = ROTATED_KEY;
     expect((await ws.tofu('plan', '-input=false', '-out=rotate.tfplan')).code).toBe(0);
-    outputs.savedPlan = fs.readFileSync(path.join(ws.stackDir, 'rotate.tfplan')).toString('latin1');
+    outputs.savedPlan = savedPlanText(path.join(ws.stackDir, 'rotate.tfplan'));
+    // Unzipped, the plan's own content is readable: the search below reads it, not deflated bytes.
+    expect(outputs.savedPlan).toContain(PROJECT);
     const show = await ws.tofu('show', '-json', 'rotate.tfplan');
     expect(show.code).toBe(0);
     outputs.planJson = show.stdout;
@@ -90,11 +100,101 @@ test('synth, plan, apply, a failing apply, a rotation, the review, the state, sa
       outputs[file] = fs.readFileSync(file, 'utf8');
     outputs.log = fs.readFileSync(log, 'utf8');
     expect(outputs.log.length).toBeGreaterThan(1000);
-    expect(hits(outputs, [CLIENT_SECRET, SIGNING_KEY, ROTATED_KEY])).toEqual([]);
+    expect(hits(outputs, SECRETS)).toEqual([]);
   } finally {
     delete process.env.TF_LOG;
     delete process.env.TF_LOG_PATH;
   }
+});
+
+/** Runs `body` with the engine logging at `level` into a fresh file; returns the log. */
+async function logged(level: string, body: () => Promise<void>): Promise<string> {
+  const log = path.join(ws.dir, `tofu-${level}-${Date.now()}.log`);
+  process.env.TF_LOG = level;
+  process.env.TF_LOG_PATH = log;
+  try {
+    await body();
+  } finally {
+    delete process.env.TF_LOG;
+    delete process.env.TF_LOG_PATH;
+  }
+  return fs.readFileSync(log, 'utf8');
+}
+
+test.each([
+  ['DEBUG', SIGNING_KEY],
+  ['TRACE', ROTATED_KEY],
+])('a plan and an apply that rotates the key log no secret in any form at TF_LOG=%s', async (level, key) => {
+  const outputs: Record<string, string> = {};
+  ws.synth({ projectId: PROJECT, connections: [{ id: 'Uplinks', name: 'Uplinks' }] });
+  ws.vars.qubitro_webhook_signing_key = key;
+  const since = emulator.requests().length;
+  outputs.log = await logged(level, async () => {
+    outputs.plan = (await ws.plan()).output;
+    outputs.apply = (await ws.apply()).output;
+  });
+  ws.vars.qubitro_webhook_signing_key = SIGNING_KEY;
+
+  // The key went over the wire (a PUT per connection, or a POST when run alone) while both logged.
+  expect(writes(emulator, since).length).toBeGreaterThan(0);
+  expect(outputs.log).toContain('iotflow');
+  expect(outputs.log.length).toBeGreaterThan(level === 'TRACE' ? 100_000 : 10_000);
+  expect(hits(outputs, SECRETS)).toEqual([]);
+});
+
+/** A token endpoint that answers 400 quoting the whole request, credentials included (a real habit). */
+async function echoingTokenEndpoint(): Promise<{ url: string; calls: () => number; close: () => void }> {
+  let calls = 0;
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      calls++;
+      const quoted = `${req.headers.authorization ?? ''} ${Buffer.concat(chunks).toString('utf8')}`;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'invalid_request', error_description: `cannot parse: ${quoted}` }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/token`, calls: () => calls, close: () => server.close() };
+}
+
+test('failures of the token endpoint (refused, unavailable, echoing the request) print and log no client secret', async () => {
+  const WRONG_SECRET = 'probe-wrong/secret+0f1e=2d&3c<4b>"q';
+  const connections = [{ id: 'Uplinks', name: 'Uplinks' }];
+  const outputs: Record<string, string> = {};
+  const echo = await echoingTokenEndpoint();
+  ws.synth({ projectId: PROJECT, connections });
+  try {
+    outputs.log = await logged('TRACE', async () => {
+      ws.vars.thingpark_client_secret = WRONG_SECRET;
+      const refused = await ws.plan();
+      ws.vars.thingpark_client_secret = CLIENT_SECRET;
+      expect(refused.code).toBe(1);
+      expect(refused.output).toMatch(/401|invalid_client/);
+      outputs.refused = refused.output;
+
+      await control(emulator, 'faults', [{ path: '/token$', status: 503, times: 1000 }]);
+      const unavailable = await ws.plan();
+      await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
+      expect(unavailable.code).toBe(1);
+      expect(unavailable.output).toMatch(/503/);
+      outputs.unavailable = unavailable.output;
+
+      ws.synth({ projectId: PROJECT, connections, tokenUrl: echo.url });
+      const echoed = await ws.plan();
+      ws.synth({ projectId: PROJECT, connections });
+      expect(echoed.code).toBe(1);
+      expect(echoed.output).toMatch(/400/);
+      outputs.echoed = echoed.output;
+    });
+  } finally {
+    echo.close();
+  }
+
+  expect(echo.calls()).toBeGreaterThan(0);
+  expect(hits(outputs, [CLIENT_SECRET, WRONG_SECRET])).toEqual([]);
 });
 
 test('the demo prints and leaves no secret outside its secrets file, and writes its state files 0600', async () => {
