@@ -189,8 +189,34 @@ func TestATokenEndpointEchoingTheSecretIsNeverQuoted(t *testing.T) {
 	assertNoSecret(t, err.Error()+logs.String(), "wrong-secret-5f4e")
 }
 
-func TestAnEchoedBearerOrSecretInATransportErrorIsScrubbed(t *testing.T) {
-	// A proxy that closes the connection after writing a reason quoting the Authorization header.
+func TestAMalformedAnswerQuotingTheBearerIsScrubbedFromTheTransportError(t *testing.T) {
+	// A status line Go cannot parse: its transport error quotes it, here the bearer token.
+	s := fakeapi.New(t)
+	var token atomic.Value
+	s.SetHook(func(st string, w http.ResponseWriter, r *http.Request) bool {
+		if st != "before" {
+			return false
+		}
+		auth := r.Header.Get("Authorization")
+		token.Store(strings.TrimPrefix(auth, "Bearer "))
+		conn, buf, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Error(err)
+			return true
+		}
+		_, _ = buf.WriteString("HTTP/1.1 " + strings.TrimPrefix(auth, "Bearer ") + " OK\r\n\r\n")
+		_ = buf.Flush()
+		_ = conn.Close()
+		return true
+	})
+	_, err := newClient(t, s.URL, func(c *client.Config) { c.MaxRetries = 0 }).ListAll(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "malformed HTTP") || !strings.Contains(err.Error(), client.Redacted) {
+		t.Fatalf("error %v", err)
+	}
+	assertNoSecret(t, err.Error(), token.Load().(string))
+}
+
+func TestAnAPIMessageQuotingTheBearerIsScrubbed(t *testing.T) {
 	s := fakeapi.New(t)
 	var token atomic.Value
 	s.SetHook(func(st string, w http.ResponseWriter, r *http.Request) bool {
