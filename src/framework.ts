@@ -4,6 +4,7 @@
  * rewrites its compiled output to `cdktn`, and checks that nothing else in `lib/` requires `cdktf`.
  */
 export {
+  Annotations,
   Fn,
   IResolvable,
   ITerraformDependable,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { TerraformLocal, Token } from './framework';
+import { warnWithoutEngineEnvironment } from './engine-environment';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
 import { uniqueName } from './names';
 import {
@@ -105,6 +106,7 @@ export class IotFlowApi extends Construct {
       maxRetries: props.maxRetries ?? 3,
       requestTimeoutSeconds: props.timeoutSeconds ?? 30,
     });
+    warnWithoutEngineEnvironment(this.provider);
   }
 
   /**
