@@ -157,6 +157,12 @@ function writesSeen(emulator: RunningEmulator, method: string, n: number, since:
 const apply = (ws: Workspace, ...args: string[]) =>
   ws.tofu('apply', '-auto-approve', '-input=false', ...args);
 
+test('without the PostgreSQL server binaries on PATH the suite fails, saying what to install', async () => {
+  await expect(startPostgres({ ...process.env, PATH: '/usr/bin:/bin' })).rejects.toThrow(
+    /initdb, pg_ctl, postgres are not on PATH: install the server binaries/,
+  );
+});
+
 describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
   const env = binary === 'tofu' ? 'ci' : 'citf';
   let emulator: RunningEmulator;
@@ -330,7 +336,7 @@ describe('a deploy killed with SIGKILL mid-apply (OpenTofu)', () => {
   );
 });
 
-describe('encryption and review with state in pg (OpenTofu)', () => {
+describe('encryption, drift and review with state in pg (OpenTofu)', () => {
   let emulator: RunningEmulator;
   let ws: Runner;
   const team = (description: string): TeamConfig => ({
@@ -361,6 +367,22 @@ describe('encryption and review with state in pg (OpenTofu)', () => {
     ws.vars.ci_state_passphrase = PASSPHRASE;
     expect(r.code).toBe(1);
     expect(r.output).toMatch(/ci_state_passphrase/);
+  });
+
+  test('a connection edited in the UI is drift the next plan against the state in pg restores', async () => {
+    const [{ id }] = await tenant(emulator);
+    const current = (await callApi(emulator, 'GET', `/connections/${id}`)).body!;
+    current.configuration.destinationURL = 'https://example.invalid/hook';
+    await callApi(emulator, 'PUT', `/connections/${id}`, current);
+    const plan = await ws.plan();
+    expect(plan.code).toBe(2);
+    expect(plan.output).toMatch(
+      /~ destinationURL\s+= "https:\/\/example\.invalid\/hook" -> "https:\/\/webhook/,
+    );
+    const mark = emulator.requests().length;
+    ws.expectOk(await apply(ws));
+    expect(writes(emulator, mark).map((w) => w.call)).toEqual([`PUT /connections/${id}`]);
+    expect((await ws.plan()).code).toBe(0);
   });
 
   test('qubitro-review reads a plan made against the state in pg as against a local one', async () => {

@@ -23,8 +23,8 @@ export interface RunningPostgres {
   stop(): void;
 }
 
-function which(binary: string): string | undefined {
-  const r = spawnSync('sh', ['-c', `command -v ${binary}`], { encoding: 'utf8' });
+function which(binary: string, env: NodeJS.ProcessEnv): string | undefined {
+  const r = spawnSync('/bin/sh', ['-c', `command -v ${binary}`], { encoding: 'utf8', env });
   return r.status === 0 ? r.stdout.trim() : undefined;
 }
 
@@ -47,15 +47,20 @@ function asServer(command: string[]): void {
     ? spawnSync('su', ['-s', '/bin/sh', SERVICE_ACCOUNT, '-c', quoted], { encoding: 'utf8' })
     : spawnSync(command[0], command.slice(1), { encoding: 'utf8' });
   if (r.status !== 0) {
-    throw new Error(`${command.slice(0, 2).join(' ')} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`);
+    throw new Error(
+      `${path.basename(command[0])} ${command[1]} failed (exit ${r.status}):\n${r.stdout}${r.stderr}`,
+    );
   }
 }
 
-export async function startPostgres(): Promise<RunningPostgres> {
-  const missing = BINARIES.filter((b) => !which(b));
+/** Starts a server with the binaries found on `env.PATH`. */
+export async function startPostgres(env: NodeJS.ProcessEnv = process.env): Promise<RunningPostgres> {
+  const found = Object.fromEntries(BINARIES.map((b) => [b, which(b, env)]));
+  const missing = BINARIES.filter((b) => !found[b]);
   if (missing.length) {
     throw new Error(
-      `PostgreSQL is needed for the team-state tests and ${missing.join(', ')} is not on PATH: install the ` +
+      `PostgreSQL is needed for the team-state tests, and ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} ` +
+        'not on PATH: install the ' +
         'server binaries (Debian: apt-get install postgresql, then add /usr/lib/postgresql/<version>/bin to PATH).',
     );
   }
@@ -66,9 +71,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
   }
   const data = path.join(dir, 'data');
   const port = await freePort();
-  asServer(['initdb', '-D', data, '-A', 'trust', '-U', USER, '--no-sync']);
+  asServer([found.initdb!, '-D', data, '-A', 'trust', '-U', USER, '--no-sync']);
   asServer([
-    'pg_ctl',
+    found.pg_ctl!,
     '-D',
     data,
     '-o',
@@ -82,7 +87,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
   return {
     connStr,
     async query(sql: string): Promise<string[]> {
-      const r = await run('psql', [connStr, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], dir, {
+      const r = await run(found.psql!, [connStr, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', sql], dir, {
         ...process.env,
       });
       if (r.code !== 0) throw new Error(`psql failed (exit ${r.code}): ${r.stderr}`);
@@ -90,7 +95,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
     },
     stop(): void {
       try {
-        asServer(['pg_ctl', '-D', data, '-m', 'immediate', 'stop']);
+        asServer([found.pg_ctl!, '-D', data, '-m', 'immediate', 'stop']);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
       }
