@@ -172,6 +172,30 @@ describe.each(engineBinaries())('on %s', (binary) => {
     expect((await ws.plan()).code).toBe(0);
   });
 
+  describe('errors name the failing step and the fix, as the README table shows', () => {
+    test('nothing listening fails at once, naming the token URL and asking whether the emulator runs', async () => {
+      const ws = workspace(binary);
+      await ws.init();
+      await proxy.close();
+      const started = Date.now();
+      const output = await failed(ws.plan());
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(output).toContain('Cannot get an access token');
+      expect(output).toContain(proxy.tokenUrl);
+      expect(output).toContain('is the emulator running?');
+    });
+
+    test('a wrong client secret names the token URL, the client id and the variable to fix', async () => {
+      const ws = workspace(binary);
+      ws.vars.thingpark_client_secret = 'wrong-secret-5f4e3d2c1b';
+      const output = await failed(ws.plan());
+      expect(output).toContain('Cannot get an access token');
+      expect(output).toContain(`The token endpoint ${proxy.tokenUrl} refused client id`);
+      expect(output).toContain('TF_VAR_thingpark_client_secret');
+      expect(output).not.toContain('wrong-secret-5f4e3d2c1b');
+    });
+  });
+
   describe('the same name created by another stack at the same time', () => {
     /** Another stack's create of the same name lands while this one's is under way. */
     async function twinOf(call: ProxiedCall, projectId: string): Promise<string> {
