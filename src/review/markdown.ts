@@ -24,6 +24,7 @@ export interface RenderOptions {
 const MIN_SCRUBBED_LENGTH = 4;
 
 export function renderReview(review: Review, options: RenderOptions = {}): string {
+  const hide = scrubber(options.secrets ?? []);
   const lines = [`## ${options.title ?? 'Qubitro connections'}`, '', summary(review), ''];
   const someoneWasPlanned = review.stacks.some((s) => s.planned);
   const groups = new Map<string | undefined, ReviewedStack[]>();
@@ -32,9 +33,9 @@ export function renderReview(review: Review, options: RenderOptions = {}): strin
   }
   for (const [environment, stacks] of groups) {
     lines.push(environment === undefined ? '### Stacks' : `### Environment ${code(environment)}`, '');
-    for (const stack of stacks) lines.push(...renderStack(stack, someoneWasPlanned), '');
+    for (const stack of stacks) lines.push(...renderStack(stack, someoneWasPlanned, hide), '');
   }
-  return scrub(`${lines.join('\n').trimEnd()}\n`, options.secrets ?? []);
+  return hide(`${lines.join('\n').trimEnd()}\n`);
 }
 
 function summary(review: Review): string {
@@ -56,7 +57,10 @@ function tally(connections: readonly ReviewedConnection[]): string {
   return parts.length ? parts.join(', ') : 'no connections';
 }
 
-function renderStack(stack: ReviewedStack, othersPlanned: boolean): string[] {
+/** Replaces every secret in a text; see `scrubber`. */
+type Hide = (text: string) => string;
+
+function renderStack(stack: ReviewedStack, othersPlanned: boolean, hide: Hide): string[] {
   const about = [
     stack.project !== undefined ? `project ${code(stack.project)}` : '',
     stack.endpoint ? code(stack.endpoint) : '',
@@ -80,10 +84,10 @@ function renderStack(stack: ReviewedStack, othersPlanned: boolean): string[] {
     c.projectId !== undefined ? code(String(c.projectId)) : '—',
     c.destination !== undefined ? plain(String(c.destination)) : '—',
     Object.entries(c.options)
-      .map(([k, v]) => code(`${k}: ${show(v)}`))
+      .map(([k, v]) => code(`${k}: ${show(v, hide)}`))
       .join('<br>') || '—',
     c.secrets.map(secretCell).join('<br>') || '—',
-    ...(stack.planned ? [changesCell(c)] : []),
+    ...(stack.planned ? [changesCell(c, hide)] : []),
   ]);
   const table = [columns, columns.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
   const footer = stack.planned
@@ -102,8 +106,8 @@ function secretCell(s: ReviewedSecret): string {
   return `${plain(secretLabel(s.path))}${status}${source}`;
 }
 
-function changesCell(c: ReviewedConnection): string {
-  const fields = (c.changes ?? []).map(changeText);
+function changesCell(c: ReviewedConnection, hide: Hide): string {
+  const fields = (c.changes ?? []).map((change) => changeText(change, hide));
   const secrets =
     c.action === 'create' || c.action === 'delete'
       ? []
@@ -112,24 +116,24 @@ function changesCell(c: ReviewedConnection): string {
   return all.join('<br>') || '—';
 }
 
-function changeText(change: FieldChange): string {
+function changeText(change: FieldChange, hide: Hide): string {
   const field = code(change.path.replace(/^configuration\./, ''));
   if (change.hidden) return `${field}: changed (holds a secret, not shown)`;
   if (change.afterUnknown) {
-    return `${field}: ${change.before === undefined ? 'added' : `${code(show(change.before))} →`} (known after apply)`;
+    return `${field}: ${change.before === undefined ? 'added' : `${code(show(change.before, hide))} →`} (known after apply)`;
   }
-  if (change.before === undefined) return `${field}: added ${code(show(change.after))}`;
-  if (change.after === undefined) return `${field}: removed (was ${code(show(change.before))})`;
-  return `${field}: ${code(show(change.before))} → ${code(show(change.after))}`;
+  if (change.before === undefined) return `${field}: added ${code(show(change.after, hide))}`;
+  if (change.after === undefined) return `${field}: removed (was ${code(show(change.before, hide))})`;
+  return `${field}: ${code(show(change.before, hide))} → ${code(show(change.after, hide))}`;
 }
 
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-/** A value as a reviewer reads it: JSON, shortened. */
-function show(value: unknown): string {
-  const json = JSON.stringify(value) ?? 'null';
+/** A value as a reviewer reads it: JSON, scrubbed, then shortened (a cut secret would escape the scrub). */
+function show(value: unknown, hide: Hide): string {
+  const json = hide(JSON.stringify(value) ?? 'null');
   return json.length > 80 ? `${json.slice(0, 77)}...` : json;
 }
 
@@ -175,13 +179,12 @@ function encodings(secret: string): string[] {
 }
 
 /** Replaces each secret in each of its encodings, as it is and as the renderer would escape it. */
-function scrub(text: string, secrets: readonly string[]): string {
+function scrubber(secrets: readonly string[]): Hide {
   const forms = secrets
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
     .flatMap(encodings)
     .flatMap((s) => [s, plain(s), code(s).slice(1, -1)])
     .filter((f) => f.length >= MIN_SCRUBBED_LENGTH);
-  return [...new Set(forms)]
-    .sort((a, b) => b.length - a.length)
-    .reduce((t, f) => t.split(f).join(REDACTED), text);
+  const longestFirst = [...new Set(forms)].sort((a, b) => b.length - a.length);
+  return (text) => longestFirst.reduce((t, f) => t.split(f).join(REDACTED), text);
 }

@@ -38,7 +38,8 @@ const ENCODINGS: ((secret: string) => string)[] = [
 const ACTIONS = [['create'], ['update'], ['delete'], ['no-op'], ['delete', 'create']];
 
 function secret(r: Random): string {
-  return Array.from({ length: r.int(12, 40) }, () => r.pick([...SECRET_CHARS])).join('');
+  // Up to 120 characters: longer than the 80 the review shortens a value to, so a cut secret is tried too.
+  return Array.from({ length: r.int(12, 120) }, () => r.pick([...SECRET_CHARS])).join('');
 }
 
 interface Case {
@@ -193,7 +194,9 @@ describe('the review, for any input', () => {
           [{ file: 'plan.json', stack: 'dev-farm', plan: c.plan }],
         ),
       ];
-      for (const output of outputs) expectNoSecrets(output, c.secrets, `seed ${seed}: the review`);
+      // A secret's first 24 characters too: a value shortened for display must not keep a piece of one.
+      const pieces = [...c.secrets, ...c.secrets.map((s) => s.slice(0, 24))];
+      for (const output of outputs) expectNoSecrets(output, pieces, `seed ${seed}: the review`);
     }
   });
 
