@@ -389,6 +389,9 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 			return nil, apiErr
 		}
 		wait := c.backoff(*attempts)
+		if throttled(apiErr.StatusCode) {
+			wait = 0 // the limiter spaces the retry at the rate it learned from this refusal
+		}
 		if resp != nil {
 			if ra, ok := c.retryAfter(resp.Header.Get("Retry-After")); ok {
 				wait = ra

@@ -8,11 +8,13 @@ import (
 )
 
 // Rate learning, in the manner of TCP's congestion control: no limit until
-// the server refuses a request; then a rate set from what it accepted, that
-// doubles every second while nothing is refused (a lone refusal early on
-// must not leave a process crawling); after the next refusal it is halved,
-// and from then on cut by a fifth on each refusal and raised by a tenth per
-// second while none comes.
+// the server refuses a request; then a fifth under the rate it accepted over
+// the last seconds. With too few accepted requests to tell (a burst refused
+// at once), the rate starts at that count and doubles every second while
+// nothing is refused, so that a lone refusal early on does not leave the
+// process crawling, and the next refusal halves it. From then on each
+// refusal cuts the rate by a fifth, and it grows by a tenth per second while
+// none comes.
 const (
 	// limiterWindow is how far back accepted requests count for the first
 	// estimate of the allowed rate.
@@ -29,6 +31,9 @@ const (
 	// limiterFirstRate is the least first estimate: refusals come back before
 	// the accepted answers of the same burst, so the first may have seen none.
 	limiterFirstRate = 1.0
+	// limiterSamples accepted requests within limiterWindow make a measured
+	// rate; fewer, and the rate is found by doubling.
+	limiterSamples = 4
 	// limiterMinRate keeps a run of refusals from stalling the process.
 	limiterMinRate = 0.2
 )
@@ -130,7 +135,12 @@ func (l *limiter) observe(sent time.Time, res *response) {
 	}
 	switch {
 	case l.rate == 0:
-		l.rate, l.starting = max(l.acceptedRate(now), limiterFirstRate), true
+		n, span := l.acceptedSince(now)
+		if n >= limiterSamples {
+			l.rate = float64(n) / span.Seconds() * limiterCut
+		} else {
+			l.rate, l.starting = max(float64(n)/span.Seconds(), limiterFirstRate), true
+		}
 	case sent.Before(l.cutAt):
 		return // sent before the last cut: already accounted for
 	case l.starting:
@@ -147,9 +157,10 @@ func (l *limiter) observe(sent time.Time, res *response) {
 	}
 }
 
-// acceptedRate is the rate the server accepted over the last limiterWindow
-// (or since the first request, if sooner, but over at least a second).
-func (l *limiter) acceptedRate(now time.Time) float64 {
+// acceptedSince counts the requests the server accepted over the last
+// limiterWindow (or since the first request, if sooner, but over at least a
+// second) and returns that span.
+func (l *limiter) acceptedSince(now time.Time) (int, time.Duration) {
 	from := now.Add(-limiterWindow)
 	n := 0
 	for _, t := range l.accepted {
@@ -158,8 +169,7 @@ func (l *limiter) acceptedRate(now time.Time) float64 {
 		}
 	}
 	l.accepted = nil // only the first estimate needs them
-	span := min(limiterWindow, max(now.Sub(l.started), time.Second))
-	return float64(n) / span.Seconds()
+	return n, min(limiterWindow, max(now.Sub(l.started), time.Second))
 }
 
 // Rate is the learned rate in requests per second (0: none learned yet).

@@ -53,19 +53,22 @@ func TestRequestsLeaveAtOnceUntilTheServerRefusesOne(t *testing.T) {
 	}
 }
 
-func TestARefusalSetsTheRateFromWhatWasAcceptedAndSpacesRequests(t *testing.T) {
+func TestARefusalSetsTheRateAFifthUnderWhatWasAcceptedAndSpacesRequests(t *testing.T) {
 	l, clock := newTestLimiter()
 	for i := 0; i < 8; i++ { // 8 accepted in 2 s: 4 per second
 		l.observe(send(l, clock), answer(200, ""))
 		clock.advance(250 * time.Millisecond)
 	}
 	l.observe(send(l, clock), answer(503, ""))
-	if got := l.Rate(); got != 4 {
-		t.Fatalf("rate %v, want 4 (accepted over the last 2 s)", got)
+	if got := l.Rate(); got != 4*limiterCut {
+		t.Fatalf("rate %v, want %v (a fifth under the 4/s accepted over the last 2 s)", got, 4*limiterCut)
 	}
 	first, second := send(l, clock), send(l, clock)
-	if got := second.Sub(first); got != 250*time.Millisecond {
-		t.Fatalf("requests %v apart, want 250ms at 4/s", got)
+	if got := second.Sub(first); got != time.Duration(float64(time.Second)/(4*limiterCut)) {
+		t.Fatalf("requests %v apart, want 1/rate", got)
+	}
+	if l.starting {
+		t.Fatal("a measured rate is not doubled")
 	}
 }
 
