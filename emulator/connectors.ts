@@ -1,4 +1,4 @@
-import { HTTP_CONNECTOR_ID, RECONNECT_STRATEGIES } from '../src/wire-format';
+import { CONFIGURATION_DEFAULTS, HTTP_CONNECTOR_ID, MASK, RECONNECT_STRATEGIES } from '../src/wire-format';
 import { isPlainObject, type JsonObject } from './json';
 
 /**
@@ -34,26 +34,24 @@ export function isCredentialHeader(name: string): boolean {
   );
 }
 
-/** The common parameters' defaults (About_connections.md), which every connector shares. */
-export const COMMON_CONFIGURATION_DEFAULTS: Readonly<JsonObject> = Object.freeze({
-  createDevices: true,
-  sendMetadata: false,
-  sendRawDecodedFormat: false,
-  downlinkEnabled: true,
-  reconnectStrategy: 'NORMAL',
-});
+/** The common parameters' defaults (About_connections.md), which every connector shares (facts.json). */
+export const COMMON_CONFIGURATION_DEFAULTS: Readonly<JsonObject> = CONFIGURATION_DEFAULTS;
 
 const COMMON_SCHEMA_PROPERTIES: JsonObject = {
   description: { type: 'string', description: 'Free text' },
-  createDevices: { type: 'boolean', default: true },
-  sendMetadata: { type: 'boolean', default: false },
-  sendRawDecodedFormat: { type: 'boolean', default: false },
+  createDevices: { type: 'boolean', default: CONFIGURATION_DEFAULTS.createDevices },
+  sendMetadata: { type: 'boolean', default: CONFIGURATION_DEFAULTS.sendMetadata },
+  sendRawDecodedFormat: { type: 'boolean', default: CONFIGURATION_DEFAULTS.sendRawDecodedFormat },
   uplinkTimeValidity: { type: 'string', description: 'Duration such as "5m"', examples: ['5m'] },
-  downlinkEnabled: { type: 'boolean', default: true },
+  downlinkEnabled: { type: 'boolean', default: CONFIGURATION_DEFAULTS.downlinkEnabled },
   downlinkAsId: { type: 'string' },
-  downlinkAsKey: { type: 'string', writeOnly: true, description: 'Secret: read back as "*****"' },
+  downlinkAsKey: { type: 'string', writeOnly: true, description: `Secret: read back as "${MASK}"` },
   downlinkPort: { type: ['integer', 'string'], description: 'LoRaWAN FPort; the docs send "1"' },
-  reconnectStrategy: { type: 'string', enum: [...RECONNECT_STRATEGIES], default: 'NORMAL' },
+  reconnectStrategy: {
+    type: 'string',
+    enum: [...RECONNECT_STRATEGIES],
+    default: CONFIGURATION_DEFAULTS.reconnectStrategy,
+  },
 };
 
 const HTTP_CONNECTOR: ConnectorSpec = {
@@ -73,7 +71,7 @@ const HTTP_CONNECTOR: ConnectorSpec = {
       headers: {
         type: 'object',
         additionalProperties: { type: 'string' },
-        description: 'Sent with every uplink; credential-like headers are read back as "*****"',
+        description: `Sent with every uplink; credential-like headers are read back as "${MASK}"`,
       },
       ...COMMON_SCHEMA_PROPERTIES,
     },

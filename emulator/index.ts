@@ -28,9 +28,9 @@ export {
 } from './options';
 export { COMMON_CONFIGURATION_DEFAULTS, CONNECTORS, isCredentialHeader } from './connectors';
 export { MAX_JSON_DEPTH } from './json';
-export { HTTP_CONNECTOR_ID, RECONNECT_STRATEGIES } from '../src/wire-format';
+export { HTTP_CONNECTOR_ID, MASK, RECONNECT_STRATEGIES } from '../src/wire-format';
 export { isLoopbackHost } from '../src/loopback';
-export { fingerprint, MASK } from './secrets';
+export { fingerprint } from './secrets';
 
 export interface RunningEmulator {
   /** `http://HOST:PORT` */

@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
+import { MASK } from '../src/wire-format';
 import { replaceSecrets } from './connectors';
-
-/** What the real API returns in place of a secret on every read. */
-export const MASK = '*****';
 
 /** Copy of a connection with each secret of its connector (see connectors.ts) replaced by the mask. */
 export function maskSecrets<T>(connection: T): T {

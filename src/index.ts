@@ -13,8 +13,7 @@ export {
   IotFlowConnectionProps,
 } from './iot-flow-connection';
 export { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
-export { QUBITRO_DEFAULT_DESTINATION } from './schema/qubitro';
-export { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID } from './wire-format';
+export { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, QUBITRO_DEFAULT_DESTINATION } from './wire-format';
 export {
   QubitroProjectConnection,
   QubitroProjectStack,

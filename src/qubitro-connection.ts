@@ -1,9 +1,14 @@
 import { Construct } from 'constructs';
 import { IResolvable } from './framework';
 import { ConnectionOptions, IotFlowConnection } from './iot-flow-connection';
-import { QUBITRO_DEFAULT_DESTINATION, qubitroConnectionSchema } from './schema/qubitro';
+import { qubitroConnectionSchema } from './schema/qubitro';
 import { validateProps } from './validate';
-import { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, QUBITRO_SECRET_LABELS } from './wire-format';
+import {
+  QUBITRO_BRAND,
+  QUBITRO_CONNECTOR_ID,
+  QUBITRO_DEFAULT_DESTINATION,
+  QUBITRO_SECRET_LABELS,
+} from './wire-format';
 
 export interface QubitroConnectionProps extends ConnectionOptions {
   /** The Qubitro project id (a UUID): Qubitro portal → project → new source → Actility. */

@@ -3,16 +3,27 @@
  * share: paths, the Qubitro connector, its secrets, the provider's names. Plain constants without a framework
  * import, so that the review and the emulator load without cdktf.
  */
+import facts from '../provider/internal/facts/facts.json';
 import registry from '../provider/registry.json';
 
+// The API facts the provider needs too come from provider/internal/facts/facts.json, which Go embeds.
+
 /** The OAuth2 token endpoint, relative to the origin of the API base URL. */
-export const TOKEN_PATH = '/users-auth/protocol/openid-connect/token';
+export const TOKEN_PATH = facts.tokenPath;
+/** What the API returns in place of a secret on every read. */
+export const MASK = facts.mask;
+/** The configuration fields a read adds when they were not sent, with the value it adds. */
+export const CONFIGURATION_DEFAULTS: Readonly<typeof facts.configurationDefaults> = Object.freeze({
+  ...facts.configurationDefaults,
+});
 
 /** IoT Flow's generic HTTP push connector. */
 export const HTTP_CONNECTOR_ID = 'actility-http-iot';
 /** The connector that Qubitro (and its sister platforms) use, with the QUBITRO brand. */
 export const QUBITRO_CONNECTOR_ID = HTTP_CONNECTOR_ID;
 export const QUBITRO_BRAND = 'QUBITRO';
+/** Where a Qubitro connection posts when `destinationUrl` is not given: Qubitro's Actility webhook. */
+export const QUBITRO_DEFAULT_DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
 
 /** The secrets of a Qubitro connection, as dotted paths inside `configuration`, with the review's label. */
 export const QUBITRO_SECRET_LABELS: Readonly<Record<string, string>> = {

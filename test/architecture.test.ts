@@ -75,6 +75,11 @@ test('the review loads neither cdktf nor the framework module', () => {
   expect(loaded.filter((f) => /^(cdktf|cdktn|constructs)$/.test(f) || f === 'src/framework.ts')).toEqual([]);
 });
 
+test('the review loads no zod schema (src/schema/), only the plain wire facts', () => {
+  const loaded = [...closure('src/review/index.ts'), ...closure('src/review/cli.ts')];
+  expect(loaded.filter((f) => f === 'zod' || f.startsWith('src/schema/'))).toEqual([]);
+});
+
 test('the emulator loads neither cdktf nor the framework module', () => {
   const loaded = [...closure('emulator/index.ts'), ...closure('emulator/cli.ts')];
   expect(loaded.filter((f) => /^(cdktf|cdktn|constructs)$/.test(f) || f === 'src/framework.ts')).toEqual([]);

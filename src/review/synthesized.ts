@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import { synthesizedAppMissing } from '../errors';
 import { valueAtPath } from '../json-path';
 import { readJsonFile } from './json-file';
-import { QUBITRO_DEFAULT_DESTINATION } from '../schema/qubitro';
 import {
   CONNECTION_RESOURCE,
   PROVIDER_NAME,
   QUBITRO_BRAND,
   QUBITRO_CONNECTOR_ID,
+  QUBITRO_DEFAULT_DESTINATION,
   STACK_METADATA_KEY,
 } from '../wire-format';
 import { SECRET_PATHS, type ReviewedConnection, type ReviewedSecret, type ReviewedStack } from './model';

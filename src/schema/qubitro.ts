@@ -1,9 +1,8 @@
 /** Rules for the Qubitro preset. */
 import { z } from 'zod';
 import { commonConfigurationSchema } from './connection';
+import { QUBITRO_DEFAULT_DESTINATION } from '../wire-format';
 import { httpsUrl, plainText, rule, secretString } from './rules';
-
-export const QUBITRO_DEFAULT_DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
 
 export const qubitroConnectionSchema = commonConfigurationSchema.extend({
   name: plainText('name', 128),

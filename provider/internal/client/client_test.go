@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/client"
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/facts"
 	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/fakeapi"
 )
 
@@ -67,7 +68,7 @@ func TestNewDefaultsAndValidation(t *testing.T) {
 	if c.BaseURL() != "https://h.example:8443/iot-flow/v1" {
 		t.Errorf("base url %q", c.BaseURL())
 	}
-	if c.TokenURL() != "https://h.example:8443"+client.TokenPath {
+	if c.TokenURL() != "https://h.example:8443"+facts.TokenPath() {
 		t.Errorf("token url %q", c.TokenURL())
 	}
 	if c.RequestTimeout() != 30*time.Second {

@@ -16,8 +16,16 @@ import (
 	"testing"
 )
 
+// The fake spells out the API's facts (token path, mask, defaults) as the
+// docs give them instead of reading internal/facts: the provider's tests then
+// compare what the provider reads from facts.json with the documented API, not
+// with itself. internal/facts's tests keep the two copies equal.
+
 // TokenPath is where the fake serves OAuth2 tokens.
 const TokenPath = "/users-auth/protocol/openid-connect/token"
+
+// Mask is what the fake returns in place of a secret on reads.
+const Mask = "*****"
 
 // Hook may answer a request itself (return true). Stage is "before" (nothing
 // stored yet) or "after" (a POST/PUT/DELETE was applied, answer not sent).
@@ -121,7 +129,7 @@ func (s *Server) CountRequests(prefix string) int {
 	return n
 }
 
-// Defaults the server adds to a configuration that does not set them.
+// Defaults the server adds to a configuration that does not set them (see TokenPath for why a copy).
 var Defaults = map[string]any{
 	"createDevices": true, "sendMetadata": false, "sendRawDecodedFormat": false,
 	"downlinkEnabled": true, "reconnectStrategy": "NORMAL",
@@ -185,7 +193,7 @@ func (s *Server) view(id string) map[string]any {
 			}
 			if i == len(parts)-1 {
 				if _, ok := m[part]; ok {
-					m[part] = "*****"
+					m[part] = Mask
 				}
 				break
 			}

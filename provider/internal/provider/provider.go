@@ -18,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/client"
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/facts"
 )
 
 var (
@@ -79,7 +80,7 @@ func (p *IoTFlowProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"token_url": schema.StringAttribute{
 				Optional:            true,
-				MarkdownDescription: "OAuth2 token endpoint. Default: `<scheme://host[:port] of base_url>" + client.TokenPath + "`. Same rules as `base_url`.",
+				MarkdownDescription: "OAuth2 token endpoint. Default: `<scheme://host[:port] of base_url>" + facts.TokenPath() + "`. Same rules as `base_url`.",
 				Validators:          []validator.String{apiURL{}},
 			},
 			"bearer_token": schema.StringAttribute{

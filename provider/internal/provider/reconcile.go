@@ -7,20 +7,9 @@ import (
 	"math/big"
 	"reflect"
 	"strings"
+
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/facts"
 )
-
-// Masked is how the API returns a secret on reads.
-const Masked = "*****"
-
-// ServerDefaults are the configuration fields a read adds when they were not
-// sent, with the value it adds. The only place this table lives.
-var ServerDefaults = map[string]any{
-	"createDevices":        true,
-	"sendMetadata":         false,
-	"sendRawDecodedFormat": false,
-	"downlinkEnabled":      true,
-	"reconnectStrategy":    "NORMAL",
-}
 
 // decodeJSON decodes keeping numbers exact (json.Number).
 func decodeJSON(text string) (any, error) {
@@ -89,7 +78,7 @@ func jsonEqual(a, b any) bool {
 
 func isMasked(v any) bool {
 	s, ok := v.(string)
-	return ok && s == Masked
+	return ok && s == facts.Mask()
 }
 
 func joinPath(prefix, key string) string {
@@ -169,7 +158,8 @@ func reconcileObject(prior, server map[string]any, path string, secrets map[stri
 			continue
 		}
 		if topLevel {
-			if def, ok := ServerDefaults[k]; ok && jsonEqual(normaliseDefault(def), sv) {
+			// A default the server added (internal/facts) is no drift.
+			if def, ok := facts.ConfigurationDefault(k); ok && jsonEqual(def, sv) {
 				continue
 			}
 		}
@@ -180,13 +170,6 @@ func reconcileObject(prior, server map[string]any, path string, secrets map[stri
 		}
 	}
 	return out
-}
-
-// normaliseDefault turns a Go default into its decoded-JSON form.
-func normaliseDefault(v any) any {
-	text, _ := encodeJSON(v)
-	d, _ := decodeJSON(text)
-	return d
 }
 
 // ReconcileConfiguration computes the configuration to store after a read.

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 
 	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/client"
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/facts"
 )
 
 // MaxNameLength bounds a connection name, as the constructs do.
@@ -100,13 +101,13 @@ func isCredentialName(name string) bool {
 func clearSecretPaths(cfg map[string]any) []string {
 	var out []string
 	for k, v := range cfg {
-		if s, ok := v.(string); ok && maskedFields[k] && s != "" && s != Masked {
+		if s, ok := v.(string); ok && maskedFields[k] && s != "" && s != facts.Mask() {
 			out = append(out, k)
 		}
 	}
 	if headers, ok := cfg["headers"].(map[string]any); ok {
 		for k, v := range headers {
-			if s, ok := v.(string); ok && isCredentialName(k) && s != "" && s != Masked {
+			if s, ok := v.(string); ok && isCredentialName(k) && s != "" && s != facts.Mask() {
 				out = append(out, "headers."+k)
 			}
 		}
