@@ -24,6 +24,8 @@ import (
 
 	"golang.org/x/oauth2"
 	"golang.org/x/oauth2/clientcredentials"
+
+	"github.com/thingpark-qubitro/terraform-provider-iotflow/internal/facts"
 )
 
 // Defaults used when the corresponding Config field is zero.
@@ -36,9 +38,6 @@ const (
 	// tokenExpiryDelta renews a token this long before it expires, so a call
 	// never leaves with a token that dies in flight.
 	tokenExpiryDelta = 30 * time.Second
-	// TokenPath is appended to scheme://host[:port] of the base URL when no
-	// token URL is configured (the Keycloak realm used by ThingPark X).
-	TokenPath = "/users-auth/protocol/openid-connect/token"
 	// MaxBodyBytes caps one answer (a page of 100 connections, one connection, a token). A larger answer is
 	// an error naming the cap, never read into memory.
 	MaxBodyBytes = 8 << 20
@@ -158,7 +157,7 @@ func New(cfg Config) (*Client, error) {
 		c.bearer = cfg.BearerToken
 	case cfg.ClientID != "" && cfg.ClientSecret != "":
 		c.clientID = cfg.ClientID
-		c.tokenURL = c.origin + TokenPath
+		c.tokenURL = c.origin + facts.TokenPath()
 		if cfg.TokenURL != "" {
 			tu, err := CheckAPIURL(cfg.TokenURL)
 			if err != nil {
