@@ -37,9 +37,17 @@ afterEach(async () => {
   await emulator.close();
 });
 
-function workspace(binary: EngineBinary, names: string[] = ['Farm uplinks']): Workspace {
+function workspace(
+  binary: EngineBinary,
+  names: string[] = ['Farm uplinks'],
+  timeoutSeconds?: number,
+): Workspace {
   const ws = new Workspace(proxy, 'project', binary);
-  ws.synth({ projectId: PROJECT, connections: names.map((name, i) => ({ id: `Conn${i + 1}`, name })) });
+  ws.synth({
+    projectId: PROJECT,
+    connections: names.map((name, i) => ({ id: `Conn${i + 1}`, name })),
+    timeoutSeconds,
+  });
   workspaces.push(ws);
   return ws;
 }
@@ -170,6 +178,19 @@ describe.each(engineBinaries())('on %s', (binary) => {
     expect(connectionCalls(emulator).filter((r) => r.method === 'POST' && r.status === 201)).toHaveLength(1);
     expect(await ws.connectionIds()).toEqual({ Conn1: stored[0].id });
     expect((await ws.plan()).code).toBe(0);
+  });
+
+  test('a create answered 502 that the server never stored is not re-sent: the apply says so, the next one creates it', async () => {
+    // The commit window is timeoutSeconds, at least 5 s.
+    const ws = workspace(binary, ['Farm uplinks'], 5);
+    proxy.behaviour = onFirstCreate(() => ({ status: 502 }));
+    const output = await failed(ws.tofu('apply', '-auto-approve', '-input=false'));
+    expect(output).toContain('The outcome of a create is unknown');
+    expect(output).toContain('not re-sent');
+    expect(output).toContain('no new connection named "Farm uplinks" appeared');
+    expect(connectionCalls(emulator).filter((r) => r.method === 'POST')).toEqual([]);
+    await ws.apply();
+    expect(await tenant()).toHaveLength(1);
   });
 
   describe('errors name the failing step and the fix, as the README table shows', () => {
