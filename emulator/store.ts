@@ -53,7 +53,7 @@ export class StoreLimitError extends Error {
 }
 
 /** Headroom of a state file over `maxBytes`: ids, timestamps, the file's own syntax. */
-export const STATE_FILE_OVERHEAD_BYTES = 1024 * 1024;
+const STATE_FILE_OVERHEAD_BYTES = 1024 * 1024;
 
 const FIRST_ID = 1000;
 
