@@ -58,7 +58,8 @@ export interface QubitroProjectStackProps {
    */
   readonly bearerTokenVariable?: string;
   /**
-   * Name of the sensitive variable holding the project's webhook signing key, set as `TF_VAR_<name>`.
+   * Name of the sensitive variable holding the project's webhook signing key, set as `TF_VAR_<name>` to
+   * deploy (a destroy sends no signing key and runs without it).
    * @default qubitro_webhook_signing_key
    */
   readonly signingKeyVariable?: string;
