@@ -395,10 +395,12 @@ export interface ProfileResult {
 
 /** Functions whose cumulative share the profile reports: where the CPU went before issue 20's fixes. */
 const FOCUS: Record<ProcessProfile['process'], string[]> = {
+  // A JSON-syntax string is parsed as a template each time its references or value are asked for.
   tofu: [
     'hclsyntax.ParseTemplate',
+    'json.(*expression).Variables',
+    'json.(*expression).Functions',
     'json.(*expression).Value',
-    'plugin.(*GRPCProvider)',
     'runtime.gcBgMarkWorker',
   ],
   provider: [
