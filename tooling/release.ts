@@ -7,8 +7,9 @@
  *                      terraform-registry-manifest.json), terraform-provider-iotflow_<v>_SHA256SUMS (also as
  *                      SHA256SUMS) and, when a GPG key is given, its detached binary signature (`.sig`)
  *   release/lock/      <registry host>/.terraform.lock.hcl: the h1:/zh: hashes of every platform's release
- *   release/npm/       the main package's tarball, its optionalDependencies naming one package per platform,
- *                      and those packages' tarballs, each holding its platform's release zip
+ *   release/npm/       the main package's tarball (its optionalDependencies naming one package per platform,
+ *                      the lock files in provider/lock/), and those packages' tarballs, each holding its
+ *                      platform's release zip
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -229,6 +230,9 @@ function npmPack(cwd: string, into: string, ignoreScripts: boolean): string {
   return path.join(into, filename);
 }
 
+/** Where the main package holds the release's lock files: `<dir>/<registry host>/.terraform.lock.hcl`. */
+export const PACKAGED_LOCK_DIR = 'provider/lock';
+
 export interface NpmRelease {
   readonly main: string;
   /** Each platform package's tarball, by package name. */
@@ -280,6 +284,9 @@ export function releaseNpm(
   const pkgFile = path.join(staging, 'package', 'package.json');
   const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
   pkg.optionalDependencies = Object.fromEntries(Object.keys(platforms).map((n) => [n, release.version]));
+  // The release's lock files ride along, for users to commit beside their stacks.
+  fs.cpSync(release.lockDir, path.join(staging, 'package', PACKAGED_LOCK_DIR), { recursive: true });
+  pkg.files = [...(pkg.files as string[]), PACKAGED_LOCK_DIR];
   fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
   const mainTarball = npmPack(path.join(staging, 'package'), dir, true);
   log(path.basename(mainTarball));

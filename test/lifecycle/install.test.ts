@@ -11,7 +11,13 @@ import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, RunningEmulator, startEmulato
 import { selectEngine } from '../../engine/engine';
 import { currentPlatform, platformPackageName } from '../../engine/platform';
 import { FLAVOURS } from '../../tooling/flavour';
-import { NpmRelease, ProviderRelease, releaseNpm, releaseProvider } from '../../tooling/release';
+import {
+  NpmRelease,
+  PACKAGED_LOCK_DIR,
+  ProviderRelease,
+  releaseNpm,
+  releaseProvider,
+} from '../../tooling/release';
 import { run, RunResult } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
@@ -99,11 +105,8 @@ describe.each(engines)('an app with no Go, on %s', (engine, host, userPath) => {
         '',
       ].join('\n'),
     );
-    // The committed lock file, where cdktf runs init: the release's hashes for this engine's registry host.
     const stack = path.join(dir, 'cdktf.out', 'stacks', 'farm');
-    fs.mkdirSync(stack, { recursive: true });
     const lock = fs.readFileSync(path.join(provider.lockDir, host, '.terraform.lock.hcl'), 'utf8');
-    fs.writeFileSync(path.join(stack, '.terraform.lock.hcl'), lock);
     const platformTarball = npm.platforms[platformPackageName(currentPlatform()!)];
     // cdktf looks the lock up under registry.terraform.io only, so with tofu it would go online to `providers
     // lock`: --skip-provider-lock skips that step, not init's verification against the lock file.
@@ -117,6 +120,9 @@ describe.each(engines)('an app with no Go, on %s', (engine, host, userPath) => {
         'npm install --no-audit --no-fund --prefer-offline ' +
           `${npm.main} ${platformTarball} cdktf@${framework.version} constructs@${constructs.version}`,
         `npm install --no-audit --no-fund --prefer-offline --save-dev ${cli.package}@${cli.version} tsx@${pkg.devDependencies.tsx}`,
+        // The committed lock file, copied where cdktf runs init (the README's steps): the package's copy of
+        // the release's hashes for this engine's registry host.
+        `mkdir -p cdktf.out/stacks/farm && cp node_modules/${pkg.name}/${PACKAGED_LOCK_DIR}/${host}/.terraform.lock.hcl cdktf.out/stacks/farm/`,
         'eval "$(npx qubitro-engine install)"',
         'npx qubitro-engine --check',
         `npx cdktf deploy farm --auto-approve${skipLock}`,
