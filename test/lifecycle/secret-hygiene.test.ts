@@ -1,7 +1,9 @@
 /**
  * Secret hygiene end to end: synth, plan, apply, a failing apply, a key rotation, the review summary and the
  * demo, with probe secrets; every output, synthesized file, log, saved plan, plan JSON and state file is
- * searched for them. Secrets are write-only and their variables ephemeral, so no file holds them.
+ * searched for them; on each engine, DEBUG and TRACE logs, a saved plan (unzipped) and the failures of a
+ * token endpoint too. Every secret is searched in all its forms (test/support/secret-forms.ts). Secrets are
+ * write-only and their variables ephemeral, so no file holds them.
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
@@ -9,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { RunningEmulator, startEmulator } from '../../emulator';
-import { control, reviewCli, run, Workspace, writes } from '../support/engine';
+import { control, engineBinaries, reviewCli, run, Workspace, writes } from '../support/engine';
 import { savedPlanText } from '../support/saved-plan';
 import { findSecrets } from '../support/secret-forms';
 
@@ -107,41 +109,6 @@ test('synth, plan, apply, a failing apply, a rotation, the review, the state, sa
   }
 });
 
-/** Runs `body` with the engine logging at `level` into a fresh file; returns the log. */
-async function logged(level: string, body: () => Promise<void>): Promise<string> {
-  const log = path.join(ws.dir, `tofu-${level}-${Date.now()}.log`);
-  process.env.TF_LOG = level;
-  process.env.TF_LOG_PATH = log;
-  try {
-    await body();
-  } finally {
-    delete process.env.TF_LOG;
-    delete process.env.TF_LOG_PATH;
-  }
-  return fs.readFileSync(log, 'utf8');
-}
-
-test.each([
-  ['DEBUG', SIGNING_KEY],
-  ['TRACE', ROTATED_KEY],
-])('a plan and an apply that rotates the key log no secret in any form at TF_LOG=%s', async (level, key) => {
-  const outputs: Record<string, string> = {};
-  ws.synth({ projectId: PROJECT, connections: [{ id: 'Uplinks', name: 'Uplinks' }] });
-  ws.vars.qubitro_webhook_signing_key = key;
-  const since = emulator.requests().length;
-  outputs.log = await logged(level, async () => {
-    outputs.plan = (await ws.plan()).output;
-    outputs.apply = (await ws.apply()).output;
-  });
-  ws.vars.qubitro_webhook_signing_key = SIGNING_KEY;
-
-  // The key went over the wire (a PUT per connection, or a POST when run alone) while both logged.
-  expect(writes(emulator, since).length).toBeGreaterThan(0);
-  expect(outputs.log).toContain('iotflow');
-  expect(outputs.log.length).toBeGreaterThan(level === 'TRACE' ? 100_000 : 10_000);
-  expect(hits(outputs, SECRETS)).toEqual([]);
-});
-
 /** A token endpoint that answers 400 quoting the whole request, credentials included (a real habit). */
 async function echoingTokenEndpoint(): Promise<{ url: string; calls: () => number; close: () => void }> {
   let calls = 0;
@@ -160,41 +127,100 @@ async function echoingTokenEndpoint(): Promise<{ url: string; calls: () => numbe
   return { url: `http://127.0.0.1:${port}/token`, calls: () => calls, close: () => server.close() };
 }
 
-test('failures of the token endpoint (refused, unavailable, echoing the request) print and log no client secret', async () => {
-  const WRONG_SECRET = 'probe-wrong/secret+0f1e=2d&3c<4b>"q';
+describe.each(engineBinaries())('on %s', (binary) => {
   const connections = [{ id: 'Uplinks', name: 'Uplinks' }];
-  const outputs: Record<string, string> = {};
-  const echo = await echoingTokenEndpoint();
-  ws.synth({ projectId: PROJECT, connections });
-  try {
-    outputs.log = await logged('TRACE', async () => {
-      ws.vars.thingpark_client_secret = WRONG_SECRET;
-      const refused = await ws.plan();
-      ws.vars.thingpark_client_secret = CLIENT_SECRET;
-      expect(refused.code).toBe(1);
-      expect(refused.output).toMatch(/401|invalid_client/);
-      outputs.refused = refused.output;
+  let em: RunningEmulator;
+  let w: Workspace;
 
-      await control(emulator, 'faults', [{ path: '/token$', status: 503, times: 1000 }]);
-      const unavailable = await ws.plan();
-      await fetch(`${emulator.url}/__emulator/faults`, { method: 'DELETE' });
-      expect(unavailable.code).toBe(1);
-      expect(unavailable.output).toMatch(/503/);
-      outputs.unavailable = unavailable.output;
+  beforeAll(async () => {
+    em = await startEmulator({ clientSecret: CLIENT_SECRET });
+    w = new Workspace(em, 'project', binary);
+    w.vars.thingpark_client_secret = CLIENT_SECRET;
+    w.vars.qubitro_webhook_signing_key = SIGNING_KEY;
+    w.synth({ projectId: PROJECT, connections });
+  });
 
-      ws.synth({ projectId: PROJECT, connections, tokenUrl: echo.url });
-      const echoed = await ws.plan();
-      ws.synth({ projectId: PROJECT, connections });
-      expect(echoed.code).toBe(1);
-      expect(echoed.output).toMatch(/400/);
-      outputs.echoed = echoed.output;
-    });
-  } finally {
-    echo.close();
+  afterAll(async () => {
+    w?.dispose();
+    await em?.close();
+  });
+
+  /** Runs `body` with the engine logging at `level` into a fresh file; returns the log. */
+  async function logged(level: string, body: () => Promise<void>): Promise<string> {
+    const log = path.join(w.dir, `${binary}-${level}-${Date.now()}.log`);
+    process.env.TF_LOG = level;
+    process.env.TF_LOG_PATH = log;
+    try {
+      await body();
+    } finally {
+      delete process.env.TF_LOG;
+      delete process.env.TF_LOG_PATH;
+    }
+    return fs.readFileSync(log, 'utf8');
   }
 
-  expect(echo.calls()).toBeGreaterThan(0);
-  expect(hits(outputs, [CLIENT_SECRET, WRONG_SECRET])).toEqual([]);
+  test.each([
+    ['DEBUG', ROTATED_KEY],
+    ['TRACE', SIGNING_KEY],
+  ])('a plan and an apply writing the key log no secret in any form at TF_LOG=%s', async (level, key) => {
+    const outputs: Record<string, string> = {};
+    w.vars.qubitro_webhook_signing_key = key;
+    const since = em.requests().length;
+    outputs.log = await logged(level, async () => {
+      outputs.plan = (await w.plan()).output;
+      outputs.apply = (await w.apply()).output;
+    });
+
+    // The key went over the wire (a POST, then a PUT for the rotation) while the engine and provider logged.
+    expect(writes(em, since).length).toBeGreaterThan(0);
+    expect(outputs.log).toContain('iotflow');
+    expect(outputs.log.length).toBeGreaterThan(level === 'TRACE' ? 100_000 : 10_000);
+    expect(hits(outputs, SECRETS)).toEqual([]);
+  });
+
+  test('a saved plan of a rotation, unzipped, holds the project but no secret in any form', async () => {
+    w.vars.qubitro_webhook_signing_key = ROTATED_KEY;
+    expect((await w.tofu('plan', '-input=false', '-out=rotate.tfplan')).code).toBe(0);
+    const plan = savedPlanText(path.join(w.stackDir, 'rotate.tfplan'));
+
+    expect(plan).toContain(PROJECT);
+    expect(hits({ plan }, SECRETS)).toEqual([]);
+  });
+
+  test('failures of the token endpoint (refused, unavailable, echoing the request) print and log no client secret', async () => {
+    const WRONG_SECRET = 'probe-wrong/secret+0f1e=2d&3c<4b>"q';
+    const outputs: Record<string, string> = {};
+    const echo = await echoingTokenEndpoint();
+    try {
+      outputs.log = await logged('TRACE', async () => {
+        w.vars.thingpark_client_secret = WRONG_SECRET;
+        const refused = await w.plan();
+        w.vars.thingpark_client_secret = CLIENT_SECRET;
+        expect(refused.code).toBe(1);
+        expect(refused.output).toMatch(/401|invalid_client/);
+        outputs.refused = refused.output;
+
+        await control(em, 'faults', [{ path: '/token$', status: 503, times: 1000 }]);
+        const unavailable = await w.plan();
+        await fetch(`${em.url}/__emulator/faults`, { method: 'DELETE' });
+        expect(unavailable.code).toBe(1);
+        expect(unavailable.output).toMatch(/503/);
+        outputs.unavailable = unavailable.output;
+
+        w.synth({ projectId: PROJECT, connections, tokenUrl: echo.url });
+        const echoed = await w.plan();
+        w.synth({ projectId: PROJECT, connections });
+        expect(echoed.code).toBe(1);
+        expect(echoed.output).toMatch(/400/);
+        outputs.echoed = echoed.output;
+      });
+    } finally {
+      echo.close();
+    }
+
+    expect(echo.calls()).toBeGreaterThan(0);
+    expect(hits(outputs, [CLIENT_SECRET, WRONG_SECRET])).toEqual([]);
+  });
 });
 
 test('the demo prints and leaves no secret outside its secrets file, and writes its state files 0600', async () => {
