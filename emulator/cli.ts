@@ -8,13 +8,23 @@ import {
   type RateLimitStatus,
   type RunningEmulator,
 } from './index';
+import { TOKEN_PATH } from '../src/wire-format';
+import { API_PREFIXES } from './connections-api';
+import { CONTROL_PREFIX } from './control-plane';
+
+const DEFAULT_PORT = 8787;
+const DEFAULT_ORIGIN = `http://127.0.0.1:${DEFAULT_PORT}`;
 
 const USAGE = `Usage: iotflow-emulator [options]
 
-Local emulator of the ThingPark X IoT Flow Connections API.
+Local emulator of the ThingPark X IoT Flow Connections API. With the defaults it serves
+  the API (base URL)    ${DEFAULT_ORIGIN}${API_PREFIXES[0]}
+  OAuth2 tokens         ${DEFAULT_ORIGIN}${TOKEN_PATH}
+  its control plane     ${DEFAULT_ORIGIN}${CONTROL_PREFIX}/
+and prints the URLs it listens on when it has started.
 
 Options:
-  --port N              TCP port; 0 picks a free one (default 8787)
+  --port N              TCP port; 0 picks a free one (default ${DEFAULT_PORT})
   --host HOST           interface to bind (default 127.0.0.1)
   --max-connections N   account-plan connection limit (default 10000)
   --max-store-bytes N   bound on the stored connections' JSON size, so on the
@@ -101,7 +111,7 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
   }
   if (values.help) return 'help';
   return {
-    port: integer(FLAGS.port, values.port) ?? 8787,
+    port: integer(FLAGS.port, values.port) ?? DEFAULT_PORT,
     host: values.host,
     maxConnections: integer(FLAGS.maxConnections, values['max-connections']),
     maxStoreBytes: integer(FLAGS.maxStoreBytes, values['max-store-bytes']),
@@ -160,7 +170,9 @@ async function main(): Promise<void> {
   // Handlers first: whoever reads the line below may signal at once.
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  process.stdout.write(`listening on ${emulator.url}\n`);
+  process.stdout.write(
+    `listening on ${emulator.url} (API base URL ${emulator.baseUrl})\ntoken URL ${emulator.tokenUrl}\n`,
+  );
 }
 
 function fail(err: unknown): never {

@@ -13,11 +13,20 @@ function spawnIn(command: string, args: string[]): ChildProcess {
 }
 
 async function firstLine(child: ChildProcess): Promise<string> {
-  const lines = createInterface({ input: child.stdout! });
-  const [line] = (await once(lines, 'line')) as [string];
-  lines.close();
+  const [line] = await firstLines(child, 1);
   return line;
 }
+
+async function firstLines(child: ChildProcess, n: number): Promise<string[]> {
+  const lines = createInterface({ input: child.stdout! });
+  const read: string[] = [];
+  for await (const line of lines) if (read.push(line) === n) break;
+  lines.close();
+  return read;
+}
+
+/** `listening on ORIGIN (API base URL ORIGIN/iot-flow/v1)`, then `token URL ORIGIN/users-auth/…/token`. */
+const LISTENING = /^listening on (http:\/\/127\.0\.0\.1:\d+) \(API base URL (\S+)\)$/;
 
 async function stopGroup(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
@@ -38,14 +47,44 @@ describe('emulator CLI', () => {
     await Promise.all(children.splice(0).map(stopGroup));
   });
 
-  it('prints "listening on http://127.0.0.1:PORT" as its first line and serves there', async () => {
+  it('prints where it listens, the API base URL with /iot-flow/v1 and the token URL, and serves at each', async () => {
     const child = start('npx', ['tsx', 'emulator/cli.ts', '--port', '0']);
 
-    const line = await firstLine(child);
+    const [listening, token] = await firstLines(child, 2);
 
-    expect(line).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
-    const res = await fetch(`${line.slice('listening on '.length)}/__emulator/requests`);
-    expect(res.status).toBe(200);
+    const [, origin, baseUrl] = listening.match(LISTENING) ?? [];
+    expect([baseUrl, token]).toEqual([
+      `${origin}/iot-flow/v1`,
+      `token URL ${origin}/users-auth/protocol/openid-connect/token`,
+    ]);
+    const granted = await fetch(token.slice('token URL '.length), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: 'emulator-client',
+        client_secret: 'emulator-secret',
+      }),
+    });
+    const { access_token } = (await granted.json()) as { access_token: string };
+    const listed = await fetch(`${baseUrl}/connections`, {
+      headers: { authorization: `Bearer ${access_token}` },
+    });
+    expect([granted.status, listed.status]).toEqual([200, 200]);
+    expect((await fetch(`${origin}/__emulator/requests`)).status).toBe(200);
+  });
+
+  it('names the API base URL, the token URL and the control plane in --help', async () => {
+    const child = start('npx', ['tsx', 'emulator/cli.ts', '--help']);
+    let out = '';
+    child.stdout!.on('data', (chunk) => (out += chunk));
+
+    expect(await once(child, 'exit')).toEqual([0, null]);
+    expect(out).toContain('the API (base URL)    http://127.0.0.1:8787/iot-flow/v1\n');
+    expect(out).toContain(
+      'OAuth2 tokens         http://127.0.0.1:8787/users-auth/protocol/openid-connect/token\n',
+    );
+    expect(out).toContain('its control plane     http://127.0.0.1:8787/__emulator/\n');
   });
 
   it('starts the same way from the bin that package.json publishes (built by `npm run build`)', async () => {
@@ -54,7 +93,7 @@ describe('emulator CLI', () => {
     expect(readFileSync(`${ROOT}/${bin}`, 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
     const child = start(process.execPath, [`${ROOT}/${bin}`, '--port', '0']);
 
-    expect(await firstLine(child)).toMatch(/^listening on http:\/\/127\.0\.0\.1:\d+$/);
+    expect(await firstLine(child)).toMatch(LISTENING);
   });
 
   it('closes cleanly with exit code 0 on SIGTERM', async () => {
