@@ -1,9 +1,12 @@
 /**
- * The README's "Use it in your own project", step by step, in a new folder per flavour: the packed library
- * and the dependencies it names, `qubitro-engine install`, `cdktf deploy` (cdktn: `cdktn deploy` on Node 22)
- * to the emulator, a re-plan with no changes, `qubitro-review`, and a deploy with a missing secret that fails
- * fast instead of prompting; the package's subpaths, as packed, load in the app. Then the cdktf app, moved to
- * cdktn with the README's one line, deploys nothing.
+ * The README's "Use it in your own project", from its own code blocks (so the two cannot drift), in a new
+ * folder per flavour: the packed library and the dependencies the README names, its cdktf.json, the minimal
+ * example as main.ts, the emulator's variables, `qubitro-engine install`, `cdktf deploy` (cdktn: `cdktn
+ * deploy` on Node 22) to the emulator and `qubitro-review`, then a re-plan with no changes, and a deploy with a
+ * missing secret that fails instead of prompting; the package's subpaths, as packed, load in the app. Then the
+ * cdktf app, moved to cdktn with the README's one line, deploys nothing. Only three things differ from the
+ * README's text: the tarball's path (the `PACKAGE=` line), the emulator (the test's own, on a free port,
+ * instead of `npx iotflow-emulator --port 8787`), and the cdktn app's names (cdktf → cdktn).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -15,14 +18,47 @@ import { run, RunResult } from '../support/engine';
 
 const root = path.resolve(__dirname, '../..');
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
-const SIGNING_KEY = 'own-project-signing-key-4d3c2b1a';
 const ENGINE = 'eval "$(npx qubitro-engine install)"';
+const README_EMULATOR = 'http://127.0.0.1:8787';
+const STACK = 'farm-sensors';
 const { cdktf, cdktn } = FLAVOURS;
 
-const secrets = {
-  TF_VAR_thingpark_client_secret: DEFAULT_CLIENT_SECRET,
-  TF_VAR_qubitro_webhook_signing_key: SIGNING_KEY,
-};
+/** The fenced code blocks under a `## ` heading of the README, in order. */
+function readmeBlocks(heading: string): { lang: string; code: string }[] {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  if (start < 0) throw new Error(`README.md: no section "## ${heading}"`);
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/^```(\w+)\n([\s\S]*?)^```$/gm)].map((m) => ({ lang: m[1], code: m[2] }));
+}
+
+/** The README's steps, each checked for what the test relies on. */
+const README = (() => {
+  const [checkout, install, cdktfJson, emulatorEnv, deploy] = readmeBlocks('Use it in your own project');
+  const mainTs = readmeBlocks('A minimal example').find((b) => b.lang === 'ts');
+  const expectIn = (what: string, text: string | undefined, part: string) => {
+    if (!text?.includes(part)) throw new Error(`README.md's ${what} block should contain "${part}"`);
+  };
+  expectIn('checkout', checkout?.code, 'npm pack');
+  expectIn('install', install?.code, `\nnpm install "$PACKAGE" `);
+  expectIn('install', install?.code, `tsx@${pkg.devDependencies.tsx}`);
+  expectIn('cdktf.json', cdktfJson?.lang === 'json' ? cdktfJson.code : undefined, '"app": "npx tsx main.ts"');
+  expectIn('emulator', emulatorEnv?.code, `IOTFLOW_BASE_URL=${README_EMULATOR}/iot-flow/v1`);
+  expectIn('emulator', emulatorEnv?.code, `IOTFLOW_CLIENT_ID=${DEFAULT_CLIENT_ID}`);
+  expectIn('emulator', emulatorEnv?.code, `TF_VAR_thingpark_client_secret=${DEFAULT_CLIENT_SECRET}`);
+  expectIn('deploy', deploy?.code, `${ENGINE}`);
+  expectIn('deploy', deploy?.code, `npx cdktf deploy ${STACK} --auto-approve`);
+  expectIn('minimal example', mainTs?.code, `new QubitroProjectStack(app, '${STACK}'`);
+  const signingKey = /TF_VAR_qubitro_webhook_signing_key=(\S+)/.exec(emulatorEnv.code)?.[1];
+  return {
+    install: install.code,
+    cdktfJson: cdktfJson.code,
+    mainTs: mainTs!.code,
+    emulatorEnv: emulatorEnv.code,
+    deploy: deploy.code,
+    signingKey: signingKey!,
+  };
+})();
 
 /**
  * Run by `node -e` in an app: requires $PACKAGE's /review and lists the framework files then in
@@ -60,59 +96,60 @@ class OwnApp {
         CI: 'true',
         DISABLE_VERSION_CHECK: 'true',
         CHECKPOINT_DISABLE: '1',
-        IOTFLOW_BASE_URL: this.emulator.baseUrl,
         ...env,
       }),
     );
   }
 
-  /** The README's steps: package.json, cdktf.json, the minimal example, and its dependencies. */
+  /** The README's emulator block, pointed at this app's emulator. */
+  public get emulatorEnv(): string {
+    return README.emulatorEnv.replaceAll(README_EMULATOR, this.emulator.url);
+  }
+
+  /** The README's install block, cdktf.json and main.ts (cdktn: the same, named after cdktn). */
   public async create(tarball: string): Promise<void> {
     this.emulator = await startEmulator();
     const { framework, cli, constructs } = this.flavour;
     const write = (file: string, text: string) => fs.writeFileSync(path.join(this.dir, file), text);
-    write('package.json', JSON.stringify({ name: 'my-iot-infra', private: true }));
-    write(
-      'cdktf.json',
-      JSON.stringify({
-        language: 'typescript',
-        app: 'npx tsx main.ts',
-        output: 'cdktf.out',
-        sendCrashReports: 'false',
-      }),
-    );
-    write(
-      'main.ts',
-      [
-        `import { App } from '${framework.package}';`,
-        `import { QubitroProjectStack } from '${this.flavour.packageName}';`,
-        '',
-        'const app = new App();',
-        "new QubitroProjectStack(app, 'farm', {",
-        '  baseUrl: process.env.IOTFLOW_BASE_URL!,',
-        `  clientId: ${JSON.stringify(DEFAULT_CLIENT_ID)},`,
-        "  projectId: 'aa62ebe1-7ff3-4d05-baec-e6ff2edf34a4',",
-        "  connections: [{ id: 'Uplinks', name: 'Farm uplinks' }],",
-        '});',
-        'app.synth();',
-        '',
-      ].join('\n'),
-    );
-    const npmInstall = 'npm install --no-audit --no-fund --prefer-offline';
+    write('cdktf.json', README.cdktfJson);
+    write('main.ts', this.named(README.mainTs));
+    const install =
+      this.flavour === cdktf
+        ? README.install.replace(/^PACKAGE=.*$/m, `PACKAGE=${tarball}`)
+        : `npm init -y >/dev/null\nnpm install ${tarball} ${framework.package}@${framework.version} constructs@${constructs.version}\n` +
+          `npm install --save-dev ${cli.package}@${cli.version} tsx@${pkg.devDependencies.tsx}`;
+    // Offline first: the registry is only asked for what the machine's npm cache lacks.
     expectOk(
-      await this.sh(
-        `${npmInstall} ${tarball} ${framework.package}@${framework.version} constructs@${constructs.version}\n` +
-          `${npmInstall} --save-dev ${cli.package}@${cli.version} tsx@${pkg.devDependencies.tsx}`,
-      ),
+      await this.sh(install, {
+        npm_config_prefer_offline: 'true',
+        npm_config_audit: 'false',
+        npm_config_fund: 'false',
+      }),
     );
   }
 
-  /** `<cli> deploy farm`, then `tofu plan -detailed-exitcode` in the stack: 0 when nothing is left to change. */
+  /** `text` with the package and framework names of this app's flavour. */
+  public named(text: string): string {
+    if (this.flavour === cdktf) return text;
+    return text
+      .replaceAll(`'${cdktf.framework.package}'`, `'${this.flavour.framework.package}'`)
+      .replaceAll(`'${cdktf.packageName}'`, `'${this.flavour.packageName}'`)
+      .replaceAll(`npx ${cdktf.cli.binary} `, `npx ${this.flavour.cli.binary} `);
+  }
+
+  /**
+   * The README's emulator and deploy blocks (deploy, then `qubitro-review`), then a plan in the stack:
+   * exit 0 when nothing is left to change.
+   */
   public deployAndReplan(flavour = this.flavour): Promise<RunResult> {
+    const deploy =
+      flavour === this.flavour
+        ? this.named(README.deploy)
+        : README.deploy.replaceAll('npx cdktf ', `npx ${flavour.cli.binary} `);
     return this.sh(
-      `${ENGINE}\nnpx ${flavour.cli.binary} deploy farm --auto-approve --skip-provider-lock\n` +
-        'cd cdktf.out/stacks/farm && tofu plan -detailed-exitcode -no-color',
-      secrets,
+      `${this.emulatorEnv}\n${deploy}\n` +
+        `cd cdktf.out/stacks/${STACK} && "$TERRAFORM_BINARY_NAME" plan -detailed-exitcode -no-color`,
+      {},
       flavour,
     );
   }
@@ -124,7 +161,7 @@ class OwnApp {
 
   /** The framework version the stack's metadata names: which framework synthesized it. */
   public synthesizedBy(): string {
-    const stack = path.join(this.dir, 'cdktf.out', 'stacks', 'farm', 'cdk.tf.json');
+    const stack = path.join(this.dir, 'cdktf.out', 'stacks', STACK, 'cdk.tf.json');
     return JSON.parse(fs.readFileSync(stack, 'utf8'))['//'].metadata.version;
   }
 
@@ -176,24 +213,22 @@ describe.each(Object.values(apps))('an app on $flavour.packageName', (app) => {
   beforeAll(() => app.create(tarballs[app.flavour.name]), 600_000);
 
   test(`${cli.binary} deploy creates the connection, and a second deploy changes nothing`, async () => {
-    const r = await app.deployAndReplan();
-    expect(r.code).toBe(0);
+    const r = expectOk(await app.deployAndReplan());
     expect(r.output).toMatch(/Apply complete! Resources: 1 added/);
     expect(r.output).toMatch(/No changes/);
     expect(app.creations()).toHaveLength(1);
-    expect(r.output).not.toContain(SIGNING_KEY);
+    expect(r.output).not.toContain(README.signingKey);
   }, 300_000);
 
   test(`the stack was synthesized by ${framework.package} ${framework.version}`, () => {
     expect(app.synthesizedBy()).toBe(framework.version);
   });
 
-  test('qubitro-review summarizes the synthesized stacks without a secret', async () => {
-    const r = await app.sh('npx qubitro-review --out cdktf.out');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Farm uplinks');
-    expect(r.stdout).toContain('TF_VAR_qubitro_webhook_signing_key');
-    expect(r.output).not.toContain(SIGNING_KEY);
+  test("the README's qubitro-review wrote review.md, without a secret", () => {
+    const review = fs.readFileSync(path.join(app.dir, 'review.md'), 'utf8');
+    expect(review).toContain('Farm sensors to Qubitro');
+    expect(review).toContain('TF_VAR_qubitro_webhook_signing_key');
+    expect(review).not.toContain(README.signingKey);
   });
 
   test('the /review and /emulator subpaths load in the app, and /review loads no framework file', async () => {
@@ -210,9 +245,14 @@ describe.each(Object.values(apps))('an app on $flavour.packageName', (app) => {
   // No time bound: a busy machine stretches a deploy past any; a deploy that waited on a prompt would fail on
   // the test's timeout, and one that prompted and gave up would show the prompt.
   test('a deploy with a missing secret variable fails naming it, instead of prompting', async () => {
-    const r = await app.sh(`${ENGINE}\nnpx ${cli.binary} deploy farm --auto-approve --skip-provider-lock`, {
-      TF_VAR_thingpark_client_secret: DEFAULT_CLIENT_SECRET,
-    });
+    const r = await app.sh(
+      `${ENGINE}\nnpx ${cli.binary} deploy ${STACK} --auto-approve --skip-provider-lock`,
+      {
+        IOTFLOW_BASE_URL: app.emulator.baseUrl,
+        IOTFLOW_CLIENT_ID: DEFAULT_CLIENT_ID,
+        TF_VAR_thingpark_client_secret: DEFAULT_CLIENT_SECRET,
+      },
+    );
     expect(r.code).not.toBe(0);
     expect(r.output).toMatch(/qubitro_webhook_signing_key/);
     expect(r.output).not.toMatch(/Enter a value/);
@@ -238,8 +278,7 @@ describe("the cdktf app, moved to cdktn with the README's line", () => {
   });
 
   test('cdktn deploy then changes nothing: the same state, the same logical ids', async () => {
-    const r = await app.deployAndReplan(cdktn);
-    expect(r.code).toBe(0);
+    const r = expectOk(await app.deployAndReplan(cdktn));
     expect(r.output).toMatch(/Resources: 0 added, 0 changed, 0 destroyed/);
     expect(app.creations()).toHaveLength(1);
     expect(app.synthesizedBy()).toBe(cdktn.framework.version);
