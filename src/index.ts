@@ -13,6 +13,29 @@ export {
   IotFlowConnectionProps,
 } from './iot-flow-connection';
 export { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
+export {
+  CayenneConnection,
+  CommonsenseConnection,
+  DatacakeConnection,
+  GearStudioConnection,
+  GinjerConnection,
+  NomosenseConnection,
+  OpinumConnection,
+  TagoConnection,
+  UnabizConnection,
+  WidgelixConnection,
+} from './presets/connections';
+export type { PresetConnectionOptions } from './presets/options';
+export type { CayenneConnectionProps } from './presets/cayenne';
+export type { CommonsenseConnectionProps } from './presets/commonsense';
+export type { DatacakeConnectionProps } from './presets/datacake';
+export type { GearStudioConnectionProps } from './presets/gear-studio';
+export type { GinjerConnectionProps } from './presets/ginjer';
+export type { NomosenseConnectionProps } from './presets/nomosense';
+export type { OpinumConnectionProps } from './presets/opinum';
+export type { TagoConnectionProps } from './presets/tago';
+export type { UnabizConnectionProps } from './presets/unabiz';
+export type { WidgelixConnectionProps } from './presets/widgelix';
 export { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, QUBITRO_DEFAULT_DESTINATION } from './wire-format';
 export {
   QubitroProjectConnection,

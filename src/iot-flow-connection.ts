@@ -61,8 +61,10 @@ export interface IotFlowConnectionProps extends ConnectionOptions {
   /** The connector configuration, sent as `configuration`, common parameters included; undefined keys are left out. */
   readonly configuration: Record<string, unknown>;
   /**
-   * Dotted paths inside `configuration` that hold secrets, e.g. `headers.webhookSigningKey`. Their values
-   * must be tokens of sensitive variables; they travel write-only, and the API reads them back as `"*****"`.
+   * Dotted paths inside `configuration` that hold secrets, e.g. `headers.webhookSigningKey`, or a query
+   * parameter of a URL field, e.g. `destinationURL?authorization` (its value sits at that key of
+   * `configuration`; the provider writes it into the URL). Their values must be tokens of sensitive
+   * variables; they travel write-only, and the API reads them back as `"*****"`.
    * @default - the configuration holds no secret
    */
   readonly secretFields?: string[];

@@ -25,12 +25,6 @@ export const QUBITRO_BRAND = 'QUBITRO';
 /** Where a Qubitro connection posts when `destinationUrl` is not given: Qubitro's Actility webhook. */
 export const QUBITRO_DEFAULT_DESTINATION = 'https://webhook.qubitro.com/integrations/actility';
 
-/** The secrets of a Qubitro connection, as dotted paths inside `configuration`, with the review's label. */
-export const QUBITRO_SECRET_LABELS: Readonly<Record<string, string>> = {
-  'headers.webhookSigningKey': 'signing key',
-  downlinkAsKey: 'downlink AS key',
-};
-
 /** The values of the common parameter `reconnectStrategy`. */
 export const RECONNECT_STRATEGIES = ['CALM', 'NORMAL', 'AGGRESSIVE'] as const;
 

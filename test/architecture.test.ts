@@ -17,9 +17,16 @@ function sourceFiles(dir: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
-/** The imports of a file (repository-relative), relative ones resolved to files, packages by name. */
+/** `import type` / `export type … from`: erased by the compiler, so they load nothing at run time. */
+const TYPE_ONLY_IMPORT = /^(import|export) type [^;]*? from '[^']+';$/gm;
+
+/**
+ * The imports of a file that load something at run time (repository-relative), relative ones resolved to
+ * files, packages by name. Type-only imports are left out: a preset's data file may name its props' types.
+ */
 function importsOf(file: string): string[] {
-  const { importedFiles } = ts.preProcessFile(fs.readFileSync(path.join(root, file), 'utf8'), true, true);
+  const text = fs.readFileSync(path.join(root, file), 'utf8').replace(TYPE_ONLY_IMPORT, '');
+  const { importedFiles } = ts.preProcessFile(text, true, true);
   return importedFiles.map(({ fileName }) => {
     if (!fileName.startsWith('.')) return fileName;
     const target = path.join(path.dirname(file), fileName);

@@ -4,15 +4,33 @@
  * where they come from (a variable name) and, with a plan, as set / rotated / unchanged / removed.
  */
 
-import { QUBITRO_SECRET_LABELS } from '../wire-format';
+import { configurationPath } from '../presets/definition';
+import { QUBITRO } from '../presets/qubitro';
+import { DOWNLINK_AS_KEY, PRESETS, presetOfBrand } from '../presets/registry';
 
-/** Paths inside a connection body that always hold secrets, whatever the plan marks. */
-export const SECRET_PATHS = Object.keys(QUBITRO_SECRET_LABELS).map((p) => `configuration.${p}`);
+/** The review's label of each secret path inside `configuration`, from every preset. */
+const SECRET_LABELS: ReadonlyMap<string, string> = new Map([
+  ...PRESETS.flatMap((p) =>
+    p.secrets.map((s) => [configurationPath(s.placement), s.label] as const),
+  ).reverse(),
+  [DOWNLINK_AS_KEY.path, DOWNLINK_AS_KEY.label],
+]);
+
+/**
+ * Paths inside a connection body that always hold secrets, whatever the plan marks: those of its brand's
+ * preset (Qubitro's for a connection without a known brand, as before presets) and the downlink AS key.
+ */
+export function secretPathsOfBrand(brand: unknown): string[] {
+  const preset = presetOfBrand(brand) ?? QUBITRO;
+  return [...preset.secrets.map((s) => configurationPath(s.placement)), DOWNLINK_AS_KEY.path].map(
+    (p) => `configuration.${p}`,
+  );
+}
 
 /** How a reviewer reads a secret path: `signing key`, `downlink AS key`, the path itself, or `body` for all. */
 export function secretLabel(path: string): string {
   const inConfiguration = path.replace(/^configuration\./, '');
-  return (path !== inConfiguration && QUBITRO_SECRET_LABELS[inConfiguration]) || path || 'body';
+  return (path !== inConfiguration && SECRET_LABELS.get(inConfiguration)) || path || 'body';
 }
 
 export type Action = 'create' | 'update' | 'delete' | 'replace' | 'no-op' | 'import' | 'import, update';
@@ -47,6 +65,7 @@ export interface ReviewedConnection {
   /** The construct id in the stack, e.g. `Uplinks`. */
   readonly id: string;
   readonly name?: string;
+  /** The brand's project or account (Qubitro's project id, Opinum's username), where it has one. */
   readonly projectId?: string;
   readonly destination?: string;
   /** The other non-secret body fields, flattened: `uplinkTimeValidity`, `active`, … */

@@ -12,17 +12,23 @@ import {
   PROVIDER_NAME,
   QUBITRO_BRAND,
   QUBITRO_CONNECTOR_ID,
-  QUBITRO_DEFAULT_DESTINATION,
   STACK_METADATA_KEY,
 } from '../wire-format';
-import { SECRET_PATHS, type ReviewedConnection, type ReviewedSecret, type ReviewedStack } from './model';
+import { configurationPath } from '../presets/definition';
+import { QUBITRO } from '../presets/qubitro';
+import { presetOfBrand } from '../presets/registry';
+import {
+  secretPathsOfBrand,
+  type ReviewedConnection,
+  type ReviewedSecret,
+  type ReviewedStack,
+} from './model';
 
 /** Loosely typed JSON as cdktf and tofu write it. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type Json = any;
 
-/** Fields shown in their own column, or fixed by the Qubitro preset: not repeated under options. */
-const SHOWN_ELSEWHERE = ['name', 'configuration.destinationURL', 'configuration.headers.projectId'];
+/** Fields fixed by the Qubitro preset: not repeated under options (another brand's name is shown there). */
 const PRESET: Record<string, unknown> = { connectorId: QUBITRO_CONNECTOR_ID, brand: QUBITRO_BRAND };
 
 export interface SynthesizedStack {
@@ -85,7 +91,9 @@ export function providerEndpoints(tf: Json): Record<string, string> {
 /** The secret paths of a resource: the known ones and those it sends write-only. */
 export function secretPathsOf(resource: Json): string[] {
   const writeOnly = Object.keys((resource?.secrets_wo as Record<string, unknown> | null) ?? {});
-  return [...new Set([...SECRET_PATHS, ...writeOnly.map((p) => `configuration.${p}`)])];
+  return [
+    ...new Set([...secretPathsOfBrand(resource?.brand), ...writeOnly.map((p) => `configuration.${p}`)]),
+  ];
 }
 
 /** JSON text as the resource holds it; an expression (`${jsonencode(...)}`) cannot be read before deploy. */
@@ -136,7 +144,8 @@ export function constructId(constructPath: string | undefined, logicalId: string
 /** Where a secret comes from, without its value. */
 function secretSource(value: unknown): string {
   if (typeof value === 'string') {
-    const variable = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(value);
+    // The whole value, or behind a header's prefix (`Bearer ${var.x}`).
+    const variable = /^[A-Za-z]* ?\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(value);
     if (variable) return `TF_VAR_${variable[1]}`;
     if (value.includes('${')) return 'an expression';
   }
@@ -154,10 +163,15 @@ export function reviewBody(
   secretPaths: string[],
   describe: (value: unknown, path: string) => string | undefined,
 ): ReviewedConnection {
+  const preset = presetOfBrand(body?.brand) ?? QUBITRO;
+  const account = preset.fields.find((f) => f.account);
+  const accountPath = account && `configuration.${configurationPath(account.placement)}`;
+  // Shown in their own columns: not repeated under options.
+  const shownElsewhere = ['name', 'configuration.destinationURL', accountPath];
   const leaves = flatten(body, secretPaths);
   const options = Object.fromEntries(
     Object.entries(leaves)
-      .filter(([k, v]) => !SHOWN_ELSEWHERE.includes(k) && PRESET[k] !== v)
+      .filter(([k, v]) => !shownElsewhere.includes(k) && PRESET[k] !== v)
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]) => [k.replace(/^configuration\./, ''), v]),
   );
@@ -169,8 +183,11 @@ export function reviewBody(
     address,
     id,
     name: typeof body?.name === 'string' ? body.name : undefined,
-    projectId: body?.configuration?.headers?.projectId,
-    destination: destination === QUBITRO_DEFAULT_DESTINATION ? 'Qubitro (default)' : destination,
+    projectId: accountPath === undefined ? undefined : (valueAtPath(body, accountPath) as string | undefined),
+    destination:
+      destination !== undefined && destination === preset.destination?.default
+        ? `${preset.title} (default)`
+        : destination,
     options,
     secrets,
   };

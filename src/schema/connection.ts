@@ -137,8 +137,11 @@ export const connectionSchema = z.object({
       z
         .string()
         .regex(
-          /^\w+(\.\w+)*$/,
-          rule('dotted paths inside configuration, e.g. headers.webhookSigningKey', 'use dots between keys'),
+          /^\w+(\.\w+)*(\?\w+)?$/,
+          rule(
+            'dotted paths inside configuration, e.g. headers.webhookSigningKey, or a query parameter of a URL field, e.g. destinationURL?authorization',
+            'use dots between keys, and ? before a query parameter',
+          ),
         ),
     )
     .optional(),
