@@ -6,14 +6,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isLoopbackHost } from '../../src/loopback';
-import { connectionSchema } from '../../src/schema/connection';
 import { qubitroConnectionSchema } from '../../src/schema/qubitro';
 import { apiUrl } from '../../src/schema/rules';
 
 interface InputRules {
   apiUrls: { url: string; ok: boolean; why?: string }[];
   loopbackHosts: { host: string; loopback: boolean }[];
-  names: { name: string; ok: boolean; why?: string }[];
   names: { name: string; ok: boolean; why?: string }[];
 }
 
@@ -37,16 +35,9 @@ describe('the input rules shared with the provider', () => {
 
   // The title shows why (or the name as JSON): a raw control or bidi character would garble the report.
   it.each(rules.names.map((c) => [c.why ?? JSON.stringify(c.name), c.ok, c.name] as const))(
-    'name (%s) accepted: %s',
+    'connection name %s accepted: %s',
     (_why, ok, name) => {
-      expect(connectionSchema.shape.name.safeParse(name).success).toBe(ok);
-    },
-  );
-
-  it.each(rules.names.map((c) => [c.why ?? JSON.stringify(c.name), c.name, c.ok] as const))(
-    'name (%s) accepted: %s',
-    (_why, name, ok) => {
-      expect(connectionSchema.shape.name.safeParse(name).success).toBe(ok);
+      expect(qubitroConnectionSchema.shape.name.safeParse(name).success).toBe(ok);
     },
   );
 });
