@@ -11,6 +11,7 @@ import {
 import { TOKEN_PATH } from '../src/wire-format';
 import { API_PREFIXES } from './connections-api';
 import { CONTROL_PREFIX } from './control-plane';
+import { parseRouteFlag } from './uplinks';
 
 const DEFAULT_PORT = 8787;
 const DEFAULT_ORIGIN = `http://127.0.0.1:${DEFAULT_PORT}`;
@@ -46,6 +47,9 @@ Options:
                         configuration.createDevices, ...) to reads
   --log-max-entries N   request log entries kept (default 10000)
   --log-max-bytes N     request log size kept, in bytes (default 16777216)
+  --route HOST=URL      send simulated uplinks for destination HOST to the local
+                        receiver URL (e.g. webhook.qubitro.com=http://127.0.0.1:8788);
+                        repeatable; the connections' URLs stay as they are
   -h, --help            show this help
 `;
 
@@ -68,6 +72,7 @@ const FLAGS: Record<keyof EmulatorOptions, string> = {
   serverDefaults: '--no-server-defaults',
   requestLogMaxEntries: '--log-max-entries',
   requestLogMaxBytes: '--log-max-bytes',
+  routes: '--route',
 };
 
 class UsageError extends Error {}
@@ -76,6 +81,15 @@ function integer(flag: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   if (!/^\d+$/.test(raw)) throw new UsageError(`${flag} must be a non-negative integer (got "${raw}")`);
   return Number(raw);
+}
+
+function routeFlags(raw: string[] | undefined): Record<string, string> | undefined {
+  if (raw === undefined) return undefined;
+  try {
+    return Object.fromEntries(raw.map(parseRouteFlag));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
 }
 
 function parseOptions(args: string[]): EmulatorOptions | 'help' {
@@ -103,6 +117,7 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
         'no-server-defaults': { type: 'boolean' },
         'log-max-entries': { type: 'string' },
         'log-max-bytes': { type: 'string' },
+        route: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -129,6 +144,7 @@ function parseOptions(args: string[]): EmulatorOptions | 'help' {
     serverDefaults: values['no-server-defaults'] ? false : undefined,
     requestLogMaxEntries: integer(FLAGS.requestLogMaxEntries, values['log-max-entries']),
     requestLogMaxBytes: integer(FLAGS.requestLogMaxBytes, values['log-max-bytes']),
+    routes: routeFlags(values.route),
   };
 }
 

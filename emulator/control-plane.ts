@@ -15,6 +15,7 @@ import { isPlainObject, parseJson } from './json';
 import type { UnreachableMarks } from './reachability';
 import type { RequestLog } from './request-log';
 import { CONNECTION_STATES, isConnectionState, type ConnectionStore } from './store';
+import type { UplinkSender } from './uplinks';
 
 /** Test hooks that the real API does not have: no auth, no latency, no faults, not logged. */
 export const CONTROL_PREFIX = '/__emulator';
@@ -28,11 +29,13 @@ export interface ControlContext {
   serverDefaults: boolean;
   /** Resolves once the emptied store is on disk. */
   reset(): Promise<void>;
+  uplinks: UplinkSender;
 }
 
 type Handler = (body: Buffer) => Reply | Promise<Reply>;
 
 const STATE_PATH = /^\/connections\/([^/]+)\/state$/;
+const UPLINKS_PATH = /^\/connections\/([^/]+)\/uplinks$/;
 
 function setState(id: string, body: Buffer, ctx: ControlContext): Reply | Promise<Reply> {
   const json = parseJson(body);
@@ -100,6 +103,11 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
           return { status: 204 };
         },
       };
+    case '/uplinks':
+      return {
+        GET: () => ({ status: 200, body: ctx.uplinks.list() }),
+        POST: (body) => ctx.uplinks.handle(body),
+      };
     case '/faults':
       return {
         POST: (body) => {
@@ -116,6 +124,10 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
         },
       };
   }
+  const uplinks = UPLINKS_PATH.exec(subpath);
+  if (uplinks !== null) {
+    return { GET: () => ({ status: 200, body: ctx.uplinks.list(decodePathSegment(uplinks[1])) }) };
+  }
   const state = STATE_PATH.exec(subpath);
   if (state === null) return undefined;
   return { POST: (body) => setState(decodePathSegment(state[1]), body, ctx) };
@@ -126,7 +138,7 @@ function routes(subpath: string, ctx: ControlContext): Record<string, Handler> |
  * `Origin` (all cross-origin and all POST calls) or `Sec-Fetch-Site`, and can only send a body without a
  * preflight as form or text content. `undefined` when the call may proceed, else the refusal.
  */
-function controlGuard(method: string, headers: IncomingHttpHeaders, body: Buffer): Reply | undefined {
+export function controlGuard(method: string, headers: IncomingHttpHeaders, body: Buffer): Reply | undefined {
   const fetchSite = headers['sec-fetch-site'];
   if (headers.origin !== undefined || (fetchSite !== undefined && fetchSite !== 'none')) {
     return errorReply(403, 'com-4030', 'The emulator control plane refuses calls from web pages');

@@ -10,6 +10,7 @@ import { UnreachableMarks } from './reachability';
 import { RequestLog, type RequestLogEntry } from './request-log';
 import { createEmulatorServer } from './server';
 import { ConnectionStore } from './store';
+import { UplinkSender } from './uplinks';
 
 export type { Connection, ConnectionState } from './store';
 export type { FaultRule } from './faults';
@@ -31,6 +32,16 @@ export { MAX_JSON_DEPTH } from './json';
 export { HTTP_CONNECTOR_ID, MASK, RECONNECT_STRATEGIES } from '../src/wire-format';
 export { isLoopbackHost } from '../src/loopback';
 export { fingerprint } from './secrets';
+export type { Delivery, UplinkRequest } from './uplinks';
+export {
+  startQubitroEmulator,
+  NOT_FOUND_OR_DENIED,
+  type ApiKeySeed,
+  type ProjectSeed,
+  type QubitroEmulatorOptions,
+  type ReceivedUplink,
+  type RunningQubitroEmulator,
+} from './qubitro';
 
 export interface RunningEmulator {
   /** `http://HOST:PORT` */
@@ -47,7 +58,7 @@ export interface RunningEmulator {
   /** Every API call since the last reset, as `GET /__emulator/requests` returns it. */
   requests(): RequestLogEntry[];
   /**
-   * Empties the store, the request log, the fault rules and the unreachable marks at once; tokens stay
+   * Empties the store, the request log, the fault rules, the unreachable marks and the uplink deliveries at once; tokens stay
    * valid. Resolves once the empty store is in the state file.
    */
   reset(): Promise<void>;
@@ -78,8 +89,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const closing = new AbortController();
   // Every call waiting out its latency listens to this one signal: many at once is normal, not a leak.
   setMaxListeners(0, closing.signal);
+  const uplinks = new UplinkSender(store, resolved.routes, closing.signal);
   const reset = (): Promise<void> => {
     log.clear();
+    uplinks.clear();
     faults.clear();
     unreachable.clear();
     rateLimiter?.clear();
@@ -98,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     latencyMs: resolved.latencyMs,
     signal: closing.signal,
     reset,
+    uplinks,
   });
 
   await new Promise<void>((resolve, reject) => {

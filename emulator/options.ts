@@ -1,3 +1,5 @@
+import { resolveRoutes } from './uplinks';
+
 /** Options shared by `startEmulator` and the CLI; validated once here so both reject the same values. */
 export interface EmulatorOptions {
   /** TCP port; 0 picks any free port. Programmatic default: 0. */
@@ -37,6 +39,11 @@ export interface EmulatorOptions {
   requestLogMaxEntries?: number;
   /** Request log bound: total bytes of the entries as JSON (oldest dropped first). Default 16 MiB. */
   requestLogMaxBytes?: number;
+  /**
+   * Where simulated uplinks go: destination host (`webhook.qubitro.com`) → local receiver origin
+   * (`http://127.0.0.1:8788`). Default: none (only loopback destinations are sent to).
+   */
+  routes?: Record<string, string>;
 }
 
 export type RateLimitStatus = 429 | 503;
@@ -64,6 +71,7 @@ export interface ResolvedOptions {
   serverDefaults: boolean;
   requestLogMaxEntries: number;
   requestLogMaxBytes: number;
+  routes: Map<string, string>;
 }
 
 export class OptionError extends Error {
@@ -120,6 +128,14 @@ function rateLimit(options: EmulatorOptions): RateLimitOptions | undefined {
   return { rate, burst: integerIn('rateBurst', options.rateBurst ?? rate, 1, 1_000_000), status };
 }
 
+function routes(options: EmulatorOptions): Map<string, string> {
+  try {
+    return resolveRoutes(options.routes);
+  } catch (err) {
+    throw new OptionError('routes', (err as Error).message);
+  }
+}
+
 export function resolveOptions(options: EmulatorOptions, defaultPort: number): ResolvedOptions {
   return {
     port: integerIn('port', options.port ?? defaultPort, 0, 65535),
@@ -147,5 +163,6 @@ export function resolveOptions(options: EmulatorOptions, defaultPort: number): R
       1024,
       ANY,
     ),
+    routes: routes(options),
   };
 }
