@@ -99,7 +99,7 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 				WriteOnly:           true,
 				Sensitive:           true,
 				ElementType:         types.StringType,
-				MarkdownDescription: "Write-only secrets: dotted path inside `configuration` (e.g. `headers.webhookSigningKey`) to value. Merged into `configuration` on every create and update; never stored in state or plan. A change is detected through `secrets_fingerprint`.",
+				MarkdownDescription: "Write-only secrets: dotted path inside `configuration` (e.g. `headers.webhookSigningKey`), or a query parameter of a URL there (e.g. `destinationURL?authorization`: the URL in state keeps the parameter out or as `*****`), to value. Merged into `configuration` on every create and update; never stored in state or plan. A change is detected through `secrets_fingerprint`.",
 			},
 			"secrets_fingerprint": schema.StringAttribute{
 				Computed:            true,
@@ -153,8 +153,10 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 	}
 	for p := range m.SecretsWO.Elements() {
 		at := path.Root("secrets_wo").AtMapKey(p)
-		if p == "" || strings.HasPrefix(p, ".") || strings.HasSuffix(p, ".") || strings.Contains(p, "..") {
-			resp.Diagnostics.AddAttributeError(at, "Invalid secret path", fmt.Sprintf("%q is not a dotted path like headers.webhookSigningKey.", p))
+		field, param, isQuery := splitQuerySecret(p)
+		if field == "" || strings.HasPrefix(field, ".") || strings.HasSuffix(field, ".") || strings.Contains(field, "..") ||
+			(isQuery && (param == "" || strings.Contains(param, "?"))) {
+			resp.Diagnostics.AddAttributeError(at, "Invalid secret path", fmt.Sprintf("%q is not a dotted path like headers.webhookSigningKey, or a URL field's query parameter like destinationURL?authorization.", p))
 			continue
 		}
 		if cfg != nil {
@@ -167,6 +169,9 @@ func (r *connectionResource) ValidateConfig(ctx context.Context, req resource.Va
 
 // pathConflict explains why a secret cannot go to p in cfg ("" if it can).
 func pathConflict(cfg map[string]any, p string) string {
+	if field, param, ok := splitQuerySecret(p); ok {
+		return queryPathConflict(cfg, field, param)
+	}
 	parts := strings.Split(p, ".")
 	m := cfg
 	for i, part := range parts {

@@ -95,6 +95,11 @@ func reconcileValue(prior any, hasPrior bool, server any, path string, secrets m
 		// Unknown-unchanged: keep what we had (nothing on import).
 		return prior, hasPrior
 	}
+	if url, ok := server.(string); ok && path != "" {
+		if params := querySecretParams(secrets, path); len(params) > 0 {
+			server = keepQuerySecretsOut(url, prior, hasPrior, params)
+		}
+	}
 	if !hasPrior {
 		return stripUnknowable(server, path, secrets)
 	}
@@ -128,6 +133,11 @@ func reconcileValue(prior any, hasPrior bool, server any, path string, secrets m
 func stripUnknowable(v any, path string, secrets map[string]bool) (any, bool) {
 	if isMasked(v) || (path != "" && secrets[path]) {
 		return nil, false
+	}
+	if url, ok := v.(string); ok && path != "" {
+		if params := querySecretParams(secrets, path); len(params) > 0 {
+			return keepQuerySecretsOut(url, nil, false, params), true
+		}
 	}
 	if o, ok := v.(map[string]any); ok {
 		out := map[string]any{}
@@ -260,8 +270,9 @@ func ReconcileBrand(server *string) *string {
 }
 
 // MergeSecrets writes each secret (dotted path -> value) into the
-// configuration object, creating intermediate objects. The result is sent
-// to the API only; it never reaches state or logs.
+// configuration object, creating intermediate objects; a path "field?param"
+// sets the query parameter param of the URL string at field instead. The
+// result is sent to the API only; it never reaches state or logs.
 func MergeSecrets(configuration string, secrets map[string]string) (json.RawMessage, error) {
 	v, err := decodeJSON(configuration)
 	if err != nil {
@@ -272,6 +283,12 @@ func MergeSecrets(configuration string, secrets map[string]string) (json.RawMess
 		return nil, fmt.Errorf("configuration must be a JSON object")
 	}
 	for _, p := range SecretPaths(secrets) {
+		if field, param, ok := splitQuerySecret(p); ok {
+			if err := mergeQuerySecret(root, field, param, secrets[p]); err != nil {
+				return nil, err
+			}
+			continue
+		}
 		parts := strings.Split(p, ".")
 		m := root
 		for i, part := range parts {
@@ -301,4 +318,31 @@ func MergeSecrets(configuration string, secrets map[string]string) (json.RawMess
 		return nil, err
 	}
 	return json.RawMessage(text), nil
+}
+
+// mergeQuerySecret sets the query parameter param of the URL string at the
+// dotted path field of root to secret.
+func mergeQuerySecret(root map[string]any, field, param, secret string) error {
+	if param == "" {
+		return fmt.Errorf("secret path %q names no query parameter after ?", field+"?")
+	}
+	parts := strings.Split(field, ".")
+	m := root
+	for i, part := range parts {
+		v, ok := m[part]
+		if i == len(parts)-1 {
+			s, isString := v.(string)
+			if !ok || !isString {
+				return fmt.Errorf("secret path %q: configuration must set %q to the URL the secret goes into", field+"?"+param, field)
+			}
+			m[part] = withQuerySecret(s, param, secret)
+			return nil
+		}
+		child, isObject := v.(map[string]any)
+		if !ok || !isObject {
+			return fmt.Errorf("secret path %q: configuration must set %q to the URL the secret goes into", field+"?"+param, field)
+		}
+		m = child
+	}
+	return nil
 }
