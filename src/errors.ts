@@ -255,3 +255,17 @@ export function planStackUnmatched(
 export function duplicatePlans(file: string, otherFile: string, stack: string): ReviewError {
   return new ReviewError(`${file} and ${otherFile} are both plans of stack ${stack}: pass one`, file);
 }
+
+/** `qubitro-verify` cannot authenticate: a credential the stack reads from a variable is not in the environment. */
+export function verifyCredentialMissing(
+  stack: string,
+  attribute: string,
+  variable: string | undefined,
+): ReviewError {
+  return new ReviewError(
+    variable === undefined
+      ? `stack ${stack}: ${attribute} is neither a variable nor a value: synthesize the app again`
+      : `stack ${stack}: ${attribute} needs ${variable} in the environment (as the deploy does): export it and run again`,
+    stack,
+  );
+}

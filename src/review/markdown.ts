@@ -58,7 +58,7 @@ function tally(connections: readonly ReviewedConnection[]): string {
 }
 
 /** Replaces every secret in a text; see `scrubber`. */
-type Hide = (text: string) => string;
+export type Hide = (text: string) => string;
 
 function renderStack(stack: ReviewedStack, othersPlanned: boolean, hide: Hide): string[] {
   const about = [
@@ -89,7 +89,7 @@ function renderStack(stack: ReviewedStack, othersPlanned: boolean, hide: Hide): 
     c.secrets.map(secretCell).join('<br>') || '—',
     ...(stack.planned ? [changesCell(c, hide)] : []),
   ]);
-  const table = [columns, columns.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  const table = markdownTable(columns, rows);
   const footer = stack.planned
     ? ['', `Plan: ${tally(stack.connections)}.`]
     : othersPlanned
@@ -127,7 +127,12 @@ function changeText(change: FieldChange, hide: Hide): string {
   return `${field}: ${code(show(change.before, hide))} → ${code(show(change.after, hide))}`;
 }
 
-function plural(n: number, word: string): string {
+/** A Markdown table; cells are already escaped (`code`, `plain`). */
+export function markdownTable(columns: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  return [columns, columns.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+}
+
+export function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
@@ -138,13 +143,13 @@ function show(value: unknown, hide: Hide): string {
 }
 
 /** Inline code inside a table cell (pipes escaped); text with a backtick is shown plain instead. */
-function code(text: string): string {
+export function code(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.includes('`') ? plain(oneLine) : `\`${oneLine.replace(/\|/g, '\\|')}\``;
 }
 
 /** Text with Markdown and HTML special characters escaped, on one line. */
-function plain(text: string): string {
+export function plain(text: string): string {
   return text
     .replace(/\s+/g, ' ')
     .replace(/[\\`*_[\]#|~]/g, (c) => `\\${c}`)
@@ -179,7 +184,7 @@ function encodings(secret: string): string[] {
 }
 
 /** Replaces each secret in each of its encodings, as it is and as the renderer would escape it. */
-function scrubber(secrets: readonly string[]): Hide {
+export function scrubber(secrets: readonly string[]): Hide {
   const forms = secrets
     .filter((s) => s.length >= MIN_SCRUBBED_LENGTH)
     .flatMap(encodings)
