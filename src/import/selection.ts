@@ -1,0 +1,213 @@
+/**
+ * What `qubitro-import` brings under code: the selected connections of a tenant, grouped per Qubitro project,
+ * each as the props of a project-stack connection with `importFrom` its id. A connection is imported only
+ * when the constructs can express every field it holds, so the first deploy keeps every field; any other is
+ * skipped with the reason (the fields, a name used twice, a connector the YAML cannot hold), never dropped.
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { connectionSchema } from '../schema/connection';
+import { qubitroConnectionSchema } from '../schema/qubitro';
+import {
+  CONFIGURATION_DEFAULTS,
+  MASK,
+  QUBITRO_BRAND,
+  QUBITRO_CONNECTOR_ID,
+  QUBITRO_DEFAULT_DESTINATION,
+} from '../wire-format';
+import type { TenantConnection } from './tenant';
+
+export interface Selection {
+  /** Exact brand, any case. @default QUBITRO (unless `connector` is given) */
+  readonly brand?: string;
+  /** A glob of connection names: `*` any text, `?` one character. */
+  readonly name?: string;
+  readonly connector?: string;
+}
+
+/** One connection to import: the props of a `QubitroProjectStack` connection, `id` and `importFrom` set. */
+export interface ImportedConnection {
+  readonly props: Readonly<Record<string, unknown>> & { readonly id: string; readonly importFrom: string };
+  /** The API masks its signing key: the first deploy sends the key from the variable once (a PUT). */
+  readonly keySentOnce: boolean;
+}
+
+export interface ImportedProject {
+  readonly projectId: string;
+  readonly connections: ImportedConnection[];
+}
+
+export interface SkippedConnection {
+  readonly id: string;
+  readonly name: string;
+  /** Why it is not imported, with the fix. */
+  readonly reason: string;
+}
+
+export interface TenantSelection {
+  readonly projects: ImportedProject[];
+  readonly skipped: SkippedConnection[];
+}
+
+/** The configuration fields a Qubitro connection carries as props (the common parameters). */
+const COMMON_FIELDS = Object.keys(qubitroConnectionSchema.shape).filter(
+  (k) => !['name', 'projectId', 'webhookSigningKey', 'destinationUrl', 'active', 'downlinkAsKey'].includes(k),
+);
+/** Top-level fields the API adds or the props carry. */
+const TOP_FIELDS = [
+  'id',
+  'name',
+  'connectorId',
+  'brand',
+  'active',
+  'configuration',
+  'alarms',
+  'state',
+  'startupTime',
+];
+
+const propsSchema = qubitroConnectionSchema.extend({ alarms: connectionSchema.shape.alarms }).strict();
+
+function globRegex(glob: string): RegExp {
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`, 's');
+}
+
+export function selects(selection: Selection, c: TenantConnection): boolean {
+  const brand = selection.brand ?? (selection.connector ? undefined : QUBITRO_BRAND);
+  if (brand !== undefined && String(c.brand ?? '').toUpperCase() !== brand.toUpperCase()) return false;
+  if (selection.connector !== undefined && c.connectorId !== selection.connector) return false;
+  return selection.name === undefined || globRegex(selection.name).test(c.name);
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * The props of a Qubitro connection, or the fields the constructs cannot express. Server defaults with their
+ * default value are left out (the API adds them back on every read).
+ */
+export function qubitroProps(
+  c: TenantConnection,
+): { projectId: string; props: Record<string, unknown>; keySentOnce: boolean } | { unmodelled: string[] } {
+  const unmodelled: string[] = [];
+  const configuration = isObject(c.configuration) ? c.configuration : {};
+  const headers = isObject(configuration.headers) ? configuration.headers : {};
+  const props: Record<string, unknown> = { name: c.name };
+  for (const key of Object.keys(c)) if (!TOP_FIELDS.includes(key)) unmodelled.push(key);
+  if (c.active === false) props.active = false;
+  else if (c.active !== undefined && c.active !== true) unmodelled.push('active');
+  if (c.alarms !== undefined && c.alarms !== null && !isDeepStrictEqual(c.alarms, []))
+    props.alarms = c.alarms;
+  for (const [key, value] of Object.entries(configuration)) {
+    if (key === 'headers' || value === null) continue;
+    if (key === 'destinationURL') {
+      if (value !== QUBITRO_DEFAULT_DESTINATION) props.destinationUrl = value;
+    } else if (COMMON_FIELDS.includes(key)) {
+      const fallback = (CONFIGURATION_DEFAULTS as Record<string, unknown>)[key];
+      if (!isDeepStrictEqual(value, fallback)) props[key] = value;
+    } else unmodelled.push(`configuration.${key}`);
+  }
+  for (const key of Object.keys(headers)) {
+    if (key !== 'projectId' && key !== 'webhookSigningKey') unmodelled.push(`configuration.headers.${key}`);
+  }
+  const projectId = headers.projectId;
+  const key = headers.webhookSigningKey;
+  const checked = propsSchema.safeParse({ ...props, projectId, webhookSigningKey: '${var.key}' });
+  if (!checked.success) {
+    unmodelled.push(...checked.error.issues.map((i) => fieldOf(i)));
+  }
+  if (unmodelled.length) return { unmodelled: [...new Set(unmodelled)] };
+  // A key the API shows in clear cannot be told apart from a masked one by its value alone: both are sent once.
+  return { projectId: projectId as string, props, keySentOnce: key === MASK || typeof key === 'string' };
+}
+
+/** A props issue as the API field it comes from. */
+function fieldOf(issue: z.core.$ZodIssue): string {
+  const [first, ...rest] = issue.path.map(String);
+  const top: Record<string, string> = {
+    projectId: 'configuration.headers.projectId',
+    webhookSigningKey: 'configuration.headers.webhookSigningKey',
+    destinationUrl: 'configuration.destinationURL',
+  };
+  const field =
+    top[first] ?? (['name', 'active', 'alarms'].includes(first) ? first : `configuration.${first}`);
+  return [field, ...rest].join('.') + (issue.code === 'unrecognized_keys' ? `.${issue.keys.join(',')}` : '');
+}
+
+/** `Farm uplinks #2` → `FarmUplinks2`; a name with no letter becomes `Connection<id>`. */
+export function constructIdOf(name: string, tenantId: string, taken: ReadonlySet<string>): string {
+  const words = name.normalize('NFKD').match(/[A-Za-z0-9]+/g) ?? [];
+  let base = words
+    .map((w) => w[0].toUpperCase() + w.slice(1))
+    .join('')
+    .slice(0, 48);
+  if (!/^[A-Z]/.test(base)) base = `Connection${base}`.slice(0, 48);
+  return taken.has(base) ? `${base}Id${tenantId.replace(/[^A-Za-z0-9]/g, '')}`.slice(0, 64) : base;
+}
+
+/**
+ * The selected connections of a tenant per Qubitro project, minus `alreadyManaged` (ids of connections the
+ * existing code imports, and names it declares). Construct ids avoid `takenIds` of each project.
+ */
+export function selectConnections(
+  tenant: readonly TenantConnection[],
+  selection: Selection,
+  existing: { readonly ids: ReadonlySet<string>; readonly names: ReadonlySet<string> } = {
+    ids: new Set(),
+    names: new Set(),
+  },
+  takenIds: (projectId: string) => ReadonlySet<string> = () => new Set(),
+): TenantSelection {
+  const byName = new Map<string, TenantConnection[]>();
+  for (const c of tenant) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
+  const projects = new Map<string, ImportedProject>();
+  const taken = new Map<string, Set<string>>();
+  const skipped: SkippedConnection[] = [];
+  for (const c of tenant) {
+    if (!selects(selection, c) || existing.ids.has(c.id)) continue;
+    const skip = (reason: string) => skipped.push({ id: c.id, name: c.name, reason });
+    if (existing.names.has(c.name)) {
+      skip('the code already declares a connection of this name: not imported twice');
+      continue;
+    }
+    const twins = byName.get(c.name)!;
+    if (twins.length > 1) {
+      const ids = twins.map((t) => t.id).join(', ');
+      skip(
+        `the name is used by connections ${ids} on this endpoint, and the constructs need one name per endpoint: ` +
+          'rename all but one in ThingPark, then run qubitro-import again',
+      );
+      continue;
+    }
+    if (c.connectorId !== QUBITRO_CONNECTOR_ID || c.brand !== QUBITRO_BRAND) {
+      skip(
+        `connector ${c.connectorId}${c.brand ? `, brand ${c.brand}` : ''}: only Qubitro connections ` +
+          '(actility-http-iot, brand QUBITRO) are generated; declare it in code as an IotFlowConnection with importFrom',
+      );
+      continue;
+    }
+    const modelled = qubitroProps(c);
+    if ('unmodelled' in modelled) {
+      skip(
+        `the constructs cannot express ${modelled.unmodelled.join(', ')}: importing it would drop or change ` +
+          'that on the first deploy; declare it as an IotFlowConnection with importFrom, or change it in ThingPark',
+      );
+      continue;
+    }
+    const project = projects.get(modelled.projectId) ?? { projectId: modelled.projectId, connections: [] };
+    projects.set(modelled.projectId, project);
+    const ids = taken.get(modelled.projectId) ?? new Set(takenIds(modelled.projectId));
+    taken.set(modelled.projectId, ids);
+    const id = constructIdOf(c.name, c.id, ids);
+    ids.add(id);
+    project.connections.push({
+      props: { id, ...modelled.props, importFrom: c.id },
+      keySentOnce: modelled.keySentOnce,
+    });
+  }
+  return { projects: [...projects.values()], skipped };
+}
