@@ -77,7 +77,7 @@ export function parseEnvironmentsConfig(
   }
   const reserved = reservedKeys(doc, lines);
   if (reserved.length) throw invalidConfig(file, reserved);
-  return check(doc.toJS({ maxAliasCount: 100 }), file, options.baseDir ?? baseDirOf(options.file), (p) =>
+  return checkConfig(doc.toJS({ maxAliasCount: 100 }), file, options.baseDir ?? baseDirOf(options.file), (p) =>
     lineOf(doc, lines, p),
   );
 }
@@ -135,7 +135,7 @@ export function validateEnvironmentsConfig(
   value: unknown,
   options: ConfigSourceOptions = {},
 ): EnvironmentsConfigSource {
-  return check(
+  return checkConfig(
     value,
     options.file ?? 'environments config',
     options.baseDir ?? baseDirOf(options.file),
@@ -147,7 +147,7 @@ function baseDirOf(file: string | undefined): string {
   return file ? path.dirname(path.resolve(file)) : process.cwd();
 }
 
-function check(
+function checkConfig(
   value: unknown,
   file: string,
   baseDir: string,

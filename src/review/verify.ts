@@ -233,12 +233,12 @@ async function iotFlowCheck(
   };
 }
 
-interface Qubitro {
+interface QubitroApi {
   readonly apiUrl: string;
   readonly apiKey?: string;
 }
 
-async function qubitroGet(q: Qubitro, subpath: string): Promise<{ status: number; body: Json }> {
+async function qubitroGet(q: QubitroApi, subpath: string): Promise<{ status: number; body: Json }> {
   return call(`${q.apiUrl}/v2/projects/${subpath}`, { headers: { authorization: `Bearer ${q.apiKey}` } });
 }
 
@@ -316,7 +316,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyRun> {
   stacks.forEach((s) => secrets.push(...synthesizedSecrets(s.tf)));
   const apiKey = options.env.QUBITRO_API_KEY || undefined;
   if (apiKey !== undefined) secrets.push(apiKey);
-  const qubitro: Qubitro = {
+  const qubitro: QubitroApi = {
     apiUrl: (options.env.QUBITRO_API_URL || DEFAULT_QUBITRO_API_URL).replace(/\/+$/, ''),
     apiKey,
   };
@@ -346,7 +346,7 @@ async function verifyConnection(
   target: Target,
   providers: Map<string, Endpoint>,
   connectionId: string | undefined,
-  qubitro: Qubitro,
+  qubitro: QubitroApi,
   options: VerifyOptions,
   testEui: string,
 ): Promise<VerifiedConnection> {
@@ -407,7 +407,7 @@ async function verifyConnection(
 
 /** The project through the REST API; a 404 explained with what the uplink proved, else both readings. */
 async function projectCheck(
-  q: Qubitro,
+  q: QubitroApi,
   projectId: string,
   uplink: { accepted?: boolean; unknownProject?: boolean } | undefined,
 ): Promise<Check> {
@@ -454,7 +454,7 @@ async function projectCheck(
 }
 
 async function deviceCheck(
-  q: Qubitro,
+  q: QubitroApi,
   projectId: string,
   devEui: string,
   withinMs: number,
