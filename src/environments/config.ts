@@ -77,8 +77,11 @@ export function parseEnvironmentsConfig(
   }
   const reserved = reservedKeys(doc, lines);
   if (reserved.length) throw invalidConfig(file, reserved);
-  return checkConfig(doc.toJS({ maxAliasCount: 100 }), file, options.baseDir ?? baseDirOf(options.file), (p) =>
-    lineOf(doc, lines, p),
+  return checkConfig(
+    doc.toJS({ maxAliasCount: 100 }),
+    file,
+    options.baseDir ?? baseDirOf(options.file),
+    (p) => lineOf(doc, lines, p),
   );
 }
 
