@@ -1,4 +1,11 @@
 import { CONFIGURATION_DEFAULTS, HTTP_CONNECTOR_ID, MASK, RECONNECT_STRATEGIES } from '../src/wire-format';
+import {
+  BRANDS,
+  brandConfigurationSchema,
+  brandDefinition,
+  brandSecretPaths,
+  type QueryParameterMatcher,
+} from './brands';
 import { isPlainObject, type JsonObject } from './json';
 
 /**
@@ -7,8 +14,11 @@ import { isPlainObject, type JsonObject } from './json';
  * emulator comes from here, so a fact learnt about the real API changes one row.
  */
 
-/** A step in a secret's path: an exact key, or a rule on the key (header names are case-insensitive). */
-export type KeyMatcher = string | ((key: string) => boolean);
+/**
+ * A step in a secret's path: an exact key, a rule on the key (header names are case-insensitive), or a
+ * query parameter of a URL string (the last step).
+ */
+export type KeyMatcher = string | ((key: string) => boolean) | QueryParameterMatcher;
 
 export interface ConnectorSpec {
   id: string;
@@ -116,17 +126,59 @@ export function findConnector(id: string): ConnectorSpec | undefined {
   return CONNECTORS.find((spec) => spec.id === id);
 }
 
-/** What `GET /connectors` answers for one row. */
+/** The configuration schema of a brand of the HTTP connector, which POST and PUT enforce. */
+export function brandSchema(brand: unknown): JsonObject | undefined {
+  const definition = brandDefinition(brand);
+  return definition && brandConfigurationSchema(definition, COMMON_SCHEMA_PROPERTIES);
+}
+
+/**
+ * What `GET /connectors` answers for one row; the HTTP connector lists its brands with their schemas
+ * (assumed shape: the public docs show the connector's `configurationSchema`, not how brands appear).
+ */
 export function describeConnector(spec: ConnectorSpec): JsonObject {
   return {
     id: spec.id,
     name: spec.name,
     connection: { configurationSchema: structuredClone(spec.configurationSchema) },
+    ...(spec.id === HTTP_CONNECTOR_ID
+      ? {
+          brands: BRANDS.map((b) => ({
+            brand: b.brand,
+            name: b.title,
+            connection: { configurationSchema: brandSchema(b.brand) },
+          })),
+        }
+      : {}),
   };
 }
 
-function matches(matcher: KeyMatcher, key: string): boolean {
+function matches(matcher: Exclude<KeyMatcher, QueryParameterMatcher>, key: string): boolean {
   return typeof matcher === 'string' ? matcher === key : matcher(key);
+}
+
+/** `url` with the value of the query parameter `name` replaced (every other byte kept). */
+function replaceQueryParameter(url: string, name: string, replace: (secret: unknown) => unknown): string {
+  const [beforeFragment, ...fragment] = url.split('#');
+  const [base, ...query] = beforeFragment.split('?');
+  if (query.length === 0) return url;
+  const params = query
+    .join('?')
+    .split('&')
+    .map((kv) => {
+      const [key, ...value] = kv.split('=');
+      if (decodeQueryComponent(key) !== name) return kv;
+      return `${key}=${String(replace(decodeQueryComponent(value.join('='))))}`;
+    });
+  return [`${base}?${params.join('&')}`, ...fragment].join('#');
+}
+
+function decodeQueryComponent(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
 }
 
 function replaceAt(
@@ -135,8 +187,11 @@ function replaceAt(
   replace: (secret: unknown) => unknown,
 ): unknown {
   if (path.length === 0) return value === null || value === undefined ? value : replace(value);
-  if (!isPlainObject(value)) return value;
   const [head, ...rest] = path;
+  if (typeof head === 'object') {
+    return typeof value === 'string' ? replaceQueryParameter(value, head.queryParameter, replace) : value;
+  }
+  if (!isPlainObject(value)) return value;
   let copy: JsonObject | undefined;
   for (const [key, item] of Object.entries(value)) {
     if (!matches(head, key)) continue;
@@ -150,8 +205,19 @@ function replaceAt(
 export function replaceSecrets<T>(connection: T, replace: (secret: unknown) => unknown): T {
   if (!isPlainObject(connection)) return connection;
   const spec = connectorFor(connection.connectorId);
+  const brand = brandDefinition(connection.brand);
+  // A value two paths name (a brand's header is also a credential header) is replaced once.
+  const produced = new Set<unknown>();
+  const once = (secret: unknown) => {
+    if (produced.has(secret)) return secret;
+    const replaced = replace(secret);
+    produced.add(replaced);
+    return replaced;
+  };
   let result: unknown = connection;
-  for (const path of spec.secrets) result = replaceAt(result, path, replace);
+  for (const path of [...spec.secrets, ...(brand ? brandSecretPaths(brand) : [])]) {
+    result = replaceAt(result, path, once);
+  }
   return result as T;
 }
 
