@@ -358,6 +358,9 @@ function resolveEngine(dir: string, selection: EngineSelection, provider: Provid
       CHECKPOINT_DISABLE: '1',
       // A missing TF_VAR_… fails at once instead of waiting at a prompt no one sees (CI, cdktf deploy).
       TF_INPUT: '0',
+      // cdktf (and cdktn) otherwise point TF_PLUGIN_CACHE_DIR at ~/.terraform.d/plugin-cache, where another
+      // build of the same provider version (a Go build, an earlier release) makes init refuse this one.
+      CDKTF_DISABLE_PLUGIN_CACHE_ENV: 'true',
     },
   };
 }

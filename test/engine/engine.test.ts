@@ -17,7 +17,7 @@ const install = () =>
   run(tsx, [path.join(root, 'engine/cli.ts'), 'install', '--engine', 'build'], root, inherited);
 
 describe('engine:install', () => {
-  test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, CHECKPOINT_DISABLE and TF_INPUT', async () => {
+  test('prints only export lines for PATH, TF_CLI_CONFIG_FILE, TERRAFORM_BINARY_NAME, CHECKPOINT_DISABLE, TF_INPUT and CDKTF_DISABLE_PLUGIN_CACHE_ENV', async () => {
     const r = await install();
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n');
@@ -28,6 +28,7 @@ describe('engine:install', () => {
       'TERRAFORM_BINARY_NAME',
       'CHECKPOINT_DISABLE',
       'TF_INPUT',
+      'CDKTF_DISABLE_PLUGIN_CACHE_ENV',
     ]);
     expect(r.stdout).toContain("export TERRAFORM_BINARY_NAME='tofu'");
     expect(r.stdout).not.toContain('/nonexistent/inherited.tfrc');

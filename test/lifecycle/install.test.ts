@@ -131,7 +131,7 @@ describe.each(engines)('an app with no Go, on %s', (engine, host, userPath) => {
     const seconds = (Date.now() - started) / 1000;
     process.stderr.write(`[install] ${engine}: npm install to deployed in ${seconds.toFixed(0)} s\n`);
 
-    expect({ code: r.code, output: r.output.slice(-3000) }).toMatchObject({ code: 0 });
+    if (r.code !== 0) throw new Error(`the app's steps failed (exit ${r.code}):\n${r.output.slice(-4000)}`);
     expect(r.output).toContain(`engine: ${engine} `);
     expect(r.output).toContain('(from PATH)');
     expect(r.output).toContain(
