@@ -11,6 +11,7 @@
  *   npm run bench -- --only synth      one section (synth, scale, lifecycle, settle, ratelimit, profile; repeatable); the
  *                                      other sections already in the results file are kept
  *   npm run bench -- --out FILE        another results file (the charts go to charts/ beside it)
+ *   npm run bench -- --sizes 300,1000  the scale section at only those sizes
  *   npm run bench -- --report          no measurement: tables, verdicts and charts again from the file
  */
 import { execFileSync } from 'node:child_process';
@@ -164,6 +165,7 @@ export async function main(argv: string[]): Promise<BenchResults> {
       only: { type: 'string', multiple: true },
       out: { type: 'string' },
       report: { type: 'boolean', default: false },
+      sizes: { type: 'string' },
     },
   });
   const smoke = values.smoke ?? false;
@@ -173,7 +175,15 @@ export async function main(argv: string[]): Promise<BenchResults> {
   }
   // --report: measure nothing, recompute the summary, the verdicts and the charts from the results file.
   const selected = new Set<Section>(values.report ? [] : only.length ? (only as Section[]) : SECTIONS);
-  const plan = smoke ? SMOKE : FULL;
+  const base = smoke ? SMOKE : FULL;
+  // --sizes 300,1000: only those sizes of the scale section (a shorter run; the others drop from the file).
+  const sizes = values.sizes?.split(',').map(Number);
+  const plan: Plan = sizes
+    ? {
+        ...base,
+        scale: { ...base.scale, sizes: base.scale.sizes.filter((x) => sizes.includes(x.connections)) },
+      }
+    : base;
   const out = path.resolve(
     values.out ??
       (smoke
