@@ -460,10 +460,14 @@ export function targets(r: Omit<BenchResults, 'targets'>): Target[] {
   } else nm('synth');
   if (ours) {
     const cpu = (c: string) => f(srow(c)?.cpuPerConnectionMs, 1);
+    const cpuRatio = (c: string) => f(ours.cpuPerConnectionMs! / (srow(c)?.cpuPerConnectionMs ?? NaN));
     out.push({
       target: `CPU per connection, apply of ${at} (engine + provider)`,
       met: null,
-      detail: `constructs ${cpu('constructs')} ms, native ${cpu('native')} ms, restful ${cpu('restful')} ms, terraform_data ${cpu('terraform_data')} ms`,
+      detail:
+        `constructs ${cpu('constructs')} ms, native ${cpu('native')} ms, restful ${cpu('restful')} ms, ` +
+        `terraform_data ${cpu('terraform_data')} ms; constructs / native ×${cpuRatio('native')}, ` +
+        `constructs / terraform_data ×${cpuRatio('terraform_data')} (CPU does not depend on the machine's load)`,
     });
     out.push({
       target: `peak RSS of engine + provider during the ${at} apply < 600 MB`,
