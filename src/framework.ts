@@ -5,6 +5,7 @@
  */
 export {
   Annotations,
+  App,
   Fn,
   IResolvable,
   ITerraformDependable,
