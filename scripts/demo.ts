@@ -1,7 +1,9 @@
 /**
  * The main job: `npm run demo` finds the engine (tofu or terraform on PATH, else OpenTofu built from source),
  * starts the IoT Flow emulator, deploys the per-project example with `cdktf deploy`, prints the connections it
- * created, re-plans to show no changes, and leaves its state in .demo/. `npm run demo -- --destroy` removes them again.
+ * created, re-plans to show no changes, then proves delivery: one test uplink per connection, routed from the
+ * IoT Flow emulator to the Qubitro emulator, checked by qubitro-verify. It leaves its state in .demo/.
+ * `npm run demo -- --destroy` removes them again.
  * `--flavour cdktn` does the same with `cdktn deploy` on Node 22, the example running on CDK Terrain.
  */
 import { spawn } from 'node:child_process';
@@ -12,7 +14,16 @@ import { parseArgs } from 'node:util';
 import { EngineChoice, installEngine } from '../engine/engine';
 import { FLAVOURS, FlavourName } from '../tooling/flavour';
 import { cliOf, installToolchain } from '../tooling/node';
-import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, startEmulator, RunningEmulator } from '../emulator';
+import {
+  DEFAULT_CLIENT_ID,
+  DEFAULT_CLIENT_SECRET,
+  startEmulator,
+  startQubitroEmulator,
+  RunningEmulator,
+  type ProjectSeed,
+} from '../emulator';
+import { readSynthesizedStacks, verify } from '../src/review';
+import type { Json } from '../src/review/synthesized';
 
 const root = path.resolve(__dirname, '..');
 // QUBITRO_DEMO_DIR moves the demo's state, e.g. for the secret-hygiene test.
@@ -92,6 +103,20 @@ async function listConnections(emulator: RunningEmulator) {
   }>;
 }
 
+/**
+ * The Qubitro projects the deployed stacks send to, each with the signing key its connections carry: what
+ * the Qubitro portal would hold for them.
+ */
+function qubitroProjects(keys: Record<string, string>): ProjectSeed[] {
+  return readSynthesizedStacks(path.join(demoDir, 'cdktf.out')).flatMap((stack) =>
+    Object.values((stack.tf.resource?.iotflow_connection ?? {}) as Record<string, Json>).map((r) => ({
+      id: JSON.parse(r.configuration).headers.projectId as string,
+      name: stack.name,
+      signingKey: keys[/\$\{var\.(\w+)\}/.exec(r.secrets_wo['headers.webhookSigningKey'])![1]],
+    })),
+  );
+}
+
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
@@ -129,7 +154,10 @@ async function main(): Promise<void> {
     `Starting the IoT Flow emulator as ThingPark behaves: pages of 100, connections settling over ${SETTLE_MS} ms, ` +
       `NGINX rate limiting at ${RATE_LIMIT}/s (503 without Retry-After); state in .demo/emulator-state.json`,
   );
+  // Qubitro's receiving side: the IoT Flow emulator sends uplinks for webhook.qubitro.com here.
+  const qubitro = await startQubitroEmulator();
   const emulator = await startEmulator({
+    routes: { 'webhook.qubitro.com': qubitro.url },
     stateFile: path.join(demoDir, 'emulator-state.json'),
     settleMs: SETTLE_MS,
     rateLimit: RATE_LIMIT,
@@ -208,9 +236,39 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nState is in ${path.relative(process.cwd(), demoDir) || '.'}/; remove the connections with: npm run demo -- --destroy\n`,
     );
-    if (pending.length) process.exitCode = 1;
+
+    step('Proof of delivery: qubitro-verify --uplink sends one test uplink through each connection');
+    for (const project of qubitroProjects(secrets())) qubitro.putProject(project);
+    const apiKey = `QB_demo-${randomBytes(12).toString('hex')}`;
+    qubitro.putApiKey({ key: apiKey });
+    const { verification } = await verify({
+      out: path.join(demoDir, 'cdktf.out'),
+      env: { ...env, QUBITRO_API_KEY: apiKey, QUBITRO_API_URL: qubitro.apiUrl },
+      uplink: true,
+    });
+    process.stdout.write(
+      `\n${table([
+        ['NAME', 'QUBITRO PROJECT', 'RECEIVED BY', 'RESULT'],
+        ...verification.connections.map((c) => [
+          c.name ?? c.id,
+          c.projectId ?? '-',
+          // Qubitro's own record: the project that accepted the uplink.
+          c.verdict === 'delivered' &&
+          qubitro.uplinks().some((u) => u.projectId === c.projectId && u.outcome === 'accepted')
+            ? `Qubitro project ${c.stack}`
+            : '-',
+          c.verdict === 'not delivered'
+            ? `NOT DELIVERED: ${c.checks.find((k) => k.ok === false)?.detail}`
+            : c.verdict,
+        ]),
+      ])}\n`,
+    );
+    if (pending.length || verification.connections.some((c) => c.verdict === 'not delivered')) {
+      process.exitCode = 1;
+    }
   } finally {
     await emulator.close();
+    await qubitro.close();
   }
 }
 

@@ -13,3 +13,12 @@ export type { PlanInput } from './plan';
 export { buildReview, reviewMarkdown } from './review';
 export { readSynthesizedStacks, type SynthesizedStack } from './synthesized';
 export { ReviewError } from '../errors';
+export {
+  verify,
+  type Check,
+  type Verdict,
+  type Verification,
+  type VerifiedConnection,
+  type VerifyOptions,
+} from './verify';
+export { renderVerification, verificationJson } from './verify-markdown';

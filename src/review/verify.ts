@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyCredentialMissing } from '../errors';
 import { CONNECTION_RESOURCE, PROVIDER_NAME, QUBITRO_BRAND, TOKEN_PATH } from '../wire-format';
 import { readJsonFile } from './json-file';
@@ -36,7 +37,8 @@ export interface Check {
   readonly fix?: string;
 }
 
-export type Verdict = 'delivered' | 'not delivered' | 'reachable, delivery not checked';
+export type Verdict =
+  'delivered' | 'not delivered' | 'reachable, delivery not checked' | 'inactive (active: false)';
 
 export interface VerifiedConnection {
   readonly stack: string;
@@ -78,8 +80,22 @@ interface Endpoint {
   token(): Promise<string>;
 }
 
+/** Attempts of a read refused by a rate limit (503 without `Retry-After` from NGINX, or 429 with it). */
+const READ_ATTEMPTS = 6;
+
 async function call(url: string, init: RequestInit = {}): Promise<{ status: number; body: Json }> {
-  const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(CALL_TIMEOUT_MS), ...init });
+  let res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(CALL_TIMEOUT_MS), ...init });
+  // Reads only: a write is never repeated.
+  for (
+    let attempt = 1;
+    attempt < READ_ATTEMPTS && !init.method && [429, 503].includes(res.status);
+    attempt++
+  ) {
+    await res.body?.cancel();
+    const retryAfter = Number(res.headers.get('retry-after'));
+    await sleep(retryAfter > 0 ? Math.min(retryAfter, 30) * 1000 : 250 * 2 ** attempt);
+    res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(CALL_TIMEOUT_MS), ...init });
+  }
   const text = await res.text();
   let body: Json;
   try {
@@ -351,6 +367,15 @@ async function verifyConnection(
   testEui: string,
 ): Promise<VerifiedConnection> {
   const projectId: string | undefined = target.body?.configuration?.headers?.projectId;
+  const about = {
+    stack: target.stack.name,
+    id: constructId(target.resource['//']?.metadata?.path, target.logicalId),
+    name: target.body?.name,
+    projectId,
+    connectionId,
+  };
+  // Switched off on purpose: nothing to deliver, nothing to fix.
+  if (target.resource.active === false) return { ...about, checks: [], verdict: 'inactive (active: false)' };
   const providerRef = String(target.resource.provider ?? PROVIDER_NAME).replace(/^\$\{(.*)\}$/, '$1');
   const endpoint = providers.get(providerRef);
   const checks: Check[] = [await iotFlowCheck(target, endpoint, connectionId)];
@@ -395,11 +420,7 @@ async function verifyConnection(
   const failed = checks.some((c) => c.ok === false);
   const proven = checks.some((c) => (c.name === 'device' || c.name === 'uplink') && c.ok === true);
   return {
-    stack: target.stack.name,
-    id: constructId(target.resource['//']?.metadata?.path, target.logicalId),
-    name: target.body?.name,
-    projectId,
-    connectionId,
+    ...about,
     checks,
     verdict: failed ? 'not delivered' : proven ? 'delivered' : 'reachable, delivery not checked',
   };

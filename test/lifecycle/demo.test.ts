@@ -22,6 +22,11 @@ test('the demo captured without a terminal deploys, re-plans with no changes and
   expect(demo.code).toBe(0);
   expect(demo.stdout).toMatch(/farm-sensors: no changes\nfleet-trackers: no changes/);
   expect(demo.output).toMatch(/Apply complete!/);
+  expect(demo.stdout).toMatch(/^Farm sensors to Qubitro +\S+ +Qubitro project farm-sensors +delivered *$/m);
+  expect(demo.stdout).toMatch(/^Farm sensors to Qubitro \(backup\) +\S+ +- +inactive \(active: false\) *$/m);
+  expect(demo.stdout).toMatch(
+    /^Fleet trackers to Qubitro +\S+ +Qubitro project fleet-trackers +delivered *$/m,
+  );
   // eslint-disable-next-line no-control-regex -- looking for the escape character itself
   expect(demo.output).not.toMatch(/\u001b\[/);
 }, 300_000);
