@@ -9,12 +9,13 @@ import { valueAtPath } from '../json-path';
 import { readJsonFile } from './json-file';
 import {
   CONNECTION_RESOURCE,
+  MASK,
   PROVIDER_NAME,
   QUBITRO_BRAND,
   QUBITRO_CONNECTOR_ID,
   STACK_METADATA_KEY,
 } from '../wire-format';
-import { configurationPath } from '../presets/definition';
+import { configurationPath, type PresetDefinition } from '../presets/definition';
 import { QUBITRO } from '../presets/qubitro';
 import { presetOfBrand } from '../presets/registry';
 import {
@@ -185,12 +186,28 @@ export function reviewBody(
     name: typeof body?.name === 'string' ? body.name : undefined,
     projectId: accountPath === undefined ? undefined : (valueAtPath(body, accountPath) as string | undefined),
     destination:
-      destination !== undefined && destination === preset.destination?.default
+      typeof destination === 'string' &&
+      withoutMaskedSecrets(destination, preset) === preset.destination?.default
         ? `${preset.title} (default)`
         : destination,
     options,
     secrets,
   };
+}
+
+/** A destination URL without the preset's secret query parameters where they are masked (`?authorization=*****`). */
+function withoutMaskedSecrets(url: string, preset: PresetDefinition): string {
+  const masked = preset.secrets.flatMap((s) =>
+    'queryParameter' in s.placement ? [`${encodeURIComponent(s.placement.queryParameter)}=${MASK}`] : [],
+  );
+  const at = url.indexOf('?');
+  if (at < 0) return url;
+  const base = url.slice(0, at);
+  const kept = url
+    .slice(at + 1)
+    .split('&')
+    .filter((kv) => kv !== '' && !masked.includes(kv));
+  return kept.length ? `${base}?${kept.join('&')}` : base;
 }
 
 /**

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { App, LocalBackend, TerraformStack } from 'cdktf';
 import { fingerprint, startEmulator, RunningEmulator } from '../../emulator';
 import { DatacakeConnection, IotFlowApi, OpinumConnection, TagoConnection } from '../../src';
+import { main } from '../../src/review/cli';
 import { sensitiveVariable } from '../../src/secrets';
 import { callApi, CLIENT_ID, CLIENT_SECRET, engineBinaries, Workspace, writes } from '../support/engine';
 
@@ -102,6 +103,29 @@ describe.each(engineBinaries())('presets on %s', (binary) => {
     const r = await ws.plan();
 
     expect(r.code).toBe(0);
+  }, 300_000);
+
+  test('the review of a TAGO rotation shows that key rotated, the others unchanged, and no secret', async () => {
+    setKeys(ws, { ...KEYS, tago: 'tago-key-2' });
+    ws.expectOk(await ws.tofu('plan', '-input=false', '-out=p'));
+    const planJson = path.join(ws.dir, 'plan.json');
+    fs.writeFileSync(planJson, ws.expectOk(await ws.tofu('show', '-json', 'p')).stdout);
+    let review = '';
+
+    const code = main(
+      ['--out', path.join(ws.dir, 'out'), '--plan', planJson],
+      (t) => (review += t),
+      () => undefined,
+    );
+
+    const row = (name: string) => review.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(code).toBe(0);
+    expect(row('to tago')).toContain('authorization: **rotated** (from `TF_VAR_tago_authorization`)');
+    expect(row('to tago')).toContain('TagoIO (default)');
+    expect(row('to datacake')).toContain('access token: **unchanged** (from `TF_VAR_datacake_token`)');
+    expect(row('to opinum')).toContain('`farm@example.com`');
+    expect(row('to opinum')).toContain('password: **unchanged** (from `TF_VAR_opinum_password`)');
+    for (const key of [...Object.values(KEYS), 'tago-key-2']) expect(review).not.toContain(key);
   }, 300_000);
 
   test('rotating the TAGO key updates that connection only, sending the whole new URL', async () => {
