@@ -91,6 +91,23 @@ describe('the provider release', () => {
     }
   });
 
+  test("each executable is built for its zip's OS and architecture", () => {
+    const built = PLATFORMS.map((p) => {
+      const exe = Buffer.from(
+        unzipSync(fs.readFileSync(path.join(release.dir, releaseZipName(p))))[providerExecutable(p)],
+      );
+      // ELF e_machine, Mach-O cputype, PE machine (after the "PE\0\0" signature the DOS header points to).
+      if (exe.subarray(0, 4).toString('latin1') === '\x7fELF')
+        return `linux_${{ 0x3e: 'amd64', 0xb7: 'arm64' }[exe.readUInt16LE(18)]}`;
+      if (exe.readUInt32LE(0) === 0xfeedfacf)
+        return `darwin_${{ 0x01000007: 'amd64', 0x0100000c: 'arm64' }[exe.readUInt32LE(4)]}`;
+      if (exe.subarray(0, 2).toString('latin1') === 'MZ')
+        return `windows_${{ 0x8664: 'amd64', 0xaa64: 'arm64' }[exe.readUInt16LE(exe.readUInt32LE(0x3c) + 4)]}`;
+      return 'unknown';
+    });
+    expect(built).toEqual(PLATFORMS.map((p) => `${p.goos}_${p.goarch}`));
+  });
+
   test('the manifest declares plugin protocol 6', () => {
     for (const file of [names.manifest, 'terraform-registry-manifest.json']) {
       expect(JSON.parse(fs.readFileSync(path.join(release.dir, file), 'utf8'))).toEqual(REGISTRY_MANIFEST);
