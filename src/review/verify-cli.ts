@@ -4,14 +4,17 @@
  * report (and JSON with --json). Exit 0 when nothing failed, 2 when a connection does not deliver, 1 on error.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { verify } from './verify';
 import { renderVerification, verificationJson } from './verify-markdown';
 
-const USAGE = `Usage: qubitro-verify [--out <cdktf.out>] [--uplink] [--device <DevEUI> --within <duration>]
-                      [--json <file>]
+const USAGE = `Usage: qubitro-verify [--out <cdktf.out> | --config <environments.yaml>] [--uplink]
+                      [--device <DevEUI> --within <duration>] [--json <file>]
 
-For each Qubitro connection of the synthesized app (deployed from its stack folders' local state):
+For each Qubitro connection of the synthesized app or of the environments YAML (its id from the stack
+folder's local state, else the one connection of that name and project on the endpoint):
   - the IoT Flow connection is OPENED, read with the stack's credentials (TF_VAR_<client secret variable>);
   - with QUBITRO_API_KEY (environment only), the Qubitro project exists and is visible to that key
     (QUBITRO_API_URL moves the API, default https://api.qubitro.com);
@@ -21,6 +24,7 @@ For each Qubitro connection of the synthesized app (deployed from its stack fold
     recent (duration: 90s, 15m, 2h, 1d; default 15m).
 
   --out, -o   the synthesized app (default: cdktf.out)
+  --config    an environments YAML instead: its stacks are synthesized into a temporary folder
   --json      also write the report as JSON to this file
 
 Exit status: 0 all checks passed, 2 a connection does not deliver, 1 error.
@@ -30,6 +34,20 @@ function duration(raw: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(raw);
   if (match === null) throw new Error(`--within must be a number and s, m, h or d (got "${raw}")`);
   return Number(match[1]) * { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's']!;
+}
+
+/** The stacks of an environments YAML, synthesized into a temporary folder. */
+function synthesizeConfig(file: string): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-verify-'));
+  // Required here only: without --config the command needs no CDK framework.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { App } = require('../framework') as typeof import('../framework');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const environments = require('../environments') as typeof import('../environments');
+  const app = new App({ outdir });
+  environments.addEnvironmentStacks(app, path.resolve(file));
+  app.synth();
+  return outdir;
 }
 
 /** Runs the command; resolves the exit code. */
@@ -43,7 +61,8 @@ export async function main(
     const { values } = parseArgs({
       args: argv,
       options: {
-        out: { type: 'string', short: 'o', default: 'cdktf.out' },
+        out: { type: 'string', short: 'o' },
+        config: { type: 'string' },
         uplink: { type: 'boolean' },
         device: { type: 'string' },
         within: { type: 'string' },
@@ -61,8 +80,10 @@ export async function main(
     }
     if (values.within !== undefined && values.device === undefined)
       throw new Error('--within needs --device');
+    if (values.out !== undefined && values.config !== undefined)
+      throw new Error('give --out or --config, not both');
     const run = await verify({
-      out: values.out!,
+      out: values.config === undefined ? (values.out ?? 'cdktf.out') : synthesizeConfig(values.config),
       env,
       uplink: values.uplink,
       device: values.device,

@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyCredentialMissing } from '../errors';
 import { CONNECTION_RESOURCE, PROVIDER_NAME, QUBITRO_BRAND, TOKEN_PATH } from '../wire-format';
+import { readTenant, type TenantConnection } from '../import/tenant';
 import { readJsonFile } from './json-file';
 import {
   connectionBodyOf,
@@ -78,6 +79,8 @@ interface Endpoint {
   readonly baseUrl: string;
   /** Resolves a bearer token for the IoT Flow API. */
   token(): Promise<string>;
+  /** Every connection of the endpoint (client credentials only), to find one the state does not name. */
+  list?(): Promise<TenantConnection[]>;
 }
 
 /** Attempts of a read refused by a rate limit (503 without `Retry-After` from NGINX, or 429 with it). */
@@ -157,7 +160,15 @@ function endpoints(
         return res.body.access_token;
       };
       const ref = p.alias ? `${PROVIDER_NAME}.${p.alias}` : PROVIDER_NAME;
-      return [ref, { baseUrl, token: () => (cached ??= token()) }];
+      let listed: Promise<TenantConnection[]> | undefined;
+      const list = () =>
+        (listed ??= readTenant({
+          baseUrl,
+          clientId: p.client_id,
+          clientSecret: variableValue(p.client_secret, env, stack.name, 'client_secret'),
+          tokenUrl: p.token_url,
+        }));
+      return [ref, { baseUrl, token: () => (cached ??= token()), list: p.client_id ? list : undefined }];
     }),
   );
 }
@@ -204,6 +215,25 @@ interface Target {
   readonly body: Json;
 }
 
+/**
+ * The id of the one Qubitro connection of that name and project on the endpoint, for a stack whose state is
+ * not a local file (a remote backend, `--config`): undefined when there is none, or several.
+ */
+async function findByName(
+  endpoint: Endpoint | undefined,
+  name: unknown,
+  projectId: string | undefined,
+): Promise<string | undefined> {
+  if (endpoint?.list === undefined) return undefined;
+  const matches = (await endpoint.list()).filter(
+    (c) =>
+      c.name === name &&
+      c.brand === QUBITRO_BRAND &&
+      (c.configuration?.headers as Record<string, unknown> | undefined)?.projectId === projectId,
+  );
+  return matches.length === 1 ? matches[0].id : undefined;
+}
+
 /** Reads the IoT Flow connection: OPENED, or why not. */
 async function iotFlowCheck(
   target: Target,
@@ -223,8 +253,9 @@ async function iotFlowCheck(
     return {
       name: 'IoT Flow',
       ok: false,
-      detail: 'not deployed: no connection id in the stack state',
-      fix: `deploy the stack (cdktf deploy ${stackName}); a remote backend's state is not read: verify from the stack folder's local state`,
+      detail:
+        'not deployed: no connection id in the stack state, and not exactly one connection of this name and project on the endpoint',
+      fix: `deploy the stack (cdktf deploy ${stackName}); if several connections share this name, rename or remove the extra ones`,
     };
   }
   const res = await call(`${endpoint.baseUrl}/connections/${encodeURIComponent(id)}`, {
@@ -361,7 +392,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyRun> {
 async function verifyConnection(
   target: Target,
   providers: Map<string, Endpoint>,
-  connectionId: string | undefined,
+  stateId: string | undefined,
   qubitro: QubitroApi,
   options: VerifyOptions,
   testEui: string,
@@ -372,12 +403,14 @@ async function verifyConnection(
     id: constructId(target.resource['//']?.metadata?.path, target.logicalId),
     name: target.body?.name,
     projectId,
-    connectionId,
   };
   // Switched off on purpose: nothing to deliver, nothing to fix.
-  if (target.resource.active === false) return { ...about, checks: [], verdict: 'inactive (active: false)' };
+  if (target.resource.active === false) {
+    return { ...about, connectionId: stateId, checks: [], verdict: 'inactive (active: false)' };
+  }
   const providerRef = String(target.resource.provider ?? PROVIDER_NAME).replace(/^\$\{(.*)\}$/, '$1');
   const endpoint = providers.get(providerRef);
+  const connectionId = stateId ?? (await findByName(endpoint, target.body?.name, projectId));
   const checks: Check[] = [await iotFlowCheck(target, endpoint, connectionId)];
   const opened = checks[0].ok === true;
 
@@ -421,6 +454,7 @@ async function verifyConnection(
   const proven = checks.some((c) => (c.name === 'device' || c.name === 'uplink') && c.ok === true);
   return {
     ...about,
+    connectionId,
     checks,
     verdict: failed ? 'not delivered' : proven ? 'delivered' : 'reachable, delivery not checked',
   };

@@ -96,6 +96,25 @@ test('a connection without a state entry is reported as not deployed (exit 2)', 
   expect(r.stdout).toContain('not deployed: no connection id in the stack state');
 });
 
+test('without a state entry, the one connection of that name and project on the endpoint is checked', async () => {
+  const id = await createConnection();
+
+  const r = await verifyCli([], ENV);
+
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain(`connection ${id} is OPENED`);
+});
+
+test('without a state entry, two connections of that name and project are not guessed between', async () => {
+  await createConnection();
+  await createConnection();
+
+  const r = await verifyCli([], ENV);
+
+  expect(r.code).toBe(2);
+  expect(r.stdout).toContain('not exactly one connection of this name and project');
+});
+
 test('a missing client secret variable fails with exit 1 naming the variable', async () => {
   await deployedBy(await createConnection());
 
@@ -139,6 +158,37 @@ test('--device finds a device seen within the duration, and fails on one never s
   const never = await verifyCli(['--device', '70B3D57ED0009999', '--within', '15m'], env);
   expect(never.code).toBe(2);
   expect(never.stdout).toContain('never seen in the project');
+});
+
+test('--config verifies the stacks of an environments YAML', async () => {
+  const id = await createConnection();
+  const config = path.join(dir, 'environments.yaml');
+  fs.writeFileSync(
+    config,
+    [
+      'environments:',
+      '  dev:',
+      `    baseUrl: ${emulator.baseUrl}`,
+      `    clientId: ${DEFAULT_CLIENT_ID}`,
+      '    clientSecretVariable: dev_thingpark_client_secret',
+      'projects:',
+      '  - key: farm',
+      `    projectId: ${PROJECT}`,
+      '    connections:',
+      '      - { id: Uplinks, name: Farm uplinks, promoteTo: [dev] }',
+    ].join('\n'),
+  );
+  let stdout = '';
+  const code = await main(
+    ['--config', config],
+    (t) => (stdout += t),
+    () => undefined,
+    { TF_VAR_dev_thingpark_client_secret: DEFAULT_CLIENT_SECRET },
+  );
+
+  expect(code).toBe(0);
+  expect(stdout).toContain('`dev-farm/Uplinks`');
+  expect(stdout).toContain(`connection ${id} is OPENED`);
 });
 
 test('refuses a DevEUI that is not 16 hex digits (exit 1)', async () => {
