@@ -34,7 +34,7 @@ function readmeBlocks(heading: string): { lang: string; code: string }[] {
 
 /** The README's steps, each checked for what the test relies on. */
 const README = (() => {
-  const [checkout, install, cdktfJson, emulatorEnv, deploy] = readmeBlocks('Use it in your own project');
+  const [checkout, install, cdktfJson, emulatorEnv, deploy, ci] = readmeBlocks('Use it in your own project');
   const mainTs = readmeBlocks('A minimal example').find((b) => b.lang === 'ts');
   const expectIn = (what: string, text: string | undefined, part: string) => {
     if (!text?.includes(part)) throw new Error(`README.md's ${what} block should contain "${part}"`);
@@ -48,6 +48,7 @@ const README = (() => {
   expectIn('emulator', emulatorEnv?.code, `TF_VAR_thingpark_client_secret=${DEFAULT_CLIENT_SECRET}`);
   expectIn('deploy', deploy?.code, `${ENGINE}`);
   expectIn('deploy', deploy?.code, `npx cdktf deploy ${STACK} --auto-approve`);
+  expectIn('CI', ci?.code, `npx cdktf deploy ${STACK} --auto-approve`);
   expectIn('minimal example', mainTs?.code, `new QubitroProjectStack(app, '${STACK}'`);
   const signingKey = /TF_VAR_qubitro_webhook_signing_key=(\S+)/.exec(emulatorEnv.code)?.[1];
   return {
@@ -56,6 +57,11 @@ const README = (() => {
     mainTs: mainTs!.code,
     emulatorEnv: emulatorEnv.code,
     deploy: deploy.code,
+    /** The CI block's settings (its `export` lines), without its deploy. */
+    quiet: ci.code
+      .split('\n')
+      .filter((l) => l.startsWith('export '))
+      .join('\n'),
     signingKey: signingKey!,
   };
 })();
@@ -138,8 +144,8 @@ class OwnApp {
   }
 
   /**
-   * The README's emulator and deploy blocks (deploy, then `qubitro-review`), then a plan in the stack:
-   * exit 0 when nothing is left to change.
+   * The README's emulator block, its CI settings and its deploy block (deploy, then `qubitro-review`), then a
+   * plan in the stack: exit 0 when nothing is left to change.
    */
   public deployAndReplan(flavour = this.flavour): Promise<RunResult> {
     const deploy =
@@ -147,7 +153,7 @@ class OwnApp {
         ? this.named(README.deploy)
         : README.deploy.replaceAll('npx cdktf ', `npx ${flavour.cli.binary} `);
     return this.sh(
-      `${this.emulatorEnv}\n${deploy}\n` +
+      `${this.emulatorEnv}\n${README.quiet}\n${deploy}\n` +
         `cd cdktf.out/stacks/${STACK} && "$TERRAFORM_BINARY_NAME" plan -detailed-exitcode -no-color`,
       {},
       flavour,
@@ -218,6 +224,9 @@ describe.each(Object.values(apps))('an app on $flavour.packageName', (app) => {
     expect(r.output).toMatch(/No changes/);
     expect(app.creations()).toHaveLength(1);
     expect(r.output).not.toContain(README.signingKey);
+    // The README's quiet CI settings: no colour code (ESC), no spinner frame (braille dots).
+    expect(r.output).not.toContain('\u001b');
+    expect(r.output).not.toMatch(/[\u2800-\u28ff]/);
   }, 300_000);
 
   test(`the stack was synthesized by ${framework.package} ${framework.version}`, () => {
