@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyCredentialMissing } from '../errors';
 import { CONNECTION_RESOURCE, PROVIDER_NAME, QUBITRO_BRAND, TOKEN_PATH } from '../wire-format';
 import { readTenant, type TenantConnection } from '../import/tenant';
+import { isLoopbackHost } from '../loopback';
 import { readJsonFile } from './json-file';
 import {
   connectionBodyOf,
@@ -129,18 +130,17 @@ function endpoints(
 ): Map<string, Endpoint> {
   const raw = stack.tf.provider?.[PROVIDER_NAME];
   const blocks: Json[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  /** A secret value, remembered so that the report is scrubbed of it. */
+  const secret = (value: string): string => (secrets.push(value), value);
   return new Map(
     blocks.map((p) => {
       const baseUrl = String(p.base_url).replace(/\/+$/, '');
       let cached: Promise<string> | undefined;
       const token = async (): Promise<string> => {
         if (p.bearer_token !== undefined) {
-          const bearer = variableValue(p.bearer_token, env, stack.name, 'bearer_token');
-          secrets.push(bearer);
-          return bearer;
+          return secret(variableValue(p.bearer_token, env, stack.name, 'bearer_token'));
         }
-        const secret = variableValue(p.client_secret, env, stack.name, 'client_secret');
-        secrets.push(secret);
+        const clientSecret = secret(variableValue(p.client_secret, env, stack.name, 'client_secret'));
         const tokenUrl = p.token_url ?? `${new URL(baseUrl).origin}${TOKEN_PATH}`;
         const res = await call(tokenUrl, {
           method: 'POST',
@@ -148,7 +148,7 @@ function endpoints(
           body: new URLSearchParams({
             grant_type: 'client_credentials',
             client_id: p.client_id,
-            client_secret: secret,
+            client_secret: clientSecret,
           }),
         });
         if (res.status !== 200 || typeof res.body?.access_token !== 'string') {
@@ -156,8 +156,7 @@ function endpoints(
             `the token endpoint ${tokenUrl} answered ${res.status}: check client_id and the client secret`,
           );
         }
-        secrets.push(res.body.access_token);
-        return res.body.access_token;
+        return secret(res.body.access_token);
       };
       const ref = p.alias ? `${PROVIDER_NAME}.${p.alias}` : PROVIDER_NAME;
       let listed: Promise<TenantConnection[]> | undefined;
@@ -165,7 +164,7 @@ function endpoints(
         (listed ??= readTenant({
           baseUrl,
           clientId: p.client_id,
-          clientSecret: variableValue(p.client_secret, env, stack.name, 'client_secret'),
+          clientSecret: secret(variableValue(p.client_secret, env, stack.name, 'client_secret')),
           tokenUrl: p.token_url,
         }));
       return [ref, { baseUrl, token: () => (cached ??= token()), list: p.client_id ? list : undefined }];
@@ -367,6 +366,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyRun> {
     apiUrl: (options.env.QUBITRO_API_URL || DEFAULT_QUBITRO_API_URL).replace(/\/+$/, ''),
     apiKey,
   };
+  const api = new URL(qubitro.apiUrl);
+  // The API key goes there: in clear text only to this machine.
+  if (api.protocol !== 'https:' && !(api.protocol === 'http:' && isLoopbackHost(api.hostname))) {
+    throw new Error(`QUBITRO_API_URL must be an https URL (or http on this machine), not ${api.origin}`);
+  }
   if (options.device !== undefined && apiKey === undefined) {
     throw verifyCredentialMissing('(all)', '--device', 'QUBITRO_API_KEY');
   }
@@ -374,6 +378,15 @@ export async function verify(options: VerifyOptions): Promise<VerifyRun> {
   const connections: VerifiedConnection[] = [];
   for (const stack of stacks) {
     const providers = endpoints(stack, options.env, secrets);
+    for (const { baseUrl } of providers.values()) {
+      const host = new URL(baseUrl).hostname;
+      // Only the emulator has the uplink call: a real tenant is never sent a request it does not document.
+      if (options.uplink && !isLoopbackHost(host)) {
+        throw new Error(
+          `--uplink needs the IoT Flow emulator on this machine (stack ${stack.name} uses ${host}); against a real tenant use --device <DevEUI> --within 15m`,
+        );
+      }
+    }
     const ids = stateIds(options.out, stack);
     const resources = Object.entries(
       (stack.tf.resource?.[CONNECTION_RESOURCE] ?? {}) as Record<string, Json>,

@@ -191,6 +191,38 @@ test('--config verifies the stacks of an environments YAML', async () => {
   expect(stdout).toContain(`connection ${id} is OPENED`);
 });
 
+test('refuses to send the API key to a plain-http Qubitro API off this machine (exit 1)', async () => {
+  const r = await verifyCli([], {
+    ...ENV,
+    QUBITRO_API_KEY: API_KEY,
+    QUBITRO_API_URL: 'http://api.example.com',
+  });
+
+  expect(r.code).toBe(1);
+  expect(r.stderr).toContain('QUBITRO_API_URL must be an https URL');
+});
+
+test('--uplink sends nothing to a real tenant: exit 1 before any call', async () => {
+  const app = new App({ outdir: path.join(dir, 'real') });
+  new QubitroProjectStack(app, 'farm', {
+    baseUrl: 'https://community.thingpark.io/iot-flow/v1',
+    clientId: 'ops',
+    projectId: PROJECT,
+    connections: [{ id: 'Uplinks', name: 'Farm uplinks' }],
+  });
+  app.synth();
+  let stderr = '';
+  const code = await main(
+    ['--out', path.join(dir, 'real'), '--uplink'],
+    () => undefined,
+    (t) => (stderr += t),
+    ENV,
+  );
+
+  expect(code).toBe(1);
+  expect(stderr).toContain('--uplink needs the IoT Flow emulator on this machine');
+});
+
 test('refuses a DevEUI that is not 16 hex digits (exit 1)', async () => {
   const r = await verifyCli(['--device', 'xyz'], ENV);
 
