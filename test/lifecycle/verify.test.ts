@@ -20,7 +20,9 @@ const OTHER_PROJECT = '9a1b2c3d-4e5f-4a6b-8c7d-0e1f2a3b4c5d';
 const SIGNING_KEY = 'verify-signing+key/4f2a=9c&<q>"';
 const API_KEY = 'QB_verify-api-key+all/projects';
 const SCOPED_KEY = 'QB_verify-api-key+other/project';
-const SECRETS = [SIGNING_KEY, API_KEY, SCOPED_KEY, CLIENT_SECRET];
+const ROTATED_KEY = 'verify-rotated+key/7e1d=0b&<q>"';
+const NOBODYS_PROJECT = '00000000-1111-4222-8333-444444444444';
+const SECRETS = [SIGNING_KEY, API_KEY, SCOPED_KEY, ROTATED_KEY, CLIENT_SECRET];
 
 let emulator: RunningEmulator;
 let qubitro: RunningQubitroEmulator;
@@ -31,15 +33,20 @@ beforeAll(async () => {
   emulator = await startEmulator({ settleMs: 0, routes: { 'webhook.qubitro.com': qubitro.url } });
   ws = new Workspace(emulator);
   ws.vars.qubitro_webhook_signing_key = SIGNING_KEY;
+  await deploy(PROJECT);
+});
+
+/** Synthesizes the stack for `projectId` and applies it with the engine. */
+async function deploy(projectId: string): Promise<void> {
   ws.synth({
-    projectId: PROJECT,
+    projectId,
     connections: [
       { id: 'Uplinks', name: 'Farm uplinks' },
       { id: 'Backup', name: 'Farm backup' },
     ],
   });
   await ws.apply();
-});
+}
 
 afterAll(async () => {
   ws?.dispose();
@@ -99,7 +106,38 @@ test('every connection delivers: exit 0, each uplink accepted by its project and
   expect(r.stdout).toContain('2 Qubitro connections: 2 delivered, 0 not delivered.');
 });
 
-test('a project Qubitro does not know: "not found", with the fix', async () => {
+test('a projectId mistyped in code (a valid UUID of nobody\'s project): "not found", with the fix', async () => {
+  await deploy(NOBODYS_PROJECT);
+  try {
+    const r = await verifyCli();
+
+    expect(r.code).toBe(2);
+    const checks = byId(r.report, 'Uplinks').checks;
+    expect(checks[0]).toMatchObject({ name: 'IoT Flow', ok: true });
+    expect(checks.find((c: any) => c.name === 'Qubitro project').detail).toMatch(/^not found \(/);
+    expect(checks.find((c: any) => c.name === 'uplink').fix).toMatch(/projectId is no Qubitro project/);
+  } finally {
+    await deploy(PROJECT);
+  }
+});
+
+test('a key rotated in code only (Qubitro keeps the old one): "rejected by Qubitro (key)"', async () => {
+  ws.vars.qubitro_webhook_signing_key = ROTATED_KEY;
+  await deploy(PROJECT);
+  try {
+    const r = await verifyCli();
+
+    expect(r.code).toBe(2);
+    const checks = byId(r.report, 'Uplinks').checks;
+    expect(checks[0]).toMatchObject({ name: 'IoT Flow', ok: true });
+    expect(checks.find((c: any) => c.name === 'uplink').detail).toContain('rejected by Qubitro (key');
+  } finally {
+    ws.vars.qubitro_webhook_signing_key = SIGNING_KEY;
+    await deploy(PROJECT);
+  }
+});
+
+test('a project Qubitro no longer knows (deleted in the portal): "not found", with the fix', async () => {
   qubitro.reset();
   qubitro.putApiKey({ key: API_KEY });
 
@@ -111,7 +149,7 @@ test('a project Qubitro does not know: "not found", with the fix', async () => {
   expect(checks.find((c: any) => c.name === 'uplink').fix).toMatch(/projectId is no Qubitro project/);
 });
 
-test('a key rotated on Qubitro only: "rejected by Qubitro (key)" while IoT Flow still says OPENED', async () => {
+test('a key rotated in the Qubitro portal only: "rejected by Qubitro (key)" while IoT Flow still says OPENED', async () => {
   qubitro.putProject({ id: PROJECT, signingKey: 'rotated-in-the-portal' });
 
   const r = await verifyCli();
