@@ -4,6 +4,7 @@
  * string only in PG_CONN_STR. Concurrent runners, the state lock, a killed run (beside the same on `local`),
  * state encryption and the review, as the README's "Team use" section describes them.
  */
+import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { App } from 'cdktf';
@@ -180,12 +181,29 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
     return list;
   }
 
-  /** Starts an apply of `first`, and once its first `method` write is seen (it holds the lock), `other`. */
-  async function whileApplying(first: Runner, method: string, other: () => Promise<RunResult>) {
+  /**
+   * Starts an apply of `first`, and once its first `method` write is seen (it holds the lock), `other`. With
+   * `pause`, `first` is stopped (SIGSTOP: it keeps the lock) until `other` has ended, so that the two overlap
+   * however long a busy machine takes to start `other`; without, `other` must wait for the lock on its own.
+   */
+  async function whileApplying(
+    first: Runner,
+    method: string,
+    other: () => Promise<RunResult>,
+    pause = false,
+  ) {
     const mark = emulator.requests().length;
-    const holding = apply(first, '-parallelism=2');
+    let group = 0;
+    const onStart = (child: ChildProcess) => (group = child.pid!);
+    const holding = first.tofuWith({ onStart }, 'apply', '-auto-approve', '-input=false', '-parallelism=2');
     await writesSeen(emulator, method, 1, mark);
-    const second = await other();
+    if (pause) process.kill(-group, 'SIGSTOP');
+    let second: RunResult;
+    try {
+      second = await other();
+    } finally {
+      if (pause) process.kill(-group, 'SIGCONT');
+    }
     return { mark, first: await holding, second };
   }
 
@@ -214,7 +232,7 @@ describe.each(engineBinaries())('concurrent CI runners on %s', (binary) => {
     const team: TeamConfig = { env, farm: connections('Farm', 8), fleet: connections('Fleet', 4) };
     const [one, two] = await runners(team, `${env}-farm`, `${env}-farm`);
 
-    const { mark, first, second } = await whileApplying(one, 'POST', () => apply(two));
+    const { mark, first, second } = await whileApplying(one, 'POST', () => apply(two), true);
 
     expect(first.code).toBe(0);
     expect(second.code).toBe(1);
