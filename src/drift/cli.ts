@@ -15,7 +15,7 @@ import { planSecrets } from '../review/plan';
 import { readSynthesizedStacks, synthesizedSecrets, type Json } from '../review/synthesized';
 import { PROVIDER_NAME } from '../wire-format';
 import { readTenant, type TenantConnection } from '../import/tenant';
-import { driftedStack, driftMarkdown, driftReport } from './drift';
+import { driftedStack, driftMarkdown, buildDriftReport } from './drift';
 
 const USAGE = `Usage: qubitro-drift (--app <folder with cdktf.json> | --config <environments.yaml>)
                      [--json <file>] [--fail-on-unmanaged]
@@ -157,7 +157,7 @@ export async function main(
     for (const endpoint of stacks.flatMap((s) => endpointsOf(s.tf, env))) {
       if (!tenants.has(endpoint.baseUrl)) tenants.set(endpoint.baseUrl, await readTenant(endpoint));
     }
-    const report = driftReport(planned, tenants);
+    const report = buildDriftReport(planned, tenants);
     const secrets = [
       ...stacks.flatMap((s) => synthesizedSecrets(s.tf)),
       ...planned.flatMap((p) => planSecrets(p.plan)),

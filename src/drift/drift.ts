@@ -69,7 +69,7 @@ export function driftedStack(stack: SynthesizedStack, plan: Json): ReviewedStack
 }
 
 /** The report: each stack's connections with their status, and the endpoint's connections in no state. */
-export function driftReport(
+export function buildDriftReport(
   stacks: readonly { stack: SynthesizedStack; plan: Json; reviewed: ReviewedStack }[],
   tenants: ReadonlyMap<string, readonly TenantConnection[]>,
 ): DriftReport {

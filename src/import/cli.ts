@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { selectConnections, selects, type Selection, type TenantSelection } from './selection';
 import { readTenant, type TenantConnection } from './tenant';
-import { existingTs, tsSigningKeyVariable, writeTs } from './ts-output';
+import { existingTs, genericSecretVariable, tsSigningKeyVariable, writeTs } from './ts-output';
 import { existingYaml, writeYaml, yamlSigningKeyVariable, type ExistingCode } from './yaml-output';
 
 const USAGE = `Usage: qubitro-import --base-url <url> --client-id <id> --format yaml|ts --out <file>
@@ -105,7 +105,13 @@ export async function main(
           ? existingTs(previous)
           : existingYaml(previous, environment);
     const selection: Selection = { brand: values.brand, name: values.name, connector: values.connector };
-    const selected = selectConnections(tenant, selection, existing, existing.constructIds);
+    const selected = selectConnections(
+      tenant,
+      selection,
+      existing,
+      existing.constructIds,
+      values.format === 'ts',
+    );
     const endpoint = {
       baseUrl: values['base-url']!,
       clientId: values['client-id']!,
@@ -148,12 +154,16 @@ function report(
   const already = matching.filter((c) => existing.ids.has(c.id)).length;
   const lines = [
     `qubitro-import: ${tenant.length} connections on the endpoint, ${matching.length} selected; ` +
-      `${imported.length} ${previous === undefined ? 'written to' : 'added to'} ${file} in ` +
-      `${selected.projects.length} Qubitro projects` +
+      `${imported.length + selected.generic.length} ${previous === undefined ? 'written to' : 'added to'} ${file} ` +
+      `(${imported.length} in ${selected.projects.length} Qubitro projects` +
+      (selected.generic.length ? `, ${selected.generic.length} as IotFlowConnection` : '') +
+      ')' +
       (already ? `, ${already} already under code` : '') +
       `, ${selected.skipped.length} not imported.`,
   ];
-  if (selected.projects.length) lines.push('', 'Set these variables before `cdktf diff`/`deploy`:');
+  if (selected.projects.length || selected.generic.length) {
+    lines.push('', 'Set these variables before `cdktf diff`/`deploy`:');
+  }
   for (const p of selected.projects) {
     const variable = variableOf(p.projectId);
     const sent = p.connections.filter((c) => c.keySentOnce).length;
@@ -162,7 +172,28 @@ function report(
         `the API masks it, so the first deploy sends it once to ${sent} of them: one update each, no create, no delete)`,
     );
   }
-  if (selected.projects.length) lines.push('  TF_VAR_thingpark_client_secret: the service account secret');
+  for (const g of selected.generic) {
+    for (const path of g.secretFields) {
+      lines.push(
+        `  TF_VAR_${genericSecretVariable(g.id, path)}: configuration.${path} of ${g.id} (${g.importFrom}), ` +
+          'masked by the API: the first deploy sends it once',
+      );
+    }
+  }
+  if (selected.projects.length || selected.generic.length) {
+    lines.push('  TF_VAR_thingpark_client_secret: the service account secret');
+  }
+  if (selected.generic.length) {
+    lines.push('', `As IotFlowConnection in stack other-connections (construct id ← connection id):`);
+    for (const g of selected.generic) {
+      lines.push(
+        `  ${g.id} ← ${g.importFrom}: ${g.props.connectorId}${g.props.brand ? `/${g.props.brand}` : ''}` +
+          (g.secretFields.length
+            ? `, ${g.secretFields.length} masked secrets sent once`
+            : ', no secret to send'),
+      );
+    }
+  }
   if (imported.length) {
     lines.push('', 'Per connection (construct id ← connection id):');
     for (const c of imported) {

@@ -44,8 +44,19 @@ export interface SkippedConnection {
   readonly reason: string;
 }
 
+/** A connection the Qubitro props cannot express whole: an `IotFlowConnection`'s props (TypeScript only). */
+export interface ImportedGeneric {
+  readonly id: string;
+  readonly importFrom: string;
+  readonly props: Readonly<Record<string, unknown>>;
+  /** Paths inside `configuration` the API masks: each comes from a sensitive variable, sent once. */
+  readonly secretFields: readonly string[];
+}
+
 export interface TenantSelection {
   readonly projects: ImportedProject[];
+  /** Written as `IotFlowConnection`s where the format allows it (`--format ts`). */
+  readonly generic: ImportedGeneric[];
   readonly skipped: SkippedConnection[];
 }
 
@@ -138,6 +149,43 @@ function fieldOf(issue: z.core.$ZodIssue): string {
   return [field, ...rest].join('.') + (issue.code === 'unrecognized_keys' ? `.${issue.keys.join(',')}` : '');
 }
 
+/** The masked paths inside a configuration, dotted (`headers.Authorization`). */
+function maskedPaths(value: unknown, prefix = ''): string[] {
+  if (value === MASK) return [prefix];
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([k, v]) => maskedPaths(v, prefix ? `${prefix}.${k}` : k));
+}
+
+/**
+ * The props of an `IotFlowConnection` for any connection (its masked values as `secretFields`, server
+ * defaults with their default value left out), or the fields even it cannot express.
+ */
+export function genericProps(
+  c: TenantConnection,
+): { props: Record<string, unknown>; secretFields: string[] } | { unmodelled: string[] } {
+  const unmodelled = Object.keys(c).filter((k) => !TOP_FIELDS.includes(k));
+  const configuration = Object.fromEntries(
+    Object.entries(isObject(c.configuration) ? c.configuration : {}).filter(
+      ([k, v]) => v !== null && !isDeepStrictEqual(v, (CONFIGURATION_DEFAULTS as Record<string, unknown>)[k]),
+    ),
+  );
+  const props: Record<string, unknown> = { name: c.name, connectorId: c.connectorId };
+  if (c.brand) props.brand = c.brand;
+  if (c.active === false) props.active = false;
+  if (c.alarms !== undefined && c.alarms !== null && !isDeepStrictEqual(c.alarms, []))
+    props.alarms = c.alarms;
+  props.configuration = configuration;
+  const secretFields = maskedPaths(configuration).filter((p) => !/[^\w.]/.test(p));
+  unmodelled.push(
+    ...maskedPaths(configuration)
+      .filter((p) => /[^\w.]/.test(p))
+      .map((p) => `configuration.${p}`),
+  );
+  const checked = connectionSchema.strict().safeParse({ ...props, secretFields });
+  if (!checked.success) unmodelled.push(...checked.error.issues.map((i) => i.path.join('.') || 'connection'));
+  return unmodelled.length ? { unmodelled: [...new Set(unmodelled)] } : { props, secretFields };
+}
+
 /** `Farm uplinks #2` → `FarmUplinks2`; a name with no letter becomes `Connection<id>`. */
 export function constructIdOf(name: string, tenantId: string, taken: ReadonlySet<string>): string {
   const words = name.normalize('NFKD').match(/[A-Za-z0-9]+/g) ?? [];
@@ -161,12 +209,28 @@ export function selectConnections(
     names: new Set(),
   },
   takenIds: (projectId: string) => ReadonlySet<string> = () => new Set(),
+  /** Whether connections the Qubitro props cannot express are written as `IotFlowConnection`s. */
+  withGeneric = false,
 ): TenantSelection {
   const byName = new Map<string, TenantConnection[]>();
   for (const c of tenant) byName.set(c.name, [...(byName.get(c.name) ?? []), c]);
   const projects = new Map<string, ImportedProject>();
   const taken = new Map<string, Set<string>>();
   const skipped: SkippedConnection[] = [];
+  const generic: ImportedGeneric[] = [];
+  const genericIds = new Set(takenIds(''));
+  /** As an `IotFlowConnection`, when the format allows it and it expresses the whole connection. */
+  const asGeneric = (c: TenantConnection): string | undefined => {
+    const modelled = genericProps(c);
+    if ('unmodelled' in modelled)
+      return `even an IotFlowConnection cannot express ${modelled.unmodelled.join(', ')}`;
+    if (!withGeneric)
+      return 'the environments YAML holds Qubitro connections only: --format ts writes it as an IotFlowConnection';
+    const id = constructIdOf(c.name, c.id, genericIds);
+    genericIds.add(id);
+    generic.push({ id, importFrom: c.id, ...modelled });
+    return undefined;
+  };
   for (const c of tenant) {
     if (!selects(selection, c) || existing.ids.has(c.id)) continue;
     const skip = (reason: string) => skipped.push({ id: c.id, name: c.name, reason });
@@ -184,18 +248,19 @@ export function selectConnections(
       continue;
     }
     if (c.connectorId !== QUBITRO_CONNECTOR_ID || c.brand !== QUBITRO_BRAND) {
-      skip(
-        `connector ${c.connectorId}${c.brand ? `, brand ${c.brand}` : ''}: only Qubitro connections ` +
-          '(actility-http-iot, brand QUBITRO) are generated; declare it in code as an IotFlowConnection with importFrom',
-      );
+      const why = asGeneric(c);
+      if (why) skip(`connector ${c.connectorId}${c.brand ? `, brand ${c.brand}` : ''}: ${why}`);
       continue;
     }
     const modelled = qubitroProps(c);
     if ('unmodelled' in modelled) {
-      skip(
-        `the constructs cannot express ${modelled.unmodelled.join(', ')}: importing it would drop or change ` +
-          'that on the first deploy; declare it as an IotFlowConnection with importFrom, or change it in ThingPark',
-      );
+      const why = asGeneric(c);
+      if (why) {
+        skip(
+          `QubitroConnection cannot express ${modelled.unmodelled.join(', ')} (a deploy would drop or change it), ` +
+            `and ${why}; or change it in ThingPark`,
+        );
+      }
       continue;
     }
     const project = projects.get(modelled.projectId) ?? { projectId: modelled.projectId, connections: [] };
@@ -209,5 +274,5 @@ export function selectConnections(
       keySentOnce: modelled.keySentOnce,
     });
   }
-  return { projects: [...projects.values()], skipped };
+  return { projects: [...projects.values()], generic, skipped };
 }

@@ -3,12 +3,57 @@
  * connection with `importFrom` its id. Marker comments let a second run add only what is new: connections
  * above their project's marker, projects above the app's.
  */
-import type { ImportedConnection, TenantSelection } from './selection';
+import type { ImportedConnection, ImportedGeneric, TenantSelection } from './selection';
 import { projectKeyOf, type EndpointSettings, type ExistingCode } from './yaml-output';
 
 const PROJECTS_MARKER = '// qubitro-import: new projects go above this line';
 const connectionsMarker = (projectId: string) =>
   `// qubitro-import: new connections of ${projectId} go above this line`;
+
+/** The stack of the connections written as `IotFlowConnection`s (other connectors, unusual fields). */
+const OTHERS_STACK = 'other-connections';
+const SYNTH_LINE = 'app.synth();';
+
+/** The variable (without TF_VAR_) of a secret at `path` of a generic connection, e.g. `acme_bridge_headers_authorization`. */
+export function genericSecretVariable(constructId: string, path: string): string {
+  const snake = (t: string) =>
+    t
+      .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+      .replace(/([A-Z])([A-Z][a-z])/g, '$1_$2')
+      .replace(/[^A-Za-z0-9]+/g, '_');
+  return `${snake(constructId)}_${snake(path)}`.toLowerCase();
+}
+
+/** A value as TypeScript: JSON, except a secret path, which reads its sensitive variable. */
+function literal(value: unknown, secrets: ReadonlyMap<string, string>, path = ''): string {
+  if (secrets.has(path)) return `secret(others, ${JSON.stringify(secrets.get(path))})`;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return JSON.stringify(value);
+  const entries = Object.entries(value).map(
+    ([k, v]) => `${JSON.stringify(k)}: ${literal(v, secrets, path ? `${path}.${k}` : k)}`,
+  );
+  return `{ ${entries.join(', ')} }`;
+}
+
+function genericLine(c: ImportedGeneric): string {
+  const secrets = new Map(c.secretFields.map((p) => [`configuration.${p}`, genericSecretVariable(c.id, p)]));
+  const fields = Object.entries(c.props).map(([k, v]) => `${k}: ${literal(v, secrets, k)}`);
+  const extra = c.secretFields.length ? [`secretFields: ${JSON.stringify(c.secretFields)}`] : [];
+  const note = c.secretFields.length ? ' // masked secrets: sent once on the first deploy' : '';
+  return `new IotFlowConnection(others, ${JSON.stringify(c.id)}, { api: othersApi, ${[...fields, ...extra, `importFrom: ${JSON.stringify(c.importFrom)}`].join(', ')} });${note}`;
+}
+
+function othersBlock(endpoint: EndpointSettings): string {
+  return [
+    `const others = new TerraformStack(app, ${JSON.stringify(OTHERS_STACK)});`,
+    "const othersApi = new IotFlowApi(others, 'Api', {",
+    `  baseUrl: process.env.IOTFLOW_BASE_URL ?? ${JSON.stringify(endpoint.baseUrl)},`,
+    `  clientId: process.env.IOTFLOW_CLIENT_ID ?? ${JSON.stringify(endpoint.clientId)},`,
+    ...(endpoint.tokenUrl ? [`  tokenUrl: ${JSON.stringify(endpoint.tokenUrl)},`] : []),
+    "  clientSecret: secret(others, 'thingpark_client_secret'),",
+    '});',
+    connectionsMarker(OTHERS_STACK),
+  ].join('\n');
+}
 
 /** What a main.ts written by qubitro-import already holds. */
 export function existingTs(text: string): ExistingCode {
@@ -22,6 +67,12 @@ export function existingTs(text: string): ExistingCode {
     ids,
     names,
     constructIds: (projectId) => {
+      // '' is the stack of IotFlowConnections.
+      if (projectId === '') {
+        return new Set(
+          [...text.matchAll(/new IotFlowConnection\(others, "([A-Za-z0-9]+)"/g)].map((m) => m[1]),
+        );
+      }
       const start = text.indexOf(`projectId: ${JSON.stringify(projectId)}`);
       const end = text.indexOf(connectionsMarker(projectId));
       if (start < 0 || end < 0) return new Set();
@@ -70,12 +121,19 @@ export function writeTs(
     previous ??
     [
       ...header.map((h) => `//${h}`),
-      "import { App } from 'cdktf';",
-      "import { QubitroProjectStack } from 'cdktf-thingpark-qubitro';",
+      "import { App, TerraformStack, TerraformVariable } from 'cdktf';",
+      "import { IotFlowApi, IotFlowConnection, QubitroProjectStack } from 'cdktf-thingpark-qubitro';",
+      '',
+      '/** A sensitive, ephemeral variable fed by TF_VAR_<name>: it reaches write-only attributes only. */',
+      'function secret(stack: TerraformStack, name: string): string {',
+      "  const variable = new TerraformVariable(stack, name, { type: 'string', sensitive: true });",
+      "  variable.addOverride('ephemeral', true);",
+      '  return variable.stringValue;',
+      '}',
       '',
       'const app = new App();',
       PROJECTS_MARKER,
-      'app.synth();',
+      SYNTH_LINE,
       '',
     ].join('\n');
   const keys = new Set([...text.matchAll(/new QubitroProjectStack\(app, "([^"]+)"/g)].map((m) => m[1]));
@@ -92,6 +150,12 @@ export function writeTs(
       PROJECTS_MARKER,
       () => `${projectBlock(project.projectId, key, endpoint, lines)}\n${PROJECTS_MARKER}`,
     );
+  }
+  if (selection.generic.length) {
+    const marker = connectionsMarker(OTHERS_STACK);
+    if (!text.includes(marker))
+      text = text.replace(SYNTH_LINE, () => `${othersBlock(endpoint)}\n${SYNTH_LINE}`);
+    text = text.replace(marker, () => [...selection.generic.map(genericLine), marker].join('\n'));
   }
   const skipped = selection.skipped
     .map((s) => `// not imported: ${s.id} ${JSON.stringify(s.name)}: ${s.reason}`)

@@ -187,7 +187,7 @@ test('a name used twice, an unmodellable field and an unknown connector are left
   );
   expect(report.stdout).toMatch(
     new RegExp(
-      `${extra.custom} "With a custom header": the constructs cannot express configuration.headers.X-Trace-Level`,
+      `${extra.custom} "With a custom header": QubitroConnection cannot express configuration.headers.X-Trace-Level`,
     ),
   );
   expect(report.stdout).toMatch(/1 connections not selected \(acme-bridge\/-\)/);
