@@ -436,7 +436,7 @@ async function readProfile(
   const total = /Total samples = ([\d.]+)(ms|s)/.exec(flat.join('\n'));
   const sampledSeconds = total ? Number(total[1]) / (total[2] === 'ms' ? 1000 : 1) : 0;
   const rows = (lines: string[]) =>
-    lines.filter((l) => /^\s*[\d.]+m?s\s+[\d.]+%/.test(l)).map((l) => l.trim());
+    lines.filter((l) => /^\s*[\d.]+(m?s)?\s+[\d.]+%/.test(l)).map((l) => l.trim());
   const focus = FOCUS[kind].flatMap((fn) => {
     const row = rows(cum).find((l) => l.includes(fn));
     const pct = row?.split(/\s+/)[4];
