@@ -149,6 +149,13 @@ function fieldOf(issue: z.core.$ZodIssue): string {
   return [field, ...rest].join('.') + (issue.code === 'unrecognized_keys' ? `.${issue.keys.join(',')}` : '');
 }
 
+/** Paths whose text holds a mask inside it (`?authorization=*****` in a URL): no variable can stand for that. */
+function partlyMasked(value: unknown, prefix = ''): string[] {
+  if (typeof value === 'string') return value !== MASK && value.includes(MASK) ? [prefix] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([k, v]) => partlyMasked(v, prefix ? `${prefix}.${k}` : k));
+}
+
 /** The masked paths inside a configuration, dotted (`headers.Authorization`). */
 function maskedPaths(value: unknown, prefix = ''): string[] {
   if (value === MASK) return [prefix];
@@ -175,6 +182,7 @@ export function genericProps(
   if (c.alarms !== undefined && c.alarms !== null && !isDeepStrictEqual(c.alarms, []))
     props.alarms = c.alarms;
   props.configuration = configuration;
+  unmodelled.push(...partlyMasked(configuration).map((p) => `configuration.${p} (partly masked)`));
   const secretFields = maskedPaths(configuration).filter((p) => !/[^\w.]/.test(p));
   unmodelled.push(
     ...maskedPaths(configuration)

@@ -108,6 +108,19 @@ test('another connector is skipped for the YAML and written as an IotFlowConnect
   ]);
 });
 
+test('a value the API masks only in part (a secret in a URL query) is not written, even as an IotFlowConnection', () => {
+  const tago: TenantConnection = {
+    id: '5',
+    name: 'Tago',
+    connectorId: 'actility-http-iot',
+    brand: 'TAGO',
+    configuration: { destinationURL: 'https://actility.middleware.tago.io/uplink?authorization=*****' },
+  };
+  const result = selectConnections([tago], { brand: 'TAGO' }, undefined, undefined, true);
+  expect(result.generic).toEqual([]);
+  expect(result.skipped[0].reason).toMatch(/configuration\.destinationURL \(partly masked\)/);
+});
+
 test('connections already under code, by id or by name, are not imported again', () => {
   const result = selectConnections(
     [qubitro('1', 'A'), qubitro('2', 'B'), qubitro('3', 'C')],
