@@ -179,17 +179,25 @@ function report(
           'masked by the API: the first deploy sends it once',
       );
     }
+    for (const prop of g.secretProps ?? []) {
+      lines.push(
+        `  TF_VAR_${genericSecretVariable(g.id, prop)}: ${prop} of ${g.id} (${g.importFrom}, ${g.construct}), ` +
+          'masked by the API: the first deploy sends it once',
+      );
+    }
   }
   if (selected.projects.length || selected.generic.length) {
     lines.push('  TF_VAR_thingpark_client_secret: the service account secret');
   }
   if (selected.generic.length) {
-    lines.push('', `As IotFlowConnection in stack other-connections (construct id ← connection id):`);
+    lines.push('', `In stack other-connections (construct id ← connection id):`);
     for (const g of selected.generic) {
       lines.push(
-        `  ${g.id} ← ${g.importFrom}: ${g.props.connectorId}${g.props.brand ? `/${g.props.brand}` : ''}` +
-          (g.secretFields.length
-            ? `, ${g.secretFields.length} masked secrets sent once`
+        `  ${g.id} ← ${g.importFrom}: ` +
+          (g.construct ??
+            `IotFlowConnection (${String(g.props.connectorId)}${g.props.brand ? `/${String(g.props.brand)}` : ''})`) +
+          (g.secretFields.length + (g.secretProps?.length ?? 0)
+            ? `, ${g.secretFields.length + (g.secretProps?.length ?? 0)} masked secrets sent once`
             : ', no secret to send'),
       );
     }

@@ -15,6 +15,10 @@ import {
   QUBITRO_CONNECTOR_ID,
   QUBITRO_DEFAULT_DESTINATION,
 } from '../wire-format';
+import type { PresetDefinition } from '../presets/definition';
+import { presetPropsSchema } from '../presets/preset-connection';
+import { QUBITRO } from '../presets/qubitro';
+import { presetOfBrand } from '../presets/registry';
 import type { TenantConnection } from './tenant';
 
 export interface Selection {
@@ -48,6 +52,10 @@ export interface SkippedConnection {
 export interface ImportedGeneric {
   readonly id: string;
   readonly importFrom: string;
+  /** The brand's preset construct (e.g. `DatacakeConnection`) when it expresses the whole connection. */
+  readonly construct?: string;
+  /** Its props that hold secrets (each from a variable, sent once): the preset's; `IotFlowConnection` has none. */
+  readonly secretProps?: readonly string[];
   readonly props: Readonly<Record<string, unknown>>;
   /** Paths inside `configuration` the API masks: each comes from a sensitive variable, sent once. */
   readonly secretFields: readonly string[];
@@ -194,6 +202,67 @@ export function genericProps(
   return unmodelled.length ? { unmodelled: [...new Set(unmodelled)] } : { props, secretFields };
 }
 
+/** `gear-studio` → `GearStudioConnection`: the preset construct of a brand. */
+function presetConstruct(definition: PresetDefinition): string {
+  return `${definition.kind.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase())}Connection`;
+}
+
+/**
+ * The props of the brand's preset construct, or undefined when it cannot express the whole connection (a
+ * field it does not know, a secret in a URL's query, a secret shown in clear): the connection is then
+ * written as an `IotFlowConnection`.
+ */
+export function presetProps(
+  c: TenantConnection,
+  definition: PresetDefinition,
+): { props: Record<string, unknown>; secretProps: string[]; construct: string } | undefined {
+  if (c.connectorId !== definition.connectorId || Object.keys(c).some((k) => !TOP_FIELDS.includes(k))) {
+    return undefined;
+  }
+  const configuration = { ...(isObject(c.configuration) ? c.configuration : {}) };
+  const headers = { ...(isObject(configuration.headers) ? configuration.headers : {}) };
+  delete configuration.headers;
+  const props: Record<string, unknown> = { name: c.name };
+  if (c.active === false) props.active = false;
+  if (c.alarms !== undefined && c.alarms !== null && !isDeepStrictEqual(c.alarms, [])) {
+    props.alarms = c.alarms;
+  }
+  const take = (placement: { header: string } | { field: string }) => {
+    const [from, key] =
+      'header' in placement ? [headers, placement.header] : [configuration, placement.field];
+    const value = from[key];
+    delete from[key];
+    return value;
+  };
+  for (const f of definition.fields) {
+    const value = take(f.placement);
+    if (value !== undefined) props[f.prop] = value;
+  }
+  const secretProps: string[] = [];
+  for (const secret of definition.secrets) {
+    if ('queryParameter' in secret.placement || take(secret.placement) !== MASK) return undefined;
+    secretProps.push(secret.prop);
+  }
+  const url = configuration.destinationURL;
+  delete configuration.destinationURL;
+  if (url !== undefined && url !== definition.destination?.default) props.destinationUrl = url;
+  if (Object.keys(headers).length) return undefined;
+  for (const [key, value] of Object.entries(configuration)) {
+    if (value === null) continue;
+    if (!COMMON_FIELDS.includes(key)) return undefined;
+    if (!isDeepStrictEqual(value, (CONFIGURATION_DEFAULTS as Record<string, unknown>)[key]))
+      props[key] = value;
+  }
+  const tokens = Object.fromEntries(secretProps.map((p) => [p, '${var.secret}']));
+  if (
+    !presetPropsSchema(definition)
+      .strict()
+      .safeParse({ ...props, ...tokens }).success
+  )
+    return undefined;
+  return { props, secretProps, construct: presetConstruct(definition) };
+}
+
 /** `Farm uplinks #2` → `FarmUplinks2`; a name with no letter becomes `Connection<id>`. */
 export function constructIdOf(name: string, tenantId: string, taken: ReadonlySet<string>): string {
   const words = name.normalize('NFKD').match(/[A-Za-z0-9]+/g) ?? [];
@@ -229,6 +298,15 @@ export function selectConnections(
   const genericIds = new Set(takenIds(''));
   /** As an `IotFlowConnection`, when the format allows it and it expresses the whole connection. */
   const asGeneric = (c: TenantConnection): string | undefined => {
+    const definition = presetOfBrand(c.brand);
+    const preset =
+      withGeneric && definition && definition !== QUBITRO ? presetProps(c, definition) : undefined;
+    if (preset) {
+      const id = constructIdOf(c.name, c.id, genericIds);
+      genericIds.add(id);
+      generic.push({ id, importFrom: c.id, secretFields: [], ...preset });
+      return undefined;
+    }
     const modelled = genericProps(c);
     if ('unmodelled' in modelled)
       return `even an IotFlowConnection cannot express ${modelled.unmodelled.join(', ')}`;

@@ -35,7 +35,17 @@ function literal(value: unknown, secrets: ReadonlyMap<string, string>, path = ''
 }
 
 function genericLine(c: ImportedGeneric): string {
-  const secrets = new Map(c.secretFields.map((p) => [`configuration.${p}`, genericSecretVariable(c.id, p)]));
+  const secrets = new Map([
+    ...c.secretFields.map((p) => [`configuration.${p}`, genericSecretVariable(c.id, p)] as const),
+    ...(c.secretProps ?? []).map((p) => [p, genericSecretVariable(c.id, p)] as const),
+  ]);
+  if (c.construct) {
+    const fields = [
+      ...Object.entries(c.props).map(([k, v]) => `${k}: ${literal(v, secrets, k)}`),
+      ...(c.secretProps ?? []).map((p) => `${p}: ${literal(undefined, secrets, p)}`),
+    ];
+    return `new presets.${c.construct}(others, ${JSON.stringify(c.id)}, { api: othersApi, ${[...fields, `importFrom: ${JSON.stringify(c.importFrom)}`].join(', ')} }); // masked secrets: sent once on the first deploy`;
+  }
   const fields = Object.entries(c.props).map(([k, v]) => `${k}: ${literal(v, secrets, k)}`);
   const extra = c.secretFields.length ? [`secretFields: ${JSON.stringify(c.secretFields)}`] : [];
   const note = c.secretFields.length ? ' // masked secrets: sent once on the first deploy' : '';
@@ -123,6 +133,7 @@ export function writeTs(
       ...header.map((h) => `//${h}`),
       "import { App, TerraformStack, TerraformVariable } from 'cdktf';",
       "import { IotFlowApi, IotFlowConnection, QubitroProjectStack } from 'cdktf-thingpark-qubitro';",
+      "import * as presets from 'cdktf-thingpark-qubitro';",
       '',
       '/** A sensitive, ephemeral variable fed by TF_VAR_<name>: it reaches write-only attributes only. */',
       'function secret(stack: TerraformStack, name: string): string {',

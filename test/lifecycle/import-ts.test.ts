@@ -38,6 +38,7 @@ function env(): NodeJS.ProcessEnv {
     TF_VAR_qubitro_4b7f2a8e_signing_key: KEY,
     TF_VAR_with_a_custom_header_headers_webhook_signing_key: KEY,
     TF_VAR_acme_bridge_headers_authorization: BRIDGE_TOKEN,
+    TF_VAR_datacake_farm_access_token: BRIDGE_TOKEN,
   };
 }
 
@@ -92,17 +93,30 @@ beforeAll(async () => {
       },
     })
   ).body!.id;
-  made.push(custom, bridge);
+  const datacake = (
+    await callApi(emulator, 'POST', '/connections', {
+      name: 'Datacake farm',
+      connectorId: 'actility-http-iot',
+      brand: 'DATACAKE',
+      configuration: {
+        destinationURL: 'https://api.datacake.co/integrations/lorawan/actility',
+        headers: { Authorization: `Token ${BRIDGE_TOKEN}` },
+        reconnectStrategy: 'CALM',
+      },
+    })
+  ).body!.id;
+  made.push(custom, bridge, datacake);
   for (const id of made) before.set(id, await shown(id));
 
   await importTs(); // the Qubitro ones
   await importTs('--connector', 'acme-bridge'); // a second run adds the other connector
+  await importTs('--brand', 'DATACAKE'); // and a brand with a preset construct
   // The app as a user's project has it, the package and cdktf resolved from this checkout.
   fs.writeFileSync(
     mainTs,
     fs
       .readFileSync(mainTs, 'utf8')
-      .replace("from 'cdktf-thingpark-qubitro'", `from ${JSON.stringify(path.join(repo, 'src'))}`)
+      .replaceAll("from 'cdktf-thingpark-qubitro'", `from ${JSON.stringify(path.join(repo, 'src'))}`)
       .replace("from 'cdktf'", `from ${JSON.stringify(path.dirname(require.resolve('cdktf/package.json')))}`),
   );
   fs.writeFileSync(
@@ -138,10 +152,11 @@ afterAll(async () => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-test('main.ts holds one QubitroProjectStack per project and the others as IotFlowConnections', () => {
+test('main.ts holds one QubitroProjectStack per project, a preset construct for a known brand, the rest as IotFlowConnections', () => {
   expect(stacks()).toEqual(['other-connections', 'qubitro-4b7f2a8e', 'qubitro-aa62ebe1']);
   const text = fs.readFileSync(mainTs, 'utf8');
-  expect(text.match(/importFrom:/g)).toHaveLength(7);
+  expect(text.match(/importFrom:/g)).toHaveLength(8);
+  expect(text).toContain(`new presets.DatacakeConnection(others, "DatacakeFarm"`);
   expect(text).toContain(`new IotFlowConnection(others, "WithACustomHeader"`);
   expect(text).toContain(`new IotFlowConnection(others, "AcmeBridge"`);
   expect(text).not.toContain(KEY);
@@ -152,6 +167,7 @@ test('the second run adds only the connector it selects and names the variables 
   expect(runs[1]).toContain('1 added to');
   expect(runs[1]).toContain('TF_VAR_acme_bridge_headers_authorization');
   expect(runs[0]).toContain('TF_VAR_with_a_custom_header_headers_webhook_signing_key');
+  expect(runs[2]).toContain('TF_VAR_datacake_farm_access_token');
 });
 
 test('the deploy sends no POST and no DELETE, and every connection keeps every field', async () => {
@@ -172,5 +188,5 @@ test('qubitro-drift --app runs the app and finds it in sync', async () => {
   );
   expect(err.join('')).toBe('');
   expect(code).toBe(0);
-  expect(out.join('')).toContain('**In sync**: 7 connections');
+  expect(out.join('')).toContain('**In sync**: 8 connections');
 });

@@ -121,6 +121,38 @@ test('a value the API masks only in part (a secret in a URL query) is not writte
   expect(result.skipped[0].reason).toMatch(/configuration\.destinationURL \(partly masked\)/);
 });
 
+test('a brand with a preset is written as its construct, the masked token as a secret prop', () => {
+  const datacake: TenantConnection = {
+    id: '6',
+    name: 'Datacake farm',
+    connectorId: 'actility-http-iot',
+    brand: 'DATACAKE',
+    configuration: {
+      destinationURL: 'https://api.datacake.co/integrations/lorawan/actility',
+      headers: { Authorization: '*****' },
+      reconnectStrategy: 'CALM',
+    },
+  };
+  const result = selectConnections([datacake], { brand: 'DATACAKE' }, undefined, undefined, true);
+  expect(result.generic).toEqual([
+    {
+      id: 'DatacakeFarm',
+      importFrom: '6',
+      construct: 'DatacakeConnection',
+      props: { name: 'Datacake farm', reconnectStrategy: 'CALM' },
+      secretProps: ['accessToken'],
+      secretFields: [],
+    },
+  ]);
+  const withHeader = {
+    ...datacake,
+    configuration: { ...datacake.configuration, headers: { Authorization: '*****', 'X-Trace': 'on' } },
+  };
+  expect(
+    selectConnections([withHeader], { brand: 'DATACAKE' }, undefined, undefined, true).generic[0].construct,
+  ).toBeUndefined();
+});
+
 test('connections already under code, by id or by name, are not imported again', () => {
   const result = selectConnections(
     [qubitro('1', 'A'), qubitro('2', 'B'), qubitro('3', 'C')],
