@@ -188,17 +188,44 @@ func TestRetry429RetryAfterSeconds(t *testing.T) {
 	}
 }
 
+// retryWaits records the wait the client chose before each retry (its debug line), so a test asserts the
+// computed wait rather than a wall-clock duration that a loaded machine stretches.
+func retryWaits(cfg *client.Config) func() []string {
+	var mu sync.Mutex
+	var waits []string
+	cfg.Logf = func(_ context.Context, msg string, f map[string]any) {
+		if msg == "retrying API call" {
+			mu.Lock()
+			defer mu.Unlock()
+			waits = append(waits, fmt.Sprint(f["wait"]))
+		}
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), waits...)
+	}
+}
+
 func TestRetry429RetryAfterDate(t *testing.T) {
 	s := fakeapi.New(t)
 	id := s.Put(conn("a"))
-	// HTTP dates have 1 s resolution: two seconds ahead waits 1..2 s.
-	date := time.Now().Add(2 * time.Second).UTC().Format(http.TimeFormat)
+	// A fixed clock on a whole second (HTTP dates have 1 s resolution): a date 1 s ahead is a 1 s wait exactly.
+	now := time.Now().Truncate(time.Second)
+	date := now.Add(time.Second).UTC().Format(http.TimeFormat)
 	s.SetHook(failN(1, "before", "GET", "/connections/", http.StatusTooManyRequests, map[string]string{"Retry-After": date}))
+	var waits func() []string
+	c := newClient(t, s.URL, func(cfg *client.Config) { waits = retryWaits(cfg) })
+	c.Now = func() time.Time { return now }
 	start := time.Now()
-	if _, err := newClient(t, s.URL, nil).Get(context.Background(), id); err != nil {
+	if _, err := c.Get(context.Background(), id); err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el < 900*time.Millisecond || el > 5*time.Second {
+	if got := waits(); len(got) != 1 || got[0] != "1s" {
+		t.Fatalf("waits %v, want [1s] from the Retry-After date", got)
+	}
+	// Only a lower bound: load makes a wait longer, never shorter.
+	if el := time.Since(start); el < time.Second {
 		t.Errorf("Retry-After date not honoured, waited %v", el)
 	}
 }
@@ -207,16 +234,21 @@ func TestRetryAfterCapped(t *testing.T) {
 	s := fakeapi.New(t)
 	id := s.Put(conn("a"))
 	s.SetHook(failN(1, "before", "GET", "/connections/", http.StatusTooManyRequests, map[string]string{"Retry-After": "999999999999"}))
-	c := newClient(t, s.URL, nil)
+	var waits func() []string
+	c := newClient(t, s.URL, func(cfg *client.Config) { waits = retryWaits(cfg) })
 	c.MaxRetryAfter = 100 * time.Millisecond
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	// The guard only keeps an uncapped wait from hanging the run; the assertion is on the wait chosen.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	start := time.Now()
 	if _, err := c.Get(ctx, id); err != nil {
 		t.Fatal(err)
 	}
-	if el := time.Since(start); el < 100*time.Millisecond || el > 2*time.Second {
-		t.Fatalf("waited %v, want the 100ms cap", el)
+	if got := waits(); len(got) != 1 || got[0] != "100ms" {
+		t.Fatalf("waits %v, want [100ms], the cap", got)
+	}
+	if el := time.Since(start); el < 100*time.Millisecond {
+		t.Fatalf("waited %v, less than the 100ms cap", el)
 	}
 }
 
@@ -254,13 +286,13 @@ func TestPerAttemptTimeout(t *testing.T) {
 		return true
 	})
 	c := newClient(t, s.URL, func(c *client.Config) { c.RequestTimeout = 100 * time.Millisecond; c.MaxRetries = 2 })
-	start := time.Now()
-	_, err := c.Get(context.Background(), "1")
+	// Without per-attempt deadlines this parent deadline would end the call after 1 attempt, with no
+	// "no answer within 100ms": the message below tells the two apart, whatever the machine's load.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := c.Get(ctx, "1")
 	if err == nil || err.Error() != "GET /connections/1: no answer within 100ms (request_timeout_seconds), 3 attempts" {
 		t.Fatalf("error %v", err)
-	}
-	if el := time.Since(start); el > 2*time.Second {
-		t.Errorf("took %v", el)
 	}
 }
 

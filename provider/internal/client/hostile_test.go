@@ -316,26 +316,40 @@ func TestACreateTakesItsIdOnlyFromALocationOnTheConfiguredOriginAndBasePath(t *t
 	}
 }
 
-// lateCommit answers POSTs with status, and stores the connection only commitAfter later.
-func lateCommit(t *testing.T, s *fakeapi.Server, status int, commitAfter time.Duration, posts *atomic.Int32) string {
+// lateCommit answers POSTs with status, and stores the connection only once the client has looked for it
+// and not found it: just after answering the first listing that follows the POST. An event, not a delay,
+// so a loaded machine cannot move the commit before that look or past the client's window.
+func lateCommit(t *testing.T, s *fakeapi.Server, status int, posts *atomic.Int32) string {
+	var mu sync.Mutex
+	var pending map[string]any
 	return withBody(t, s, func(w http.ResponseWriter, r *http.Request, body []byte) bool {
-		if r.Method != "POST" || r.URL.Path != "/connections" {
-			return false
+		mu.Lock()
+		defer mu.Unlock()
+		switch {
+		case r.Method == "POST" && r.URL.Path == "/connections":
+			posts.Add(1)
+			_ = json.Unmarshal(body, &pending)
+			w.WriteHeader(status)
+			return true
+		case r.Method == "GET" && r.URL.Path == "/connections" && pending != nil:
+			s.Config.Handler.ServeHTTP(w, r)
+			s.Put(pending)
+			pending = nil
+			return true
 		}
-		posts.Add(1)
-		var c map[string]any
-		_ = json.Unmarshal(body, &c)
-		time.AfterFunc(commitAfter, func() { s.Put(c) })
-		w.WriteHeader(status)
-		return true
+		return false
 	})
 }
 
 func TestALateCommitIsFoundWithinTheWindowAndNeverDuplicated(t *testing.T) {
 	s := fakeapi.New(t)
 	var posts atomic.Int32
-	base := lateCommit(t, s, http.StatusGatewayTimeout, 150*time.Millisecond, &posts)
-	got, evidence, err := newClient(t, base, nil).Create(context.Background(), secretInput("a"))
+	base := lateCommit(t, s, http.StatusGatewayTimeout, &posts)
+	c := newClient(t, base, nil)
+	// The commit waits for the client's first look, so the window only bounds a failing run: wide, so that
+	// a slow listing on a loaded machine does not end the watch before the second look.
+	c.CommitWindow = 30 * time.Second
+	got, evidence, err := c.Create(context.Background(), secretInput("a"))
 	if err != nil || got.Name != "a" {
 		t.Fatalf("got %+v, %v", got, err)
 	}
@@ -411,12 +425,26 @@ func TestTheSameNameCreatedElsewhereAtTheSameTimeIsATwinNamingBothIds(t *testing
 
 func TestPendingDuplicateChecksShareListings(t *testing.T) {
 	s := fakeapi.New(t)
-	lost := failN(10, "after", "POST", "/connections", http.StatusBadGateway, nil)
+	// The 10 POSTs are stored, and their answers lost together once the 10th is stored: the checks are
+	// pending at the same time by construction, not by how fast a loaded machine runs 10 goroutines.
+	var stored atomic.Int32
+	allStored := make(chan struct{})
 	s.SetHook(func(st string, w http.ResponseWriter, r *http.Request) bool {
-		if st == "before" && r.Method == "GET" {
+		switch {
+		case st == "before" && r.Method == "GET":
 			time.Sleep(30 * time.Millisecond) // a listing takes time, as over a real network
+		case st == "after" && r.Method == "POST":
+			if stored.Add(1) == 10 {
+				close(allStored)
+			}
+			select {
+			case <-allStored:
+			case <-r.Context().Done():
+			}
+			w.WriteHeader(http.StatusBadGateway)
+			return true
 		}
-		return lost(st, w, r)
+		return false
 	})
 	c := newClient(t, s.URL, nil)
 	if _, err := c.CachedListing(context.Background()); err != nil {
@@ -508,13 +536,15 @@ func TestNothingListeningFailsAtOnceInsteadOfRetrying(t *testing.T) {
 	}
 	addr := l.Addr().String()
 	_ = l.Close()
-	c := newClient(t, "http://"+addr, func(cfg *client.Config) { cfg.ClientID, cfg.ClientSecret, cfg.BearerToken = "", "", "tok" })
-	c.BaseBackoff = time.Second
-	start := time.Now()
+	var waits func() []string
+	c := newClient(t, "http://"+addr, func(cfg *client.Config) {
+		cfg.ClientID, cfg.ClientSecret, cfg.BearerToken = "", "", "tok"
+		waits = retryWaits(cfg)
+	})
 	_, err = c.ListAll(context.Background())
 	var ae *client.APIError
-	if !errors.As(err, &ae) || !ae.Unreachable || ae.Attempts != 1 || time.Since(start) > 500*time.Millisecond {
-		t.Fatalf("after %v: %v", time.Since(start), err)
+	if !errors.As(err, &ae) || !ae.Unreachable || ae.Attempts != 1 || len(waits()) != 0 {
+		t.Fatalf("waits %v, error %v", waits(), err)
 	}
 }
 

@@ -15,7 +15,9 @@ import (
 func settleRead(t *testing.T, h *harness, fake *fakeapi.Server) []string {
 	t.Helper()
 	before := len(fake.Requests)
-	cfg := h.dv(h.ds, map[string]tftypes.Value{"settle_timeout_seconds": tftypes.NewValue(tftypes.Number, 5)})
+	// The wait ends when the fake's connections settle (a count of reads); the timeout only bounds a
+	// failing run, wide enough that a loaded machine never reaches it.
+	cfg := h.dv(h.ds, map[string]tftypes.Value{"settle_timeout_seconds": tftypes.NewValue(tftypes.Number, 60)})
 	r, err := h.srv.ReadDataSource(h.ctx, &tfprotov6.ReadDataSourceRequest{TypeName: "iotflow_connections", Config: &cfg})
 	if err != nil {
 		t.Fatal(err)

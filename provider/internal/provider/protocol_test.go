@@ -505,7 +505,8 @@ func TestDataSourceSettle(t *testing.T) {
 		h.noErrors("read data source", r.Diagnostics)
 		return r
 	}
-	r := read(map[string]tftypes.Value{"connector_id": str("http-webhook"), "settle_timeout_seconds": tftypes.NewValue(tftypes.Number, 5)})
+	// Settling is a count of reads; the timeout only bounds a failing run (wide for a loaded machine).
+	r := read(map[string]tftypes.Value{"connector_id": str("http-webhook"), "settle_timeout_seconds": tftypes.NewValue(tftypes.Number, 60)})
 	var conns []tftypes.Value
 	_ = attrs(t, h.ds, r.State)["connections"].As(&conns)
 	if len(conns) != 3 {
