@@ -24,6 +24,7 @@ An existing --out file is kept: only connections it does not hold yet are added.
   --brand       select this brand (default QUBITRO); --connector selects by connector id
   --name        select names matching this glob (* and ?)
   --env         the environment key of the YAML (default: prod)
+  --framework   the framework main.ts imports: cdktf (default) or cdktn (cdktn-thingpark-qubitro)
 `;
 
 const SECRET_VARIABLE = 'TF_VAR_thingpark_client_secret';
@@ -38,6 +39,7 @@ interface Options {
   name?: string;
   connector?: string;
   env?: string;
+  framework?: string;
   help?: boolean;
 }
 
@@ -62,6 +64,7 @@ export async function main(
         name: { type: 'string' },
         connector: { type: 'string' },
         env: { type: 'string', default: 'prod' },
+        framework: { type: 'string', default: 'cdktf' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,
@@ -75,10 +78,15 @@ export async function main(
     return 0;
   }
   const missing = ['base-url', 'client-id', 'format', 'out'].filter((k) => !values[k as keyof Options]);
-  if (missing.length || !['yaml', 'ts'].includes(values.format ?? 'yaml')) {
-    err(
-      `qubitro-import: ${missing.length ? `missing --${missing.join(', --')}` : '--format is yaml or ts'}\n\n${USAGE}`,
-    );
+  if (
+    missing.length ||
+    !['yaml', 'ts'].includes(values.format ?? 'yaml') ||
+    !['cdktf', 'cdktn'].includes(values.framework!)
+  ) {
+    const why = missing.length
+      ? `missing --${missing.join(', --')}`
+      : '--format is yaml or ts, --framework cdktf or cdktn';
+    err(`qubitro-import: ${why}\n\n${USAGE}`);
     return 2;
   }
   const clientSecret = env.TF_VAR_thingpark_client_secret;
@@ -124,7 +132,7 @@ export async function main(
     ];
     const text =
       values.format === 'ts'
-        ? writeTs(selected, endpoint, previous, header)
+        ? writeTs(selected, endpoint, previous, header, values.framework)
         : writeYaml(selected, endpoint, previous, header);
     fs.writeFileSync(file, text);
     const variableOf = (projectId: string) =>

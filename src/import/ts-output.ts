@@ -126,14 +126,18 @@ export function writeTs(
   endpoint: EndpointSettings,
   previous: string | undefined,
   header: string[],
+  /** The CDK framework of the app: `cdktf` (imports `cdktf` and `cdktf-thingpark-qubitro`) or `cdktn`. */
+  framework = 'cdktf',
 ): string {
   let text =
     previous ??
     [
       ...header.map((h) => `//${h}`),
-      "import { App, TerraformStack, TerraformVariable } from 'cdktf';",
-      "import { IotFlowApi, IotFlowConnection, QubitroProjectStack } from 'cdktf-thingpark-qubitro';",
-      "import * as presets from 'cdktf-thingpark-qubitro';",
+      // From the framework the user's app runs on: its name is a parameter (the flavour build checks that no
+      // compiled file but the framework module names cdktf).
+      `import { App, TerraformStack, TerraformVariable } from '${framework}';`,
+      `import { IotFlowApi, IotFlowConnection, QubitroProjectStack } from '${framework}-thingpark-qubitro';`,
+      `import * as presets from '${framework}-thingpark-qubitro';`,
       '',
       '/** A sensitive, ephemeral variable fed by TF_VAR_<name>: it reaches write-only attributes only. */',
       'function secret(stack: TerraformStack, name: string): string {',
