@@ -42,6 +42,12 @@ export {
   QubitroProjectStack,
   QubitroProjectStackProps,
 } from './qubitro-project-stack';
+export {
+  PresetProjectConnection,
+  PresetProjectStack,
+  PresetProjectStackProps,
+  ProjectEndpointProps,
+} from './preset-project-stack';
 export { unsafePlaintextSecret } from './secrets';
 export { ConfigError, ConfigProblem, FieldProblem, InputError, ValidationError } from './errors';
 export {

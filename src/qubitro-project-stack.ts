@@ -1,16 +1,18 @@
 import { Construct } from 'constructs';
-import { TerraformOutput, TerraformStack } from './framework';
+import { TerraformStack } from './framework';
 import { IotFlowApi } from './iot-flow-api';
 import { QubitroConnection, QubitroConnectionProps } from './qubitro-connection';
+import {
+  addConnectionIdsOutput,
+  addProjectConnections,
+  addProjectEndpoint,
+  inlineSecretFix,
+} from './preset-project-stack';
+import { QUBITRO } from './presets/qubitro';
 import { projectStackSchema } from './schema/stack';
-import { encryptStateAndPlans } from './encryption';
-import { addBackend, resolveStackBackend } from './backend';
 import type { BackendConfig } from './schema/backend';
-import { sensitiveVariable } from './secrets';
 import { validateProps } from './validate';
 
-const DEFAULT_CLIENT_SECRET_VARIABLE = 'thingpark_client_secret';
-const DEFAULT_BEARER_TOKEN_VARIABLE = 'thingpark_bearer_token';
 const DEFAULT_SIGNING_KEY_VARIABLE = 'qubitro_webhook_signing_key';
 
 /** One connection of a project stack: everything but what the stack provides. */
@@ -106,91 +108,27 @@ export class QubitroProjectStack extends TerraformStack {
 
   constructor(scope: Construct, id: string, props: QubitroProjectStackProps) {
     super(scope, id);
-    validateProps(this.node.path, projectStackSchema, props, { inlineSecretFix: inlineSecretFix(props) });
-    if (props.backend) addBackend(this, resolveStackBackend(props.backend, { stack: id }));
-    const secret = (name: string, description: string) =>
-      sensitiveVariable(this, name, description).stringValue;
-
-    this.api = new IotFlowApi(this, 'Api', {
-      baseUrl: props.baseUrl,
-      tokenUrl: props.tokenUrl,
-      maxRetries: props.maxRetries,
-      timeoutSeconds: props.timeoutSeconds,
-      settleTimeoutSeconds: props.settleTimeoutSeconds,
-      ...(props.clientId !== undefined
-        ? {
-            clientId: props.clientId,
-            clientSecret: secret(
-              props.clientSecretVariable ?? DEFAULT_CLIENT_SECRET_VARIABLE,
-              'ThingPark client secret.',
-            ),
-          }
-        : {
-            bearerToken: secret(
-              props.bearerTokenVariable ?? DEFAULT_BEARER_TOKEN_VARIABLE,
-              'ThingPark bearer token.',
-            ),
-          }),
-    });
-    if (props.encryptionPassphraseVariable !== undefined) {
-      encryptStateAndPlans(
-        this,
-        secret(props.encryptionPassphraseVariable, 'State and plan encryption passphrase.'),
-      );
-    }
-    // Only creates and updates send the signing key (write-only): a destroy runs without it.
     const signingKeyName = props.signingKeyVariable ?? DEFAULT_SIGNING_KEY_VARIABLE;
-    const signingKey = sensitiveVariable(this, signingKeyName, 'Qubitro webhook signing key.', {
-      notForDestroy: true,
+    validateProps(this.node.path, projectStackSchema, props, {
+      inlineSecretFix: inlineSecretFix(props, (prop) =>
+        /sign|webhook/i.test(prop)
+          ? `remove it: the stack reads the webhook signing key from TF_VAR_${signingKeyName}; set that variable ` +
+            'where `cdktf deploy` runs (signingKeyVariable names another variable)'
+          : undefined,
+      ),
     });
-
-    this.connections = props.connections.map(({ id: connectionId, projectId, ...connection }) => {
-      const c = new QubitroConnection(this, connectionId, {
-        ...connection,
-        api: this.api,
-        projectId: projectId ?? props.projectId,
-        webhookSigningKey: signingKey.stringValue,
-      });
-      c._addPrecondition(
-        `\${${signingKey.fqn} != null}`,
-        `${c.node.path}: no webhook signing key: TF_VAR_${signingKeyName} is not set. Fix: set TF_VAR_${signingKeyName} ` +
-          '(Qubitro portal → project → new source → Actility); only a destroy runs without it.',
-      );
-      return c;
-    });
-    // One map, not outputs per connection: an update plan then shows only new ids as unknown (an id stays
-    // known once created), and a big stack plans faster. States are reported by the read-back's warning.
-    new TerraformOutput(this, 'ConnectionIds', {
-      value: Object.fromEntries(this.connections.map((c) => [c.node.id, c.connectionId])),
-      description: 'The IoT Flow id of each connection, by construct id (never a secret).',
-    });
+    this.api = addProjectEndpoint(this, props);
+    this.connections = addProjectConnections(
+      this,
+      this.api,
+      QUBITRO,
+      {
+        fields: { projectId: props.projectId },
+        secretVariables: { webhookSigningKey: signingKeyName },
+        connections: props.connections,
+      },
+      (scope, cid, p) => new QubitroConnection(scope, cid, p as unknown as QubitroConnectionProps),
+    );
+    addConnectionIdsOutput(this, this.connections);
   }
-}
-
-/**
- * The fix for a secret written on the props (`clientSecret: '…'`): the stack reads each secret from a
- * variable, so the fix names the one it reads, as the environments YAML's check does.
- */
-function inlineSecretFix(props: QubitroProjectStackProps): (prop: string) => string | undefined {
-  const readFrom = (what: string, nameProp: keyof QubitroProjectStackProps, name: string) =>
-    `remove it: the stack reads ${what} from TF_VAR_${String(props[nameProp] ?? name)}; set that variable ` +
-    `where \`cdktf deploy\` runs (${nameProp} names another variable)`;
-  return (prop) => {
-    if (/client_?secret/i.test(prop)) {
-      return readFrom('the client secret', 'clientSecretVariable', DEFAULT_CLIENT_SECRET_VARIABLE);
-    }
-    if (/bearer|token/i.test(prop)) {
-      return readFrom('the bearer token', 'bearerTokenVariable', DEFAULT_BEARER_TOKEN_VARIABLE);
-    }
-    if (/sign|webhook/i.test(prop)) {
-      return readFrom('the webhook signing key', 'signingKeyVariable', DEFAULT_SIGNING_KEY_VARIABLE);
-    }
-    if (/passphrase/i.test(prop)) {
-      return 'remove it: name a variable with encryptionPassphraseVariable and set TF_VAR_<that name>';
-    }
-    if (/secret|passw|key/i.test(prop)) {
-      return 'remove it: the stack takes no secret as a prop; secrets come from TF_VAR_ variables';
-    }
-    return undefined;
-  };
 }

@@ -219,7 +219,7 @@ function configErrorOf(
     const at = issue.path as ConfigPath;
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({
-        ...unknownKey(at, key, valueAtPath(input, [...at, key])),
+        ...unknownKey(at, key, valueAtPath(input, [...at, key]), input),
         line: lineAt([...at, key]),
       }));
     }
@@ -284,11 +284,27 @@ const MISPLACED: Record<string, string> = {
   importFrom: 'move it under overrides.<env>.importFrom: each environment has its own connection ids',
 };
 
-function unknownKey(at: ConfigPath, key: string, value: unknown): Omit<ConfigProblem, 'line'> {
-  const known = knownKeys(environmentsConfigSchema, at);
+function unknownKey(
+  at: ConfigPath,
+  key: string,
+  value: unknown,
+  input: unknown,
+): Omit<ConfigProblem, 'line'> {
+  const known = knownKeys(environmentsConfigSchema, at, input);
   const allowed = `one of the keys ${known.join(', ')}`;
   const field = fieldName([...at, key]);
   const closest = closestKey(known, key);
+  // A secret's variable named for another kind (signingKeyVariable on a tago project): the name of this kind's.
+  const variableKeys = at[0] === 'projects' ? known.filter((k) => /Variable$/.test(k)) : [];
+  if (/Variable$/.test(key) && !closest && variableKeys.length) {
+    return {
+      field,
+      value,
+      secret: !/^[A-Za-z0-9_]{0,64}$/.test(String(value)),
+      allowed,
+      fix: `rename it to ${variableKeys.join(' or ')}, the variable this project's kind reads its secret from`,
+    };
+  }
   // A secret-like key is always redacted; a misspelt known key (tokenURL) still gets its suggestion.
   const secret = SECRET_KEY.test(key);
   if (secret && !closest) {

@@ -5,9 +5,16 @@
  */
 import * as path from 'node:path';
 import { resolveStackBackend } from '../backend';
-import type { QubitroProjectConnection, QubitroProjectStackProps } from '../qubitro-project-stack';
+import type { PresetDefinition } from '../presets/definition';
+import type {
+  PresetProjectConnection,
+  PresetProjectStackProps,
+  ProjectEndpointProps,
+} from '../preset-project-stack';
 import {
-  defaultSigningKeyVariable,
+  defaultSecretVariable,
+  presetOfProject,
+  secretVariableKey,
   type BackendConfig,
   type EnvironmentConfig,
   type EnvironmentsConfig,
@@ -17,7 +24,7 @@ import {
 export type ConfigPath = (string | number)[];
 
 export interface ResolvedConnection {
-  readonly props: QubitroProjectConnection;
+  readonly props: PresetProjectConnection;
   /** Where the effective `name` is written: the connection, or its override for this environment. */
   readonly namePath: ConfigPath;
 }
@@ -28,9 +35,10 @@ export interface ResolvedStack {
   readonly environment: string;
   readonly project: string;
   readonly projectIndex: number;
-  readonly props: QubitroProjectStackProps;
-  /** Where the effective signing key variable is written (the project key when it is the default). */
-  readonly signingKeyPath: ConfigPath;
+  readonly preset: PresetDefinition;
+  readonly props: PresetProjectStackProps;
+  /** Where each secret's effective variable is written (the project key when it is the default), by prop. */
+  readonly secretVariablePaths: Readonly<Record<string, ConfigPath>>;
   readonly connections: readonly ResolvedConnection[];
 }
 
@@ -48,15 +56,21 @@ export function resolveStacks(config: EnvironmentsConfig): ResolvedStack[] {
         .filter(({ connection }) => connection.promoteTo.includes(env));
       if (!promoted.length && !listed) return [];
       const at = (...rest: ConfigPath): ConfigPath => ['projects', projectIndex, ...rest];
-      const signingKeyVariable =
-        listed?.signingKeyVariable ??
-        project.signingKeyVariable ??
-        defaultSigningKeyVariable(env, project.key);
-      const signingKeyPath = listed?.signingKeyVariable
-        ? at('environments', env, 'signingKeyVariable')
-        : project.signingKeyVariable
-          ? at('signingKeyVariable')
-          : at('key');
+      const preset = presetOfProject(project);
+      const secretVariables: Record<string, string> = {};
+      const secretVariablePaths: Record<string, ConfigPath> = {};
+      for (const secret of preset.secrets) {
+        const key = secretVariableKey(secret);
+        const inEnvironment = listed?.[key];
+        const inProject = project[key] as string | undefined;
+        secretVariables[secret.prop] =
+          inEnvironment ?? inProject ?? defaultSecretVariable(env, project.key, secret);
+        secretVariablePaths[secret.prop] = inEnvironment
+          ? at('environments', env, key)
+          : inProject
+            ? at(key)
+            : at('key');
+      }
       const connections = promoted.map(({ connection, index }): ResolvedConnection => {
         // eslint-disable-next-line @typescript-eslint/no-unused-vars
         const { promoteTo, overrides, ...options } = connection;
@@ -74,12 +88,16 @@ export function resolveStacks(config: EnvironmentsConfig): ResolvedStack[] {
         environment: env,
         project: project.key,
         projectIndex,
-        signingKeyPath,
+        preset,
+        secretVariablePaths,
         connections,
         props: {
           ...endpointProps(environment),
-          projectId: listed?.projectId ?? project.projectId,
-          signingKeyVariable,
+          kind: preset.kind,
+          fields: Object.fromEntries(
+            preset.fields.map((f) => [f.prop, (listed?.[f.prop] ?? project[f.prop]) as string]),
+          ),
+          secretVariables,
           connections: connections.map((c) => c.props),
         },
       };
@@ -88,7 +106,7 @@ export function resolveStacks(config: EnvironmentsConfig): ResolvedStack[] {
   );
 }
 
-function endpointProps(e: EnvironmentConfig): Omit<QubitroProjectStackProps, 'projectId' | 'connections'> {
+function endpointProps(e: EnvironmentConfig): ProjectEndpointProps {
   return {
     baseUrl: e.baseUrl,
     clientId: e.clientId,

@@ -4,7 +4,7 @@
  * the offending value, what is allowed and how to fix it. Run by the loader once the schema's shape holds.
  */
 import type { EnvironmentsConfig } from '../schema/environments';
-import { defaultSigningKeyVariable } from '../schema/environments';
+import { defaultSecretVariable, secretVariableKey } from '../schema/environments';
 import { type ConfigPath, type ResolvedStack, resolveStacks, stackName } from './resolve';
 
 export interface ConfigRuleProblem {
@@ -15,7 +15,7 @@ export interface ConfigRuleProblem {
   readonly secret?: boolean;
 }
 
-/** Construct ids a QubitroProjectStack uses itself; a connection id must not take them. */
+/** Construct ids a project stack uses itself; a connection id must not take them. */
 const STACK_CHILD_IDS = ['Api'];
 
 /** The problems of a config whose shape holds, and its stacks (resolved once, and only when they can be). */
@@ -204,17 +204,19 @@ function uniqueStackNames(config: EnvironmentsConfig): ConfigRuleProblem[] {
   );
 }
 
-/** Rules on the resolved stacks: credentials variables, connection names per endpoint, signing keys. */
+/** Rules on the resolved stacks: credentials variables, connection names per endpoint, secret variables. */
 function stackRules(stacks: ResolvedStack[]): ConfigRuleProblem[] {
   const problems: ConfigRuleProblem[] = [];
   for (const stack of stacks) {
     const credential = stack.props.clientSecretVariable ?? stack.props.bearerTokenVariable;
-    if (credential !== undefined && credential === stack.props.signingKeyVariable) {
+    for (const secret of stack.preset.secrets) {
+      const variable = stack.props.secretVariables![secret.prop];
+      if (credential === undefined || credential !== variable) continue;
       problems.push({
-        path: stack.signingKeyPath,
-        value: stack.props.signingKeyVariable,
-        allowed: `a signing key variable other than the ThingPark credential variable of ${stack.environment}`,
-        fix: `name it e.g. ${defaultSigningKeyVariable(stack.environment, stack.project)}`,
+        path: stack.secretVariablePaths[secret.prop],
+        value: variable,
+        allowed: `a ${secret.label} variable other than the ThingPark credential variable of ${stack.environment}`,
+        fix: `name it e.g. ${defaultSecretVariable(stack.environment, stack.project, secret)}`,
       });
     }
   }
@@ -236,26 +238,37 @@ function stackRules(stacks: ResolvedStack[]): ConfigRuleProblem[] {
       ),
     );
   }
-  return [...problems, ...sharedSigningKeys(stacks)];
+  return [...problems, ...sharedSecretVariables(stacks)];
 }
 
-/** A Qubitro signing key belongs to one Qubitro project: one variable cannot serve two projects. */
-function sharedSigningKeys(stacks: ResolvedStack[]): ConfigRuleProblem[] {
-  const owner = new Map<string, ResolvedStack>();
+/** The preset and account (e.g. `Qubitro projectId <id>`) a secret of `stack` belongs to. */
+function accountOf(stack: ResolvedStack): string {
+  const fields = stack.preset.fields.filter((f) => f.account);
+  return [stack.preset.title, ...fields.map((f) => `${f.prop} ${stack.props.fields?.[f.prop]}`)].join(' ');
+}
+
+/**
+ * A secret belongs to one account of one preset (a Qubitro signing key to one Qubitro project): one variable
+ * cannot serve two. Presets without an account field may share a variable between stacks of that preset.
+ */
+function sharedSecretVariables(stacks: ResolvedStack[]): ConfigRuleProblem[] {
+  const owner = new Map<string, { stack: ResolvedStack; prop: string }>();
   const problems: ConfigRuleProblem[] = [];
   for (const s of stacks) {
-    const variable = s.props.signingKeyVariable!;
-    const first = owner.get(variable);
-    if (!first) owner.set(variable, s);
-    else if (first.props.projectId !== s.props.projectId) {
-      problems.push({
-        path: s.signingKeyPath,
-        value: variable,
-        allowed:
-          `a signing key variable of Qubitro project ${s.props.projectId} only; stack ${first.name} uses ` +
-          `${variable} for project ${first.props.projectId}`,
-        fix: `set signingKeyVariable under projects[${s.projectIndex}].environments.${s.environment}, or leave it out for the default ${defaultSigningKeyVariable(s.environment, s.project)}`,
-      });
+    for (const secret of s.preset.secrets) {
+      const variable = s.props.secretVariables![secret.prop];
+      const first = owner.get(variable);
+      if (!first) owner.set(variable, { stack: s, prop: secret.prop });
+      else if (accountOf(first.stack) !== accountOf(s) || first.prop !== secret.prop) {
+        problems.push({
+          path: s.secretVariablePaths[secret.prop],
+          value: variable,
+          allowed:
+            `a ${secret.label} variable of ${accountOf(s)} only; stack ${first.stack.name} uses ` +
+            `${variable} for ${accountOf(first.stack)}`,
+          fix: `set ${secretVariableKey(secret)} under projects[${s.projectIndex}].environments.${s.environment}, or leave it out for the default ${defaultSecretVariable(s.environment, s.project, secret)}`,
+        });
+      }
     }
   }
   return problems;

@@ -1,12 +1,12 @@
 /**
- * Builds one QubitroProjectStack per (environment, project) of an environments config, named
+ * Builds one PresetProjectStack (of the project's kind) per (environment, project) of an environments config, named
  * `<env>-<project>`, each with its environment's state backend. `cdktf diff 'prod-*'` then plans one
  * environment only.
  */
 import { Construct } from 'constructs';
 import { STACK_METADATA_KEY } from '../wire-format';
 import { invalidConfig } from '../errors';
-import { QubitroProjectStack } from '../qubitro-project-stack';
+import { PresetProjectStack } from '../preset-project-stack';
 import { fieldName } from '../validate';
 import { checkedSource, EnvironmentsConfigSource } from './config';
 import { resolveBackend } from './resolve';
@@ -20,7 +20,7 @@ export interface EnvironmentStackMetadata {
 export interface EnvironmentStack extends EnvironmentStackMetadata {
   /** `<env>-<project>`. */
   readonly name: string;
-  readonly stack: QubitroProjectStack;
+  readonly stack: PresetProjectStack;
 }
 
 /**
@@ -47,7 +47,7 @@ export function addEnvironmentStacks(
         },
       ]);
     }
-    const stack = new QubitroProjectStack(scope, s.name, {
+    const stack = new PresetProjectStack(scope, s.name, {
       ...s.props,
       backend: resolveBackend(config.environments[s.environment].backend, s, baseDir, config.stateDir),
     });

@@ -20,6 +20,10 @@ export interface PresetSecret {
   readonly label: string;
   /** The end of its variable's name: a YAML project's default variable is `<env>_<project>_<suffix>`. */
   readonly variableSuffix: string;
+  /** How its variable's description and a missing-variable error name it, e.g. `webhook signing key`. @default the label */
+  readonly about?: string;
+  /** Where the user finds it, quoted by a missing-variable error, e.g. `Qubitro portal → …`. @default - none */
+  readonly obtain?: string;
   readonly placement: SecretPlacement;
 }
 

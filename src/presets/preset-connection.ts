@@ -11,6 +11,8 @@ import { validateProps } from '../validate';
 import { MASK } from '../wire-format';
 import { configurationPath, PresetDefinition, PresetSecret } from './definition';
 import { DOWNLINK_AS_KEY } from './registry';
+import { QUBITRO } from './qubitro';
+import { qubitroConnectionSchema } from '../schema/qubitro';
 import type { PresetConnectionOptions } from './options';
 
 /** Props as the shared code reads them: the common ones and `destinationUrl`; the brand's own by name. */
@@ -83,6 +85,11 @@ export function presetPropsSchema(definition: PresetDefinition) {
   }
   for (const s of definition.secrets) shape[s.prop] = secretString(s.prop);
   return commonConfigurationSchema.extend(shape);
+}
+
+/** The rules a preset's construct checks its props with: Qubitro keeps QubitroConnection's own messages. */
+export function connectionSchemaOf(definition: PresetDefinition): z.ZodObject {
+  return definition.kind === QUBITRO.kind ? qubitroConnectionSchema : presetPropsSchema(definition);
 }
 
 /** The secret's value where the brand puts it: the prop itself, or behind the header's prefix. */

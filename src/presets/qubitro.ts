@@ -14,6 +14,8 @@ export const QUBITRO: PresetDefinition = {
       prop: 'webhookSigningKey',
       label: 'signing key',
       variableSuffix: 'signing_key',
+      about: 'webhook signing key',
+      obtain: 'Qubitro portal → project → new source → Actility',
       placement: { header: 'webhookSigningKey' },
     },
   ],

@@ -35,3 +35,7 @@ export const DOWNLINK_AS_KEY = { path: 'downlinkAsKey', label: 'downlink AS key'
 export function presetOfBrand(brand: unknown): PresetDefinition | undefined {
   return PRESETS.find((p) => p.brand === brand);
 }
+
+export function presetOfKind(kind: unknown): PresetDefinition | undefined {
+  return PRESETS.find((p) => p.kind === kind);
+}

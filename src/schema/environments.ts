@@ -8,8 +8,11 @@
  */
 import { z } from 'zod';
 import { apiSchema } from './api';
-import { connectionSchema } from './connection';
-import { qubitroConnectionSchema } from './qubitro';
+import { commonConfigurationSchema, connectionSchema } from './connection';
+import { connectionSchemaOf } from '../presets/preset-connection';
+import type { PresetDefinition, PresetSecret } from '../presets/definition';
+import { QUBITRO } from '../presets/qubitro';
+import { DOWNLINK_AS_KEY, PRESETS, presetOfKind } from '../presets/registry';
 import { backendSchema } from './backend';
 import { connectionIdSchema, mapping, plainText, rule, variableName } from './rules';
 
@@ -94,86 +97,161 @@ const environmentSchema = z
       'Default backend: local, terraform.<stack>.tfstate under stateDir.',
   });
 
-/** What a connection may set: the QubitroConnection rules, without the secrets and what the stack provides. */
-const connectionOptionsShape = {
-  ...qubitroConnectionSchema.omit({ webhookSigningKey: true, downlinkAsKey: true }).shape,
-  projectId: qubitroConnectionSchema.shape.projectId
-    .optional()
-    .meta({ description: "Overrides the project's Qubitro project id for this connection." }),
-  alarms: strictDeep(connectionSchema.shape.alarms),
-};
+/** The YAML key naming a secret's variable, from its suffix: `signing_key` → `signingKeyVariable`. */
+export function secretVariableKey(secret: PresetSecret): string {
+  return `${secret.variableSuffix.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())}Variable`;
+}
 
-const optionOverridesSchema = z
-  .strictObject(
+/** The default variable of a secret in a (environment, project) stack: `<env>_<project>_<suffix>`. */
+export function defaultSecretVariable(environment: string, project: string, secret: PresetSecret): string {
+  return `${environment}_${project}_${secret.variableSuffix}`.replace(/-/g, '_');
+}
+
+/** A field's own rule from the preset's construct schema (e.g. Qubitro's projectId: a UUID). */
+function fieldRule(definition: PresetDefinition, prop: string): z.ZodType {
+  return connectionSchemaOf(definition).shape[prop] as z.ZodType;
+}
+
+/**
+ * The schema of a project of one preset, built from its definition and its construct's rules: the preset's
+ * fields (e.g. Qubitro's projectId) on the project, per environment and per connection, and one `…Variable`
+ * per secret naming the variable that holds it.
+ */
+function projectSchemaOf(definition: PresetDefinition) {
+  const propsSchema = connectionSchemaOf(definition);
+  const notInFile = [...definition.secrets.map((s) => s.prop), DOWNLINK_AS_KEY.path];
+  /** What a connection may set: the construct's rules, without the secrets and what the stack provides. */
+  const connectionOptionsShape = {
+    ...propsSchema.omit(Object.fromEntries(notInFile.map((k) => [k, true])) as never).shape,
+    ...Object.fromEntries(
+      definition.fields.map((f) => [
+        f.prop,
+        fieldRule(definition, f.prop)
+          .optional()
+          .meta({
+            description: `Overrides the project's ${definition.title} ${f.prop} for this connection.`,
+          }),
+      ]),
+    ),
+    alarms: strictDeep(connectionSchema.shape.alarms),
+  };
+
+  const optionOverridesSchema = z
+    .strictObject(
+      {
+        ...z.object(connectionOptionsShape).partial().shape,
+        importFrom: connectionSchema.shape.importFrom.meta({
+          description: 'Adopt the existing connection with this id in this environment.',
+        }),
+      },
+      mapping('connection options', 'reconnectStrategy: CALM'),
+    )
+    .meta({ description: 'Options that differ in this environment.' });
+
+  const connectionEntrySchema = z.strictObject(
     {
-      ...z.object(connectionOptionsShape).partial().shape,
-      importFrom: connectionSchema.shape.importFrom.meta({
-        description: 'Adopt the existing connection with this id in this environment.',
-      }),
+      id: connectionIdSchema,
+      ...connectionOptionsShape,
+      promoteTo: z
+        .array(environmentKeySchema, rule('a list of environment keys', 'write e.g. [dev, staging]'))
+        .min(1, rule('at least one environment', 'list the environments it is deployed to, e.g. [dev]'))
+        .meta({ description: 'The environments this connection is deployed to. Add one to promote it.' }),
+      overrides: z
+        .record(
+          environmentKeySchema,
+          optionOverridesSchema,
+          rule('a map of environment keys', 'write e.g. prod: {}'),
+        )
+        .optional()
+        .meta({ description: 'Per-environment options, e.g. prod: { reconnectStrategy: CALM }.' }),
     },
-    mapping('connection options', 'reconnectStrategy: CALM'),
-  )
-  .meta({ description: 'Options that differ in this environment.' });
+    mapping('a connection', 'id: Uplinks, name: …, promoteTo: [dev]'),
+  );
 
-const connectionEntrySchema = z.strictObject(
+  const variable = (s: PresetSecret, example: string) =>
+    variableName(`the project's ${s.about ?? s.label}`, `${example}_${s.variableSuffix}`);
+  const projectEnvironmentSchema = z
+    .strictObject(
+      {
+        ...Object.fromEntries(
+          definition.fields.map((f) => [f.prop, fieldRule(definition, f.prop).optional()]),
+        ),
+        ...Object.fromEntries(
+          definition.secrets.map((s) => [secretVariableKey(s), variable(s, 'prod_farm').optional()]),
+        ),
+      },
+      mapping('project settings', `${definition.fields[0]?.prop ?? 'name'}: …`),
+    )
+    .meta({
+      description: 'Settings of this project in one environment. Listing an environment keeps its stack.',
+    });
+
+  const isDefault = definition.kind === DEFAULT_KIND;
+  const kind = z.literal(definition.kind);
+  return z.strictObject(
+    {
+      key: projectKeySchema,
+      kind: isDefault
+        ? kind.optional().meta({ description: `The preset of its connections; default ${DEFAULT_KIND}.` })
+        : kind.meta({ description: `The preset of its connections: ${definition.title}.` }),
+      ...Object.fromEntries(
+        definition.fields.map((f) => [
+          f.prop,
+          fieldRule(definition, f.prop).meta({
+            description: `The ${definition.title} ${f.prop}${f.format === 'uuid' ? ' (a UUID)' : ''}.`,
+          }),
+        ]),
+      ),
+      ...Object.fromEntries(
+        definition.secrets.map((s) => [
+          secretVariableKey(s),
+          variable(s, 'farm')
+            .optional()
+            .meta({ description: `Default: <env>_<key>_${s.variableSuffix}, hyphens as underscores.` }),
+        ]),
+      ),
+      environments: z
+        .record(
+          environmentKeySchema,
+          projectEnvironmentSchema,
+          rule('a map of environment keys', 'write e.g. prod: {}'),
+        )
+        .optional(),
+      connections: z
+        .array(connectionEntrySchema, rule('a list of connections', 'write connections as a YAML list'))
+        .meta({ description: 'The connections of this project, each promoted to some environments.' }),
+    },
+    mapping('a project', `key: farm, kind: ${definition.kind}, connections: […]`),
+  );
+}
+
+/** The kind of a project that names none: the YAML of 0.1 has Qubitro projects only. */
+const DEFAULT_KIND = QUBITRO.kind;
+
+/** The preset of a project whose shape the schema accepted (its kind, or the default). */
+export function presetOfProject(project: { readonly kind?: string }): PresetDefinition {
+  return presetOfKind(project.kind ?? DEFAULT_KIND)!;
+}
+
+const KINDS = PRESETS.map((p) => p.kind);
+
+const projectSchema = z.discriminatedUnion(
+  'kind',
+  PRESETS.map(projectSchemaOf) as unknown as [ReturnType<typeof projectSchemaOf>],
   {
-    id: connectionIdSchema,
-    ...connectionOptionsShape,
-    promoteTo: z
-      .array(environmentKeySchema, rule('a list of environment keys', 'write e.g. [dev, staging]'))
-      .min(1, rule('at least one environment', 'list the environments it is deployed to, e.g. [dev]'))
-      .meta({ description: 'The environments this connection is deployed to. Add one to promote it.' }),
-    overrides: z
-      .record(
-        environmentKeySchema,
-        optionOverridesSchema,
-        rule('a map of environment keys', 'write e.g. prod: {}'),
-      )
-      .optional()
-      .meta({ description: 'Per-environment options, e.g. prod: { reconnectStrategy: CALM }.' }),
+    // A project that is not a mapping is refused by the union too, before its kind is read.
+    error: (issue) =>
+      ((issue as { code: string }).code === 'invalid_type'
+        ? mapping('a project', 'key: farm, projectId: …, connections: […]')
+        : rule(
+            `a kind among ${KINDS.join(', ')} (default ${DEFAULT_KIND})`,
+            'correct the kind, e.g. kind: tago, or leave it out for a Qubitro project',
+          )
+      ).error,
   },
-  mapping('a connection', 'id: Uplinks, name: …, promoteTo: [dev]'),
 );
 
-const projectEnvironmentSchema = z
-  .strictObject(
-    {
-      projectId: qubitroConnectionSchema.shape.projectId.optional(),
-      signingKeyVariable: variableName(
-        "the project's webhook signing key",
-        'prod_farm_signing_key',
-      ).optional(),
-    },
-    mapping('project settings', 'projectId: …'),
-  )
-  .meta({
-    description: 'Settings of this project in one environment. Listing an environment keeps its stack.',
-  });
-
-const projectSchema = z.strictObject(
-  {
-    key: projectKeySchema,
-    projectId: qubitroConnectionSchema.shape.projectId.meta({
-      description: 'The Qubitro project id (a UUID).',
-    }),
-    signingKeyVariable: variableName("the project's webhook signing key", 'farm_signing_key')
-      .optional()
-      .meta({ description: 'Default: <env>_<key>_signing_key, hyphens as underscores.' }),
-    environments: z
-      .record(
-        environmentKeySchema,
-        projectEnvironmentSchema,
-        rule('a map of environment keys', 'write e.g. prod: {}'),
-      )
-      .optional(),
-    connections: z
-      .array(connectionEntrySchema, rule('a list of connections', 'write connections as a YAML list'))
-      .meta({ description: 'The connections to this project, each promoted to some environments.' }),
-  },
-  mapping('a project', 'key: farm, projectId: …, connections: […]'),
-);
-
-export const environmentsConfigSchema = z
+const configSchema = z
   .strictObject(
     {
       $schema: z.string().optional(),
@@ -194,18 +272,45 @@ export const environmentsConfigSchema = z
     mapping('an environments config', 'environments: … and projects: …'),
   )
   .meta({
-    title: 'Qubitro connections per environment',
+    title: 'IoT Flow connections per environment',
     description:
-      'Environments and Qubitro projects for cdktf-thingpark-qubitro. Holds variable names, never secrets. ' +
+      'Environments and projects (Qubitro, or another preset by kind) for cdktf-thingpark-qubitro. Holds ' +
+      'variable names, never secrets. ' +
       'Cross-references (promoteTo, overrides, unique keys and names) are checked by the loader.',
   });
 
-export type EnvironmentsConfig = z.infer<typeof environmentsConfigSchema>;
+/** The options a connection of any preset takes; its preset's own (projectId, destinationUrl, …) by name. */
+type ConnectionOptions = Omit<z.infer<typeof commonConfigurationSchema>, 'downlinkAsKey'> & {
+  name: string;
+  active?: boolean;
+  alarms?: z.infer<typeof connectionSchema>['alarms'];
+  [presetProp: string]: unknown;
+};
+export type ConnectionOverrides = Partial<ConnectionOptions> & { importFrom?: string };
+export type ConnectionConfig = ConnectionOptions & {
+  id: string;
+  promoteTo: string[];
+  overrides?: Record<string, ConnectionOverrides>;
+};
+/** A project: its preset's fields (e.g. projectId) and secret variables (e.g. signingKeyVariable) by name. */
+export type ProjectConfig = {
+  key: string;
+  kind?: string;
+  environments?: Record<string, Record<string, string | undefined>>;
+  connections: ConnectionConfig[];
+  [fieldOrVariable: string]: unknown;
+};
 export type EnvironmentConfig = z.infer<typeof environmentSchema>;
+export type EnvironmentsConfig = Omit<z.infer<typeof configSchema>, 'projects'> & {
+  projects: ProjectConfig[];
+};
 export type { BackendConfig } from './backend';
-export type ProjectConfig = EnvironmentsConfig['projects'][number];
-export type ConnectionConfig = ProjectConfig['connections'][number];
-export type ConnectionOverrides = z.infer<typeof optionOverridesSchema>;
+
+/**
+ * The schema of the whole file. Its projects are a union by `kind` built from the presets' list, so their
+ * static type is written out above (a preset's fields and variables are known at run time only).
+ */
+export const environmentsConfigSchema: z.ZodType<EnvironmentsConfig, unknown> = configSchema as never;
 
 /** The JSON Schema for editors (`schema/environments.schema.json`), generated from the zod schema. */
 export function environmentsJsonSchema(): Record<string, unknown> {

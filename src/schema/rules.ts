@@ -155,21 +155,35 @@ export function secretString(field: string) {
     .regex(/^\S+$/, rule('a string without whitespace', `remove spaces or line breaks from ${field}`));
 }
 
-/** The keys the schema allows in the object at `at` (walking objects, arrays, records and optionals). */
-export function knownKeys(schema: z.ZodType, at: readonly PropertyKey[]): string[] {
+/**
+ * The keys the schema allows in the object at `at` (walking objects, arrays, records and optionals; in a
+ * discriminated union, the option that `input`, the value checked, picks).
+ */
+export function knownKeys(schema: z.ZodType, at: readonly PropertyKey[], input?: unknown): string[] {
   let current: z.ZodType | undefined = schema;
-  const unwrap = (s: z.ZodType | undefined): z.ZodType | undefined => {
-    const def = s?._zod.def as { type?: string; innerType?: z.ZodType } | undefined;
-    return def?.type === 'optional' ? unwrap(def.innerType) : s;
+  let value = input;
+  const unwrap = (s: z.ZodType | undefined, v: unknown): z.ZodType | undefined => {
+    const def = s?._zod.def as
+      { type?: string; innerType?: z.ZodType; discriminator?: string; options?: z.ZodType[] } | undefined;
+    if (def?.type === 'optional') return unwrap(def.innerType, v);
+    // A discriminated union (the environments' projects by kind): the option the input's discriminator picks.
+    if (def?.type === 'union' && def.discriminator !== undefined) {
+      const tag = (v as Record<string, unknown> | undefined)?.[def.discriminator];
+      const picked = def.options!.find((o) => o._zod.propValues?.[def.discriminator!]?.has(tag as never));
+      return picked && unwrap(picked, v);
+    }
+    return s;
   };
   for (const key of at) {
-    const def = unwrap(current)?._zod.def as unknown as Record<string, unknown> & { type: string };
+    const def = unwrap(current, value)?._zod.def as unknown as Record<string, unknown> & { type: string };
     if (def?.type === 'object') current = (def.shape as Record<string, z.ZodType>)[String(key)];
     else if (def?.type === 'array') current = def.element as z.ZodType;
     else if (def?.type === 'record') current = def.valueType as z.ZodType;
     else return [];
+    value = (value as Record<PropertyKey, unknown> | undefined)?.[key];
   }
-  const def = unwrap(current)?._zod.def as { type?: string; shape?: Record<string, unknown> } | undefined;
+  const def = unwrap(current, value)?._zod.def as
+    { type?: string; shape?: Record<string, unknown> } | undefined;
   return def?.type === 'object' ? Object.keys(def.shape ?? {}) : [];
 }
 

@@ -35,3 +35,26 @@ export const projectStackSchema = z.object({
     'prod_state_passphrase',
   ).optional(),
 });
+
+/** Rules for a PresetProjectStack's own props: a QubitroProjectStack's, with the preset's kind and variables. */
+export function presetProjectStackSchema(kinds: readonly string[]) {
+  return projectStackSchema.omit({ projectId: true, signingKeyVariable: true }).extend({
+    kind: z.enum(
+      kinds as [string, ...string[]],
+      rule(`one of the preset kinds ${kinds.join(', ')}`, 'pass e.g. kind: "tago"'),
+    ),
+    fields: z
+      .record(z.string(), checkedElsewhere, rule('a map of props', 'pass e.g. { projectId: … }'))
+      .optional(),
+    secretVariables: z
+      .record(
+        z.string(),
+        variableName("the preset's secret", 'prod_farm_tago_authorization'),
+        rule(
+          'a map of secret props to variable names',
+          'pass e.g. { authorization: "prod_farm_tago_authorization" }',
+        ),
+      )
+      .optional(),
+  });
+}

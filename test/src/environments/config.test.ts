@@ -9,6 +9,7 @@ import {
   validateEnvironmentsConfig,
 } from '../../../src';
 import { baseConfig, configError, EXAMPLE_FILE, FILE, FLEET_PROJECT, load, PUMPS_PROJECT } from './fixture';
+import { PRESETS } from '../../../src/presets/registry';
 
 type Edit = (c: any) => void;
 
@@ -266,6 +267,27 @@ const BAD_CONFIGS: BadConfig[] = [
     fix: 'or leave it out for the default dev_fleet_signing_key',
   },
   {
+    problem: 'a Qubitro project id on a project of another kind',
+    edit: (c) => (c.projects[1].kind = 'tago'),
+    path: 'projects[1].projectId',
+    received: `"${FLEET_PROJECT}"`,
+    fix: 'remove it, or correct its spelling',
+  },
+  {
+    problem: "a signing key variable on a project whose kind names its secret's variable otherwise",
+    edit: (c) => {
+      c.projects[1] = {
+        ...c.projects[1],
+        kind: 'tago',
+        projectId: undefined,
+        signingKeyVariable: 'fleet_key',
+      };
+    },
+    path: 'projects[1].signingKeyVariable',
+    received: '"fleet_key"',
+    fix: 'rename it to tagoAuthorizationVariable',
+  },
+  {
     problem: 'a connection promoted nowhere',
     edit: (c) => (c.projects[1].connections[0].promoteTo = []),
     path: 'projects[1].connections[0].promoteTo',
@@ -275,6 +297,15 @@ const BAD_CONFIGS: BadConfig[] = [
 ];
 
 describe('a bad environments config', () => {
+  it('refuses an unknown kind, naming the kinds of the presets', () => {
+    const config = baseConfig();
+    config.projects[1].kind = 'tagoio';
+    const [problem] = configError(config).problems;
+    expect(problem).toMatchObject({ field: 'projects[1].kind', value: 'tagoio' });
+    expect(problem.allowed).toContain(PRESETS.map((p) => p.kind).join(', '));
+    expect(problem.fix).toContain('kind: tago');
+  });
+
   it.each(BAD_CONFIGS)('fails on $problem with the file, path, value and fix', (bad) => {
     const config = baseConfig();
     bad.edit(config);

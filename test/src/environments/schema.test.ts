@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { environmentsJsonSchema } from '../../../src';
+import { PRESETS } from '../../../src/presets/registry';
 import { EXAMPLE_FILE } from './fixture';
 
 const SCHEMA_FILE = path.resolve(__dirname, '../../../schema/environments.schema.json');
@@ -16,7 +17,20 @@ describe('schema/environments.schema.json', () => {
     const schema = committed();
     expect(schema.additionalProperties).toBe(false);
     expect(schema.properties.environments.additionalProperties.additionalProperties).toBe(false);
-    expect(schema.properties.projects.items.properties.connections.items.additionalProperties).toBe(false);
+    const projects = schema.properties.projects.items.oneOf;
+    expect(projects.map((p: any) => p.additionalProperties)).toEqual(projects.map(() => false));
+    expect(projects.map((p: any) => p.properties.connections.items.additionalProperties)).toEqual(
+      projects.map(() => false),
+    );
+  });
+
+  it('has one project shape per preset, told apart by kind, qubitro when it is left out', () => {
+    const projects = committed().properties.projects.items.oneOf;
+    expect(projects.map((p: any) => p.properties.kind.const)).toEqual(PRESETS.map((p) => p.kind));
+    expect(projects.filter((p: any) => !p.required.includes('kind'))).toEqual([
+      expect.objectContaining({ properties: expect.objectContaining({ projectId: expect.anything() }) }),
+    ]);
+    expect(projects[0].properties.kind.const).toBe('qubitro');
   });
 
   it('holds no property for a secret value, only variable names', () => {

@@ -7,7 +7,7 @@ import {
   ConfigError,
   defaultSigningKeyVariable,
   parseEnvironmentsConfig,
-  QubitroProjectStack,
+  PresetProjectStack,
 } from '../../../src';
 import { connections, iotflowProviders, TfJson } from '../../support/synth';
 import {
@@ -142,7 +142,7 @@ describe('stacks per environment and project', () => {
       ['dev-fleet', 'dev', 'fleet'],
       ['prod-farm', 'prod', 'farm'],
     ]);
-    expect(stacks.every((s) => s.stack instanceof QubitroProjectStack)).toBe(true);
+    expect(stacks.every((s) => s.stack instanceof PresetProjectStack)).toBe(true);
   });
 
   it('refuses a stack name another construct of the app already has', () => {
@@ -234,5 +234,68 @@ describe('encryption per environment', () => {
       '${var.prod_state_passphrase}',
     );
     expect(stacks['dev-farm'].terraform.encryption).toBeUndefined();
+  });
+});
+
+describe('projects of other presets', () => {
+  /** The base config with a TagoIO and a Datacake project beside the Qubitro ones. */
+  function withOtherPresets(): any {
+    const config = baseConfig();
+    config.projects.push(
+      {
+        key: 'tanks',
+        kind: 'tago',
+        connections: [{ id: 'Levels', name: 'Tank levels', promoteTo: ['dev', 'prod'] }],
+      },
+      {
+        key: 'dash',
+        kind: 'datacake',
+        datacakeTokenVariable: 'dash_token',
+        connections: [{ id: 'Board', name: 'Dashboard feed', promoteTo: ['dev'] }],
+      },
+    );
+    return config;
+  }
+
+  it('makes one stack per environment and project, whatever its kind', () => {
+    expect(Object.keys(stacksOf(withOtherPresets())).sort()).toEqual([
+      'dev-dash',
+      'dev-farm',
+      'dev-fleet',
+      'dev-tanks',
+      'prod-farm',
+      'prod-tanks',
+    ]);
+  });
+
+  it("reads each secret from the variable its kind names: <env>_<project>_<suffix>, or the project's own", () => {
+    const stacks = stacksOf(withOtherPresets());
+    const secrets = (name: string) => Object.values(connections(stacks[name]))[0].secrets_wo;
+    expect(secrets('dev-tanks')).toEqual({
+      'destinationURL?authorization': '${var.dev_tanks_tago_authorization}',
+    });
+    expect(secrets('prod-tanks')).toEqual({
+      'destinationURL?authorization': '${var.prod_tanks_tago_authorization}',
+    });
+    expect(secrets('dev-dash')).toEqual({ 'headers.Authorization': 'Token ${var.dash_token}' });
+    expect(stacks['dev-dash'].variable.dash_token).toMatchObject({ sensitive: true, ephemeral: true });
+    expect(Object.keys(stacks['dev-tanks'].variable)).not.toContain('dev_tanks_signing_key');
+  });
+
+  it('sends each connection with the brand of its project', () => {
+    const stacks = stacksOf(withOtherPresets());
+    expect(bodiesByName(stacks['dev-tanks'])['Tank levels']).toMatchObject({
+      brand: 'TAGO',
+      configuration: { destinationURL: 'https://actility.middleware.tago.io/uplink?authorization=*****' },
+    });
+    expect(bodiesByName(stacks['dev-dash'])['Dashboard feed']).toMatchObject({ brand: 'DATACAKE' });
+  });
+
+  it('leaves the Qubitro stacks as they are, and kind: qubitro is the default spelt out', () => {
+    const before = stacksOf(baseConfig());
+    const config = withOtherPresets();
+    config.projects[0].kind = 'qubitro';
+    const after = stacksOf(config);
+    for (const name of Object.keys(before)) expect(after[name]).toEqual(before[name]);
   });
 });
