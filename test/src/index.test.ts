@@ -101,9 +101,10 @@ test('the package root exports the constructs and their props, the environments 
   ]);
 });
 
-test('the review subpath exports the review builders, their types and its error class', () => {
+test('the review subpath exports the review and verify builders, their types and its error class', () => {
   expect(exportsOf('src/review/index.ts')).toEqual([
     'Action',
+    'Check',
     'FieldChange',
     'PlanInput',
     'RenderOptions',
@@ -114,14 +115,22 @@ test('the review subpath exports the review builders, their types and its error 
     'ReviewedStack',
     'SecretStatus',
     'SynthesizedStack',
+    'Verdict',
+    'Verification',
+    'VerifiedConnection',
+    'VerifyOptions',
     'buildReview',
     'readSynthesizedStacks',
+    'renderVerification',
     'reviewMarkdown',
+    'verificationJson',
+    'verify',
   ]);
 });
 
-test('the emulator subpath exports the server, its options and defaults, and the connector table', () => {
+test('the emulator subpath exports both emulators, their options and defaults, and the connector table', () => {
   expect(exportsOf('emulator/index.ts')).toEqual([
+    'ApiKeySeed',
     'COMMON_CONFIGURATION_DEFAULTS',
     'CONNECTION_STATES',
     'CONNECTORS',
@@ -134,24 +143,32 @@ test('the emulator subpath exports the server, its options and defaults, and the
     'DEFAULT_LOG_MAX_ENTRIES',
     'DEFAULT_PAGE_SIZE',
     'DEFAULT_SETTLE_MS',
+    'Delivery',
     'EmulatorOptions',
     'FaultRule',
     'HTTP_CONNECTOR_ID',
     'KeyMatcher',
     'MASK',
     'MAX_JSON_DEPTH',
+    'NOT_FOUND_OR_DENIED',
     'OptionError',
+    'ProjectSeed',
+    'QubitroEmulatorOptions',
     'RECONNECT_STRATEGIES',
     'RateLimitOptions',
     'RateLimitStatus',
+    'ReceivedUplink',
     'RequestLogEntry',
     'RequestLogLimits',
     'ResolvedOptions',
     'RunningEmulator',
+    'RunningQubitroEmulator',
+    'UplinkRequest',
     'fingerprint',
     'isCredentialHeader',
     'isLoopbackHost',
     'startEmulator',
+    'startQubitroEmulator',
   ]);
 });
 
