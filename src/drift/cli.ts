@@ -9,8 +9,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { scrubber } from '../review/markdown';
+import { failed, parseCommand, runAsBin, tfVarScrubber, badUsage, type Write } from '../review/cli-kit';
 import { planSecrets } from '../review/plan';
 import { readSynthesizedStacks, synthesizedSecrets, type Json } from '../review/synthesized';
 import { PROVIDER_NAME } from '../wire-format';
@@ -112,39 +111,26 @@ function endpointsOf(tf: Json, env: NodeJS.ProcessEnv) {
   });
 }
 
+const CLI = { bin: 'qubitro-drift', usage: USAGE };
+
 /** Runs the command; returns the exit code (0 in sync, 2 drift, 1 error; bad usage 1 too). */
-export async function main(
-  argv: string[],
-  out: (text: string) => void,
-  err: (text: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
-  let values: { app?: string; config?: string; json?: string; 'fail-on-unmanaged'?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        app: { type: 'string' },
-        config: { type: 'string' },
-        json: { type: 'string' },
-        'fail-on-unmanaged': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    err(`qubitro-drift: ${(e as Error).message}\n\n${USAGE}`);
-    return 1;
-  }
-  if (values.help) {
-    out(USAGE);
-    return 0;
-  }
-  if (!values.app === !values.config) {
-    err(`qubitro-drift: give --app or --config (one of them)\n\n${USAGE}`);
-    return 1;
-  }
-  const hide = scrubber(Object.entries(env).flatMap(([k, v]) => (k.startsWith('TF_VAR_') && v ? [v] : [])));
+export async function main(argv: string[], out: Write, err: Write, env = process.env): Promise<number> {
+  const parsed = parseCommand(
+    CLI,
+    {
+      app: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'string' },
+      'fail-on-unmanaged': { type: 'boolean' },
+    },
+    argv,
+    out,
+    err,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
+  if (!values.app === !values.config) return badUsage(CLI, 'give --app or --config (one of them)', err);
+  const hide = tfVarScrubber(env);
   try {
     const outdir = await synthesize(values, env);
     const stacks = readSynthesizedStacks(outdir);
@@ -175,15 +161,8 @@ export async function main(
     const unmanagedFails = values['fail-on-unmanaged'] === true && report.unmanaged.length > 0;
     return report.inSync && !unmanagedFails ? 0 : 2;
   } catch (e) {
-    err(`qubitro-drift: ${hide((e as Error).message)}\n`);
-    return 1;
+    return failed(CLI, e, err, env);
   }
 }
 
-if (require.main === module) {
-  void main(
-    process.argv.slice(2),
-    (text) => process.stdout.write(text),
-    (text) => process.stderr.write(text),
-  ).then((code) => (process.exitCode = code));
-}
+runAsBin(module, main);

@@ -6,7 +6,7 @@
  * deploy sends once, and every connection left out with the reason.
  */
 import * as fs from 'node:fs';
-import { parseArgs } from 'node:util';
+import { failed, parseCommand, runAsBin, badUsage, type Write } from '../review/cli-kit';
 import { selectConnections, selects, type Selection, type TenantSelection } from './selection';
 import { readTenant, type TenantConnection } from './tenant';
 import { existingTs, genericSecretVariable, tsSigningKeyVariable, writeTs } from './ts-output';
@@ -29,72 +29,45 @@ An existing --out file is kept: only connections it does not hold yet are added.
 
 const SECRET_VARIABLE = 'TF_VAR_thingpark_client_secret';
 
-interface Options {
-  'base-url'?: string;
-  'client-id'?: string;
-  'token-url'?: string;
-  format?: string;
-  out?: string;
-  brand?: string;
-  name?: string;
-  connector?: string;
-  env?: string;
-  framework?: string;
-  help?: boolean;
-}
+const CLI = { bin: 'qubitro-import', usage: USAGE };
 
-/** Runs the command; returns the exit code (0 done, 1 failed, 2 bad usage). */
-export async function main(
-  argv: string[],
-  out: (text: string) => void,
-  err: (text: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
-  let values: Options;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        'base-url': { type: 'string' },
-        'client-id': { type: 'string' },
-        'token-url': { type: 'string' },
-        format: { type: 'string' },
-        out: { type: 'string', short: 'o' },
-        brand: { type: 'string' },
-        name: { type: 'string' },
-        connector: { type: 'string' },
-        env: { type: 'string', default: 'prod' },
-        framework: { type: 'string', default: 'cdktf' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    err(`qubitro-import: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(USAGE);
-    return 0;
-  }
-  const missing = ['base-url', 'client-id', 'format', 'out'].filter((k) => !values[k as keyof Options]);
+/** Runs the command; returns the exit code (0 done, 1 failed or bad usage). */
+export async function main(argv: string[], out: Write, err: Write, env = process.env): Promise<number> {
+  const parsed = parseCommand(
+    CLI,
+    {
+      'base-url': { type: 'string' },
+      'client-id': { type: 'string' },
+      'token-url': { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string', short: 'o' },
+      brand: { type: 'string' },
+      name: { type: 'string' },
+      connector: { type: 'string' },
+      env: { type: 'string', default: 'prod' },
+      framework: { type: 'string', default: 'cdktf' },
+    },
+    argv,
+    out,
+    err,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
+  const missing = (['base-url', 'client-id', 'format', 'out'] as const).filter((k) => !values[k]);
   if (
     missing.length ||
     !['yaml', 'ts'].includes(values.format ?? 'yaml') ||
-    !['cdktf', 'cdktn'].includes(values.framework!)
+    !['cdktf', 'cdktn'].includes(values.framework)
   ) {
     const why = missing.length
       ? `missing --${missing.join(', --')}`
       : '--format is yaml or ts, --framework cdktf or cdktn';
-    err(`qubitro-import: ${why}\n\n${USAGE}`);
-    return 2;
+    return badUsage(CLI, why, err);
   }
   const clientSecret = env.TF_VAR_thingpark_client_secret;
   if (!clientSecret) {
-    err(
-      `qubitro-import: ${SECRET_VARIABLE} is not set. Fix: export the service account's secret as ${SECRET_VARIABLE}\n`,
-    );
-    return 2;
+    const why = `${SECRET_VARIABLE} is not set. Fix: export the service account's secret as ${SECRET_VARIABLE}`;
+    return failed(CLI, why, err, env);
   }
   try {
     const tenant = await readTenant({
@@ -105,7 +78,7 @@ export async function main(
     });
     const file = values.out!;
     const previous = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : undefined;
-    const environment = values.env!;
+    const environment = values.env;
     const existing: ExistingCode =
       previous === undefined
         ? { ids: new Set(), names: new Set(), constructIds: () => new Set() }
@@ -142,8 +115,7 @@ export async function main(
     out(report(tenant, selection, selected, existing, variableOf, file, previous));
     return 0;
   } catch (e) {
-    err(`qubitro-import: ${(e as Error).message}\n`);
-    return 1;
+    return failed(CLI, e, err, env);
   }
 }
 
@@ -237,10 +209,4 @@ function report(
   return `${lines.join('\n')}\n`;
 }
 
-if (require.main === module) {
-  void main(
-    process.argv.slice(2),
-    (text) => process.stdout.write(text),
-    (text) => process.stderr.write(text),
-  ).then((code) => (process.exitCode = code));
-}
+runAsBin(module, main);

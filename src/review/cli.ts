@@ -7,8 +7,8 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { planShowFailed, unreadableReviewFile } from '../errors';
+import { failed, parseCommand, runAsBin, type Write } from './cli-kit';
 import { parseJsonFile, readJsonFile } from './json-file';
 import { checkPlanJson, type PlanInput } from './plan';
 import { reviewMarkdown } from './review';
@@ -68,44 +68,32 @@ function checkedPlan(file: string, stack: string | undefined, plan: unknown): Pl
   return { file, stack, plan };
 }
 
-/** Runs the command; returns the exit code (0 done, 1 failed, 2 bad usage). */
-export function main(argv: string[], out: (text: string) => void, err: (text: string) => void): number {
-  let values: { out?: string; plan?: string[]; 'plan-file'?: string[]; title?: string; help?: boolean };
+const CLI = { bin: 'qubitro-review', usage: USAGE };
+
+/** Runs the command; returns the exit code (0 done, 1 failed or bad usage). */
+export function main(argv: string[], out: Write, err: Write, env = process.env): number {
+  const parsed = parseCommand(
+    CLI,
+    {
+      out: { type: 'string', short: 'o', default: 'cdktf.out' },
+      plan: { type: 'string', short: 'p', multiple: true },
+      'plan-file': { type: 'string', multiple: true },
+      title: { type: 'string' },
+    },
+    argv,
+    out,
+    err,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string', short: 'o', default: 'cdktf.out' },
-        plan: { type: 'string', short: 'p', multiple: true },
-        'plan-file': { type: 'string', multiple: true },
-        title: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    err(`qubitro-review: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out(USAGE);
-    return 0;
-  }
-  try {
-    const stacks = readSynthesizedStacks(values.out!);
+    const stacks = readSynthesizedStacks(values.out);
     const plans = [...(values.plan ?? []).map(readPlan), ...(values['plan-file'] ?? []).map(showPlan)];
     out(reviewMarkdown(stacks, plans, { title: values.title }));
     return 0;
   } catch (e) {
-    err(`qubitro-review: ${(e as Error).message}\n`);
-    return 1;
+    return failed(CLI, e, err, env);
   }
 }
 
-if (require.main === module) {
-  process.exitCode = main(
-    process.argv.slice(2),
-    (text) => process.stdout.write(text),
-    (text) => process.stderr.write(text),
-  );
-}
+runAsBin(module, main);

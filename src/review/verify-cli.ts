@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
+import { failed, parseCommand, runAsBin, type Write } from './cli-kit';
 import { verify } from './verify';
 import { renderVerification, verificationJson } from './verify-markdown';
 
@@ -50,31 +50,27 @@ function synthesizeConfig(file: string): string {
   return outdir;
 }
 
-/** Runs the command; resolves the exit code. */
-export async function main(
-  argv: string[],
-  out: (text: string) => void,
-  err: (text: string) => void,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<number> {
+const CLI = { bin: 'qubitro-verify', usage: USAGE };
+
+/** Runs the command; resolves the exit code (0 passed, 2 a connection does not deliver, 1 error or bad usage). */
+export async function main(argv: string[], out: Write, err: Write, env = process.env): Promise<number> {
+  const parsed = parseCommand(
+    CLI,
+    {
+      out: { type: 'string', short: 'o' },
+      config: { type: 'string' },
+      uplink: { type: 'boolean' },
+      device: { type: 'string' },
+      within: { type: 'string' },
+      json: { type: 'string' },
+    },
+    argv,
+    out,
+    err,
+  );
+  if ('exit' in parsed) return parsed.exit;
+  const { values } = parsed;
   try {
-    const { values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string', short: 'o' },
-        config: { type: 'string' },
-        uplink: { type: 'boolean' },
-        device: { type: 'string' },
-        within: { type: 'string' },
-        json: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      allowPositionals: false,
-    });
-    if (values.help) {
-      out(USAGE);
-      return 0;
-    }
     if (values.device !== undefined && !/^[0-9A-Fa-f]{16}$/.test(values.device)) {
       throw new Error(`--device must be a DevEUI of 16 hex digits (got "${values.device}")`);
     }
@@ -95,15 +91,8 @@ export async function main(
     }
     return run.verification.connections.some((c) => c.verdict === 'not delivered') ? 2 : 0;
   } catch (e) {
-    err(`qubitro-verify: ${(e as Error).message}\n`);
-    return 1;
+    return failed(CLI, e, err, env);
   }
 }
 
-if (require.main === module) {
-  void main(
-    process.argv.slice(2),
-    (text) => process.stdout.write(text),
-    (text) => process.stderr.write(text),
-  ).then((code) => (process.exitCode = code));
-}
+runAsBin(module, main);

@@ -400,9 +400,9 @@ describe('the qubitro-review command', () => {
     expect(r.stdout).not.toContain(CLIENT_SECRET);
   });
 
-  it('exits 2 with the usage on an unknown option', () => {
+  it('exits 1 with the usage on an unknown option', () => {
     const r = cli('--verbose');
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toContain('Usage: qubitro-review');
   });
 
