@@ -1,4 +1,10 @@
-import { CONFIGURATION_DEFAULTS, HTTP_CONNECTOR_ID, MASK, RECONNECT_STRATEGIES } from '../src/wire-format';
+import {
+  CONFIGURATION_DEFAULTS,
+  CREDENTIAL_HEADERS,
+  HTTP_CONNECTOR_ID,
+  MASK,
+  RECONNECT_STRATEGIES,
+} from '../src/wire-format';
 import {
   BRANDS,
   brandConfigurationSchema,
@@ -32,15 +38,14 @@ export interface ConnectorSpec {
 }
 
 /**
- * A header whose value is a credential: `authorization`, `proxy-authorization`, `x-api-key`, `api-key`,
- * `apikey`, or any name containing `token`, `secret`, `password` or `signingkey` (compared in lower case,
- * ignoring `-` and `_`). `projectId` and other identifiers stay readable.
+ * A header whose value is a credential (facts.json, which the provider reads too): one of the names, or a
+ * name containing one of the parts, compared in lower case without `-` and `_`. `projectId` and other
+ * identifiers stay readable.
  */
 export function isCredentialHeader(name: string): boolean {
   const key = name.toLowerCase().replace(/[-_]/g, '');
   return (
-    ['authorization', 'proxyauthorization', 'xapikey', 'apikey'].includes(key) ||
-    ['token', 'secret', 'password', 'signingkey'].some((part) => key.includes(part))
+    CREDENTIAL_HEADERS.names.includes(key) || CREDENTIAL_HEADERS.containing.some((part) => key.includes(part))
   );
 }
 

@@ -12,6 +12,11 @@ import registry from '../provider/registry.json';
 export const TOKEN_PATH = facts.tokenPath;
 /** What the API returns in place of a secret on every read. */
 export const MASK = facts.mask;
+
+/** Header names the API masks on reads: exact (lower case, no `-`/`_`) or containing a part. */
+export const CREDENTIAL_HEADERS: Readonly<typeof facts.credentialHeaders> = Object.freeze(
+  facts.credentialHeaders,
+);
 /** The configuration fields a read adds when they were not sent, with the value it adds. */
 export const CONFIGURATION_DEFAULTS: Readonly<typeof facts.configurationDefaults> = Object.freeze({
   ...facts.configurationDefaults,

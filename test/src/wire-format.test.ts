@@ -4,7 +4,13 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CONFIGURATION_DEFAULTS, MASK, QUBITRO_DEFAULT_DESTINATION, TOKEN_PATH } from '../../src/wire-format';
+import {
+  CONFIGURATION_DEFAULTS,
+  CREDENTIAL_HEADERS,
+  MASK,
+  QUBITRO_DEFAULT_DESTINATION,
+  TOKEN_PATH,
+} from '../../src/wire-format';
 
 const root = path.resolve(__dirname, '../..');
 const FACTS = 'provider/internal/facts/facts.json';
@@ -22,9 +28,12 @@ test('the token path, the mask and the configuration defaults are the documented
 });
 
 test('they are read from the facts file, nothing spelled out beside it', () => {
-  expect({ tokenPath: TOKEN_PATH, mask: MASK, configurationDefaults: CONFIGURATION_DEFAULTS }).toEqual(
-    onDisk,
-  );
+  expect({
+    tokenPath: TOKEN_PATH,
+    mask: MASK,
+    credentialHeaders: CREDENTIAL_HEADERS,
+    configurationDefaults: CONFIGURATION_DEFAULTS,
+  }).toEqual(onDisk);
 });
 
 test('the Go side embeds the same file', () => {

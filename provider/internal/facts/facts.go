@@ -10,6 +10,8 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
+	"strings"
 )
 
 //go:embed facts.json
@@ -20,6 +22,12 @@ type apiFacts struct {
 	TokenPath string `json:"tokenPath"`
 	// Mask is what the API returns in place of a secret on every read.
 	Mask string `json:"mask"`
+	// CredentialHeaders: a header is a credential (read back masked) when its name, in lower case without
+	// - and _, is one of Names or contains one of Containing.
+	CredentialHeaders struct {
+		Names      []string `json:"names"`
+		Containing []string `json:"containing"`
+	} `json:"credentialHeaders"`
 	// ConfigurationDefaults are the configuration fields a read adds when they
 	// were not sent, with the value it adds (decoded as JSON, numbers exact).
 	ConfigurationDefaults map[string]any `json:"configurationDefaults"`
@@ -36,8 +44,8 @@ func parse(b []byte) (apiFacts, error) {
 	if err := d.Decode(&f); err != nil {
 		return f, fmt.Errorf("facts.json: %w", err)
 	}
-	if f.TokenPath == "" || f.Mask == "" || len(f.ConfigurationDefaults) == 0 {
-		return f, errors.New("facts.json: tokenPath, mask and configurationDefaults are all required")
+	if f.TokenPath == "" || f.Mask == "" || len(f.ConfigurationDefaults) == 0 || len(f.CredentialHeaders.Names) == 0 {
+		return f, errors.New("facts.json: tokenPath, mask, credentialHeaders and configurationDefaults are all required")
 	}
 	return f, nil
 }
@@ -56,6 +64,20 @@ func TokenPath() string { return loaded.TokenPath }
 
 // Mask is what the API returns in place of a secret on every read.
 func Mask() string { return loaded.Mask }
+
+// IsCredentialHeader says whether the API masks a header of this name on reads (case, - and _ ignored).
+func IsCredentialHeader(name string) bool {
+	key := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
+	if slices.Contains(loaded.CredentialHeaders.Names, key) {
+		return true
+	}
+	for _, part := range loaded.CredentialHeaders.Containing {
+		if strings.Contains(key, part) {
+			return true
+		}
+	}
+	return false
+}
 
 // ConfigurationDefault is the value a read adds for the configuration field
 // key when it was not sent, as decoded JSON (json.Number for numbers).

@@ -57,7 +57,7 @@ func TestIncompleteOrUnknownFactsAreRefused(t *testing.T) {
 }
 
 func TestNumbersStayExact(t *testing.T) {
-	f, err := parse([]byte(`{"tokenPath": "/t", "mask": "*", "configurationDefaults": {"n": 12345678901234567890}}`))
+	f, err := parse([]byte(`{"tokenPath": "/t", "mask": "*", "credentialHeaders": {"names": ["a"], "containing": []}, "configurationDefaults": {"n": 12345678901234567890}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,5 +78,16 @@ func TestTheFakeAPIServesTheSameFacts(t *testing.T) {
 	}
 	if len(fakeapi.Defaults) != len(ConfigurationDefaults()) {
 		t.Errorf("fakeapi.Defaults has %d fields, facts.json %d", len(fakeapi.Defaults), len(ConfigurationDefaults()))
+	}
+}
+
+func TestCredentialHeadersAreTheNamedOnesAndThoseContainingAPart(t *testing.T) {
+	for name, want := range map[string]bool{
+		"Authorization": true, "X-API-Key": true, "webhookSigningKey": true, "access_token": true,
+		"projectId": false, "Content-Type": false,
+	} {
+		if got := IsCredentialHeader(name); got != want {
+			t.Errorf("IsCredentialHeader(%q) = %v, want %v", name, got, want)
+		}
 	}
 }

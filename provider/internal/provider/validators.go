@@ -76,24 +76,8 @@ func nameProblem(name string) string {
 }
 
 // maskedFields are configuration fields the API treats as secrets (it reads them back masked), outside
-// headers; a header is a secret when isCredentialName says so. The provider knows paths, never brands.
+// headers; a header is a secret when facts.IsCredentialHeader says so. The provider knows paths, never brands.
 var maskedFields = map[string]bool{"downlinkAsKey": true, "password": true, "secretAccessKey": true, "accessKeyId": true, "certificate": true}
-
-// isCredentialName: authorization, proxy-authorization, x-api-key, api-key, apikey, or a name containing
-// token, secret, password or signingkey (case and - _ ignored), as the emulator's connector table masks.
-func isCredentialName(name string) bool {
-	key := strings.NewReplacer("-", "", "_", "").Replace(strings.ToLower(name))
-	switch key {
-	case "authorization", "proxyauthorization", "xapikey", "apikey":
-		return true
-	}
-	for _, part := range []string{"token", "secret", "password", "signingkey"} {
-		if strings.Contains(key, part) {
-			return true
-		}
-	}
-	return false
-}
 
 // clearSecretPaths lists the dotted paths where cfg holds a secret in clear: a masked field or a
 // credential header with a non-empty value. Such a value would be stored in state; it belongs in
@@ -107,7 +91,7 @@ func clearSecretPaths(cfg map[string]any) []string {
 	}
 	if headers, ok := cfg["headers"].(map[string]any); ok {
 		for k, v := range headers {
-			if s, ok := v.(string); ok && isCredentialName(k) && s != "" && s != facts.Mask() {
+			if s, ok := v.(string); ok && facts.IsCredentialHeader(k) && s != "" && s != facts.Mask() {
 				out = append(out, "headers."+k)
 			}
 		}
