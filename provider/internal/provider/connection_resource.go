@@ -69,7 +69,7 @@ func (r *connectionResource) Schema(_ context.Context, _ resource.SchemaRequest,
 			"name": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Connection name, 1 to 128 visible characters (no control, bidi or line-separator characters). With `connector_id` and `brand` it identifies the connection when checking for an existing one.",
-				Validators:          []validator.String{plainName{}},
+				Validators:          []validator.String{plainName},
 			},
 			"connector_id": schema.StringAttribute{
 				Required:            true,

@@ -67,7 +67,7 @@ func (p *IoTFlowProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"base_url": schema.StringAttribute{
 				Required:            true,
 				MarkdownDescription: "Base URL of the IoT Flow API, e.g. `https://host/iot-flow/v1`. Trailing slashes are trimmed. https, or http on a loopback host (a local emulator); no `user:password@`, `?query` or `#fragment`.",
-				Validators:          []validator.String{apiURL{}},
+				Validators:          []validator.String{apiURL},
 			},
 			"client_id": schema.StringAttribute{
 				Optional:            true,
@@ -81,7 +81,7 @@ func (p *IoTFlowProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"token_url": schema.StringAttribute{
 				Optional:            true,
 				MarkdownDescription: "OAuth2 token endpoint. Default: `<scheme://host[:port] of base_url>" + facts.TokenPath() + "`. Same rules as `base_url`.",
-				Validators:          []validator.String{apiURL{}},
+				Validators:          []validator.String{apiURL},
 			},
 			"bearer_token": schema.StringAttribute{
 				Optional:            true,

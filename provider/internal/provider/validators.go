@@ -18,42 +18,43 @@ import (
 // MaxNameLength bounds a connection name, as the constructs do.
 const MaxNameLength = 128
 
-// apiURL validates base_url and token_url with client.CheckAPIURL (https, or http on loopback; no
-// user:password@, no ?query or #fragment). The message never repeats a password.
-type apiURL struct{}
-
-func (apiURL) Description(context.Context) string {
-	return "an https URL (http only on localhost, 127.0.0.0/8 or [::1]) without user:password@, ?query or #fragment"
+// stringRule is a declarative string validator: problem says what is wrong with a value ("" if nothing),
+// without ever repeating a password. Null and unknown values are left to later phases.
+type stringRule struct {
+	description string
+	problem     func(string) string
 }
 
-func (v apiURL) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+func (r stringRule) Description(context.Context) string { return r.description }
 
-func (apiURL) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (r stringRule) MarkdownDescription(ctx context.Context) string { return r.Description(ctx) }
+
+func (r stringRule) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if _, err := client.CheckAPIURL(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+": "+err.Error()+".")
+	if msg := r.problem(req.ConfigValue.ValueString()); msg != "" {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), req.Path.String()+": "+msg)
 	}
+}
+
+// apiURL validates base_url and token_url with client.CheckAPIURL (https, or http on loopback; no
+// user:password@, no ?query or #fragment).
+var apiURL = stringRule{
+	description: "an https URL (http only on localhost, 127.0.0.0/8 or [::1]) without user:password@, ?query or #fragment",
+	problem: func(v string) string {
+		if _, err := client.CheckAPIURL(v); err != nil {
+			return err.Error() + "."
+		}
+		return ""
+	},
 }
 
 // plainName refuses what makes a name lie on screen or break a line: control characters, bidi overrides
 // and isolates, line and paragraph separators, invalid UTF-8 (a lone surrogate), and blank names.
-type plainName struct{}
-
-func (plainName) Description(context.Context) string {
-	return "a visible name without control, bidi or line-separator characters"
-}
-
-func (v plainName) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (plainName) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if msg := nameProblem(req.ConfigValue.ValueString()); msg != "" {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid "+req.Path.String(), msg)
-	}
+var plainName = stringRule{
+	description: "a visible name without control, bidi or line-separator characters",
+	problem:     nameProblem,
 }
 
 // nameProblem says what is wrong with a name ("" if nothing): the rule the shared case table checks.
