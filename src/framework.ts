@@ -8,6 +8,8 @@ export {
   App,
   Fn,
   IResolvable,
+  IStackSynthesizer,
+  ISynthesisSession,
   ITerraformDependable,
   Lazy,
   LocalBackend,

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformLocal, Token } from './framework';
 import { warnWithoutEngineEnvironment } from './engine-environment';
 import { authenticationChoice, duplicateConnectionName, tokenUrlNeeded } from './errors';
+import { useNativeOverride } from './native-syntax';
 import { uniqueName } from './names';
 import {
   IotFlowConnectionsDataSource,
@@ -107,6 +108,7 @@ export class IotFlowApi extends Construct {
       requestTimeoutSeconds: props.timeoutSeconds ?? 30,
     });
     warnWithoutEngineEnvironment(this.provider);
+    useNativeOverride(this);
   }
 
   /**

@@ -43,3 +43,5 @@ export const PROVIDER_VERSION = registry.version;
 /** The provider's name in `cdk.tf.json` and plans, and its connection resource type (`provider/registry.json`). */
 export const PROVIDER_NAME = registry.type;
 export const CONNECTION_RESOURCE = `${registry.type}_connection`;
+/** The data source that lists an endpoint's connections (the read-back, adoption by name). */
+export const CONNECTIONS_DATA_SOURCE = `${registry.type}_connections`;

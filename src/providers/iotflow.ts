@@ -12,7 +12,13 @@ import {
   TerraformProvider,
   TerraformResource,
 } from '../framework';
-import { CONNECTION_RESOURCE, PROVIDER_NAME, PROVIDER_SOURCE, PROVIDER_VERSION } from '../wire-format';
+import {
+  CONNECTION_RESOURCE,
+  CONNECTIONS_DATA_SOURCE,
+  PROVIDER_NAME,
+  PROVIDER_SOURCE,
+  PROVIDER_VERSION,
+} from '../wire-format';
 
 const generatorMetadata = {
   providerName: PROVIDER_NAME,
@@ -150,7 +156,7 @@ export interface IotFlowConnectionsDataSourceConfig extends TerraformMetaArgumen
 
 /** `data "iotflow_connections"`: every page of `GET /connections`, optionally filtered. */
 export class IotFlowConnectionsDataSource extends TerraformDataSource {
-  public static readonly tfResourceType = `${PROVIDER_NAME}_connections`;
+  public static readonly tfResourceType = CONNECTIONS_DATA_SOURCE;
 
   constructor(
     scope: Construct,

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { QubitroProjectStack, QubitroProjectStackProps } from '../../src';
+import { NATIVE_OVERRIDE_FILE } from '../../src/native-syntax';
 import {
   BASE_URL,
   bodyOf,
@@ -215,7 +216,10 @@ describe('QubitroProjectStack synthesized files', () => {
     });
     app.synth();
 
-    expect(filesContaining(outdir, 'var.qubitro_webhook_signing_key')).toHaveLength(1);
+    expect(filesContaining(outdir, 'var.qubitro_webhook_signing_key').map((f) => path.basename(f))).toEqual([
+      'cdk.tf.json',
+      NATIVE_OVERRIDE_FILE,
+    ]);
     expect(filesContaining(outdir, PROBE)).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { IotFlowApi, QubitroConnection, unsafePlaintextSecret } from '../../src';
+import { NATIVE_OVERRIDE_FILE } from '../../src/native-syntax';
 import {
   BASE_URL,
   filesContaining,
@@ -125,7 +126,10 @@ describe('synthesized files', () => {
     });
     app.synth();
 
-    expect(filesContaining(outdir, 'var.signing_key')).toHaveLength(1);
+    expect(filesContaining(outdir, 'var.signing_key').map((f) => path.basename(f))).toEqual([
+      'cdk.tf.json',
+      NATIVE_OVERRIDE_FILE,
+    ]);
     expect(filesContaining(outdir, PROBE)).toEqual([]);
   });
 
