@@ -118,7 +118,7 @@ export class QubitroProjectStack extends TerraformStack {
       ),
     });
     this.api = addProjectEndpoint(this, props);
-    this.connections = addProjectConnections(
+    const made = addProjectConnections(
       this,
       this.api,
       QUBITRO,
@@ -129,6 +129,7 @@ export class QubitroProjectStack extends TerraformStack {
       },
       (scope, cid, p) => new QubitroConnection(scope, cid, p as unknown as QubitroConnectionProps),
     );
-    addConnectionIdsOutput(this, this.connections);
+    this.connections = made.connections;
+    addConnectionIdsOutput(this, made);
   }
 }

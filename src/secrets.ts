@@ -33,7 +33,7 @@ export function isSecretReference(value: unknown): boolean {
  * (OpenTofu and Terraform >= 1.11): it may only reach write-only attributes and provider configuration, so
  * neither the state nor a saved plan can hold it. `notForDestroy`: a secret only creates and updates send
  * (a write-only attribute), so the variable may be left unset to destroy; the caller then refuses it unset
- * where it is written (see `IotFlowConnection._addPrecondition`).
+ * at plan time (see `addProjectConnections`).
  */
 export function sensitiveVariable(
   scope: Construct,

@@ -27,9 +27,18 @@ describe('PresetProjectStack', () => {
       ephemeral: true,
       nullable: true,
     });
-    expect(resource.lifecycle.precondition[0].error_message).toBe(
-      'tanks/Levels: no authorization: TF_VAR_tago_authorization is not set. Fix: set TF_VAR_tago_authorization; only a destroy runs without it.',
-    );
+  });
+
+  it('refuses an unset secret variable once per stack, in a precondition of its output, not per connection', () => {
+    const { tf } = synth(presetStack());
+    expect(tf.output.ConnectionIds.precondition).toEqual([
+      {
+        condition: '${var.tago_authorization != null}',
+        error_message:
+          'tanks: no authorization: TF_VAR_tago_authorization is not set. Fix: set TF_VAR_tago_authorization; only a destroy runs without it.',
+      },
+    ]);
+    expect(Object.values(connections(tf)).map((r) => r.lifecycle)).toEqual([undefined]);
   });
 
   it('refuses an unknown kind, naming the kinds of the presets', () => {
