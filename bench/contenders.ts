@@ -1,17 +1,21 @@
 /**
  * The root modules the benchmark deploys, one per contender, for the same connections (bench/fixtures.ts):
- * - `constructs`: a QubitroProjectStack, synthesized in-process (what a user of this library deploys);
- * - `native`: hand-written JSON of bare `iotflow_connection`s on the same provider, no read-back, no
- *   outputs: the constructs' own cost is the difference;
+ * - `constructs`: a QubitroProjectStack, synthesized in-process (what a user of this library deploys:
+ *   `cdk.tf.json` and its `iotflow_override.tf`);
+ * - `native`: bare `iotflow_connection`s on the same provider, no read-back, no outputs: the constructs'
+ *   own cost is the difference. Written as JSON with the same native-syntax override as the constructs,
+ *   so the two differ in what they declare, not in the syntax the engine parses;
  * - `restful`: hand-written bare `restful_resource`s (magodo/restful 0.25.2), the generic peer a user
- *   would otherwise write by hand;
- * - `terraform_data`: OpenTofu's floor, one `terraform_data` per connection holding the same body, no API.
+ *   would otherwise write by hand (JSON only);
+ * - `terraform_data`: OpenTofu's floor, one `terraform_data` per connection holding the same body, no API,
+ *   with its `input` in native syntax too.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { App } from 'cdktf';
 import { QubitroProjectStack } from '../src';
+import { NATIVE_OVERRIDE_FILE, renderNativeOverride } from '../src/native-syntax';
 import { qubitroConfiguration } from '../src/qubitro-connection';
 import { PROVIDER_SOURCE, PROVIDER_VERSION } from '../src/wire-format';
 import { QUBITRO_BRAND, QUBITRO_CONNECTOR_ID, type QubitroProjectConnection } from '../src';
@@ -22,6 +26,12 @@ export const CONTENDERS = ['constructs', 'native', 'restful', 'terraform_data'] 
 export type Contender = (typeof CONTENDERS)[number];
 
 type Attrs = Record<string, unknown>;
+
+/** A root module: its Terraform JSON and, when it has one, a native-syntax override file. */
+export interface RootModule {
+  readonly json: Attrs;
+  readonly override?: string;
+}
 
 const SECRET_PATH = 'headers.webhookSigningKey';
 
@@ -72,7 +82,7 @@ function variables(ephemeral: boolean): Attrs {
   };
 }
 
-function constructs(endpoint: Endpoint, connections: QubitroProjectConnection[]): Attrs {
+function constructs(endpoint: Endpoint, connections: QubitroProjectConnection[]): RootModule {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-bench-synth-'));
   try {
     const app = new App({ outdir });
@@ -84,9 +94,10 @@ function constructs(endpoint: Endpoint, connections: QubitroProjectConnection[])
       connections,
     });
     app.synth();
-    const tf = JSON.parse(fs.readFileSync(path.join(outdir, 'stacks', STACK, 'cdk.tf.json'), 'utf8'));
+    const stackDir = path.join(outdir, 'stacks', STACK);
+    const tf = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8'));
     delete tf.terraform.backend; // the workspace's default local state
-    return tf;
+    return { json: tf, override: fs.readFileSync(path.join(stackDir, NATIVE_OVERRIDE_FILE), 'utf8') };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -209,15 +220,22 @@ export function configFor(
   contender: Contender,
   endpoint: Endpoint,
   connections: QubitroProjectConnection[],
-): Attrs {
+): RootModule {
   switch (contender) {
     case 'constructs':
       return constructs(endpoint, connections);
-    case 'native':
-      return nativeConfig(endpoint, connections);
+    case 'native': {
+      const json = nativeConfig(endpoint, connections);
+      return { json, override: renderNativeOverride(json) };
+    }
     case 'restful':
-      return restfulConfig(endpoint, connections);
-    case 'terraform_data':
-      return terraformDataConfig(connections);
+      return { json: restfulConfig(endpoint, connections) };
+    case 'terraform_data': {
+      const json = terraformDataConfig(connections);
+      return {
+        json,
+        override: renderNativeOverride(json, { resources: ['terraform_data'], dataSources: [] }),
+      };
+    }
   }
 }

@@ -13,7 +13,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Engine } from '../engine/engine';
 import type { RunningEmulator } from '../emulator';
-import { configFor, Contender, postBody } from './contenders';
+import { configFor, Contender, postBody, type RootModule } from './contenders';
 import { benchConnections } from './fixtures';
 import { BenchWorkspace, Measured, ROTATED_SIGNING_KEY, SIGNING_KEY } from './runner';
 import { DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PAGE_SIZE } from '../emulator';
@@ -64,7 +64,7 @@ function variantConfig(
   emulator: RunningEmulator,
   connections: number,
   changed = 0,
-): Record<string, unknown> {
+): RootModule {
   const endpoint = { baseUrl: emulator.baseUrl, tokenUrl: emulator.tokenUrl };
   const list = benchConnections(connections, changed);
   return configFor(variant, endpoint, list);

@@ -12,6 +12,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Engine } from '../engine/engine';
+import type { RootModule } from './contenders';
 import { DEFAULT_CLIENT_SECRET } from '../emulator';
 import { run, type RunResult } from '../tooling/run';
 import { EngineWorkspace } from '../tooling/workspace';
@@ -173,8 +174,11 @@ export class BenchWorkspace extends EngineWorkspace {
   }
 
   /** Replaces the root module. */
-  public write(config: unknown): void {
-    fs.writeFileSync(path.join(this.dir, 'main.tf.json'), JSON.stringify(config, null, 2));
+  public write(module: RootModule): void {
+    fs.writeFileSync(path.join(this.dir, 'main.tf.json'), JSON.stringify(module.json, null, 2));
+    const override = path.join(this.dir, 'main_override.tf');
+    if (module.override === undefined) fs.rmSync(override, { force: true });
+    else fs.writeFileSync(override, module.override);
   }
 
   public removeState(): void {

@@ -171,10 +171,25 @@ test('the hand-written native resources are what the constructs declare', () => 
   const connections = benchConnections(8);
   const strip = (resources: Record<string, Record<string, unknown>>) =>
     Object.values(resources).map((attrs) =>
-      // The constructs' lifecycle preconditions are construct-layer checks, counted in its cost.
-      Object.fromEntries(Object.entries(attrs).filter(([k]) => !['provider', '//', 'lifecycle'].includes(k))),
+      Object.fromEntries(Object.entries(attrs).filter(([k]) => !['provider', '//'].includes(k))),
     );
-  const ours = configFor('constructs', endpoint, connections) as { resource: { iotflow_connection: never } };
-  const native = configFor('native', endpoint, connections) as { resource: { iotflow_connection: never } };
+  const ours = configFor('constructs', endpoint, connections).json as {
+    resource: { iotflow_connection: never };
+  };
+  const native = configFor('native', endpoint, connections).json as {
+    resource: { iotflow_connection: never };
+  };
   expect(strip(native.resource.iotflow_connection)).toEqual(strip(ours.resource.iotflow_connection));
+});
+
+test('the engine runs get the native-syntax override the constructs synthesize, and the peers theirs', () => {
+  const endpoint = { baseUrl: 'http://127.0.0.1:8787/iot-flow/v1', tokenUrl: 'http://127.0.0.1:8787/token' };
+  const connections = benchConnections(3);
+  const overrides = Object.fromEntries(
+    CONTENDERS.map((c) => [c, configFor(c, endpoint, connections).override ?? '']),
+  );
+  expect(overrides.constructs).toMatch(/resource "iotflow_connection" "Conn0001_\w+" \{/);
+  expect(overrides.native).toMatch(/resource "iotflow_connection" "Conn0001" \{/);
+  expect(overrides.terraform_data).toMatch(/resource "terraform_data" "Conn0001" \{\n {2}input = \{/);
+  expect(overrides.restful).toBe('');
 });
