@@ -342,6 +342,7 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 		attempts = new(int)
 	}
 	renewed := false
+	echoes := 0 // refusals the limiter did not count (its own learning), at most limiterEchoRetries
 	for {
 		*attempts++
 		sent, err := c.limiter.wait(ctx)
@@ -349,7 +350,7 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 			return nil, &APIError{Method: method, Path: path, Err: err, Attempts: *attempts, notSent: true}
 		}
 		tok, resp, apiErr := c.attempt(ctx, method, path, body)
-		c.limiter.observe(sent, resp)
+		counted := c.limiter.observe(sent, resp)
 		if apiErr == nil && isRedirect(resp.StatusCode) {
 			return nil, &APIError{Method: method, Path: path, StatusCode: resp.StatusCode, Status: statusText(resp.StatusCode),
 				Location: c.locationHost(resp.Header.Get("Location")), Attempts: *attempts}
@@ -383,6 +384,11 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 		}
 		if opts.nonIdempotent && !refusedStatus(apiErr.StatusCode) && !apiErr.notSent && !apiErr.Unreachable {
 			return nil, &ambiguousError{last: apiErr}
+		}
+		if !counted && c.maxRetries > 0 && echoes < limiterEchoRetries {
+			// Refused at a rate the limiter has since given up: not this request's failure.
+			echoes++
+			*attempts--
 		}
 		if *attempts > c.maxRetries {
 			return nil, apiErr

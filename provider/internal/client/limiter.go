@@ -36,6 +36,10 @@ const (
 	limiterSamples = 4
 	// limiterMinRate keeps a run of refusals from stalling the process.
 	limiterMinRate = 0.2
+	// limiterEchoRetries bounds the re-sends of one request whose refusals
+	// were not counted against max_retries (see observe), so that a server
+	// that refuses everything still fails the call.
+	limiterEchoRetries = 10
 )
 
 // limiter paces every API request of one client (one provider process, every
@@ -107,10 +111,14 @@ func (l *limiter) wait(ctx context.Context) (time.Time, error) {
 }
 
 // observe learns from the answer to a request sent at sent (res nil: no
-// answer, nothing learned).
-func (l *limiter) observe(sent time.Time, res *response) {
+// answer, nothing learned). counted is false for a refusal that says nothing
+// about this request, only about the limiter: the request left before any
+// rate was learned, or before the last cut (the server was still refusing
+// the rate the limiter had already given up). Such a refusal is the
+// limiter's own learning and does not use up the request's retries.
+func (l *limiter) observe(sent time.Time, res *response) (counted bool) {
 	if res == nil {
-		return
+		return true
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -122,19 +130,21 @@ func (l *limiter) observe(sent time.Time, res *response) {
 				growth = limiterStartGrowth
 			}
 			l.rate *= 1 + growth/l.rate
-			return
+			return true
 		}
 		l.accepted = append(l.accepted, sent)
 		for len(l.accepted) > 0 && l.accepted[0].Before(now.Add(-limiterWindow)) {
 			l.accepted = l.accepted[1:]
 		}
-		return
+		return true
 	}
 	if ra, ok := l.retryAfter(res.Header.Get("Retry-After")); ok && now.Add(ra).After(l.pausedUntil) {
 		l.pausedUntil = now.Add(ra)
 	}
+	counted = true
 	switch {
 	case l.rate == 0:
+		counted = false
 		n, span := l.acceptedSince(now)
 		if n >= limiterSamples {
 			l.rate = float64(n) / span.Seconds() * limiterCut
@@ -142,7 +152,7 @@ func (l *limiter) observe(sent time.Time, res *response) {
 			l.rate, l.starting = max(float64(n)/span.Seconds(), limiterFirstRate), true
 		}
 	case sent.Before(l.cutAt):
-		return // sent before the last cut: already accounted for
+		return false // sent before the last cut: already accounted for
 	case l.starting:
 		l.rate, l.starting = l.rate*limiterStartCut, false
 	default:
@@ -155,6 +165,7 @@ func (l *limiter) observe(sent time.Time, res *response) {
 	if next := now.Add(time.Duration(float64(time.Second) / l.rate)); l.next.Before(next) {
 		l.next = next
 	}
+	return counted
 }
 
 // acceptedSince counts the requests the server accepted over the last

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,5 +196,82 @@ func TestParallelCallsUnderARateLimitAllSucceedWithTheDefaultRetries(t *testing.
 	}
 	if refusals > 20 {
 		t.Errorf("%d refusals for 40 reads: the client did not slow down", refusals)
+	}
+}
+
+func TestARefusalCountsAgainstRetriesOnlyWhenTheRequestLeftAtTheCurrentRate(t *testing.T) {
+	l, clock := newTestLimiter()
+	burst := []time.Time{send(l, clock), send(l, clock)}
+	clock.advance(10 * time.Millisecond)
+	if l.observe(burst[0], answer(503, "")) {
+		t.Error("a refusal of a request sent before any rate was learned was counted")
+	}
+	if l.observe(burst[1], answer(503, "")) {
+		t.Error("a refusal of a request sent before the last cut was counted")
+	}
+	paced := send(l, clock)
+	if !l.observe(paced, answer(503, "")) {
+		t.Error("a refusal of a request sent at the learned rate was not counted")
+	}
+	if !l.observe(send(l, clock), answer(200, "")) {
+		t.Error("an accepted request was not counted")
+	}
+}
+
+// refuseAtFirst answers 503 to every connection request within window of the first one, as a server
+// whose bucket another client had just filled.
+func refuseAtFirst(window time.Duration, refusals *int) fakeapi.Hook {
+	var mu sync.Mutex
+	var first time.Time
+	return func(stage string, w http.ResponseWriter, r *http.Request) bool {
+		if stage != "before" || !strings.Contains(r.URL.Path, "/connections") {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		if first.IsZero() {
+			first = time.Now()
+		}
+		if time.Since(first) >= window {
+			return false
+		}
+		*refusals++
+		w.WriteHeader(http.StatusServiceUnavailable)
+		return true
+	}
+}
+
+func TestABurstRefusedWhileTheLimiterLearnsTheRateUsesUpNoRetries(t *testing.T) {
+	s := fakeapi.New(t)
+	ids := make([]string, 3)
+	for i := range ids {
+		ids[i] = s.Put(map[string]any{"name": fmt.Sprint("c", i), "connectorId": "http-webhook", "configuration": map[string]any{}})
+	}
+	// The first burst is refused before any rate is learned (the limiter's own learning); the first
+	// re-send, a second later at the learned rate, is refused too and uses the one retry; the next passes.
+	refusals := 0
+	s.SetHook(refuseAtFirst(1500*time.Millisecond, &refusals))
+	c, err := New(Config{BaseURL: s.URL, ClientID: "cid", ClientSecret: "csecret", MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, len(ids))
+	for _, id := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := c.Get(context.Background(), id); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("refused while the limiter was learning, then once at its rate: %v", err)
+	}
+	if refusals < len(ids)+1 {
+		t.Fatalf("%d refusals: the test did not refuse a re-send at the learned rate", refusals)
 	}
 }
