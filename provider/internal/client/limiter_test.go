@@ -162,27 +162,24 @@ func leakyBucket(rate, burst float64, refusals *int) fakeapi.Hook {
 	}
 }
 
-func TestParallelCallsUnderARateLimitAllSucceedWithTheDefaultRetries(t *testing.T) {
-	s := fakeapi.New(t)
-	ids := make([]string, 10)
+// seedConnections stores n connections on the fake API and returns their ids.
+func seedConnections(s *fakeapi.Server, n int) []string {
+	ids := make([]string, n)
 	for i := range ids {
 		ids[i] = s.Put(map[string]any{"name": fmt.Sprint("c", i), "connectorId": "http-webhook", "configuration": map[string]any{}})
 	}
-	refusals := 0
-	s.SetHook(leakyBucket(20, 2, &refusals))
-	c, err := New(Config{BaseURL: s.URL, ClientID: "cid", ClientSecret: "csecret", MaxRetries: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.BaseBackoff = 10 * time.Millisecond
+	return ids
+}
 
+// getInParallel reads each id `times` times, one goroutine per id, and returns the errors.
+func getInParallel(c *Client, ids []string, times int) []error {
 	var wg sync.WaitGroup
-	errs := make(chan error, 40)
-	for _, id := range ids { // 10 in parallel, 4 reads each: 40 at 20/s
+	errs := make(chan error, len(ids)*times)
+	for _, id := range ids {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range 4 {
+			for range times {
 				if _, err := c.Get(context.Background(), id); err != nil {
 					errs <- err
 				}
@@ -191,7 +188,25 @@ func TestParallelCallsUnderARateLimitAllSucceedWithTheDefaultRetries(t *testing.
 	}
 	wg.Wait()
 	close(errs)
+	var out []error
 	for err := range errs {
+		out = append(out, err)
+	}
+	return out
+}
+
+func TestParallelCallsUnderARateLimitAllSucceedWithTheDefaultRetries(t *testing.T) {
+	s := fakeapi.New(t)
+	ids := seedConnections(s, 10)
+	refusals := 0
+	s.SetHook(leakyBucket(20, 2, &refusals))
+	c, err := New(Config{BaseURL: s.URL, ClientID: "cid", ClientSecret: "csecret", MaxRetries: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.BaseBackoff = 10 * time.Millisecond
+
+	for _, err := range getInParallel(c, ids, 4) { // 10 in parallel, 4 reads each: 40 at 20/s
 		t.Error(err)
 	}
 	if refusals > 20 {
@@ -243,10 +258,7 @@ func refuseAtFirst(window time.Duration, refusals *int) fakeapi.Hook {
 
 func TestABurstRefusedWhileTheLimiterLearnsTheRateUsesUpNoRetries(t *testing.T) {
 	s := fakeapi.New(t)
-	ids := make([]string, 3)
-	for i := range ids {
-		ids[i] = s.Put(map[string]any{"name": fmt.Sprint("c", i), "connectorId": "http-webhook", "configuration": map[string]any{}})
-	}
+	ids := seedConnections(s, 3)
 	// The first burst is refused before any rate is learned (the limiter's own learning); the first
 	// re-send, a second later at the learned rate, is refused too and uses the one retry; the next passes.
 	refusals := 0
@@ -255,20 +267,7 @@ func TestABurstRefusedWhileTheLimiterLearnsTheRateUsesUpNoRetries(t *testing.T) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(ids))
-	for _, id := range ids {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if _, err := c.Get(context.Background(), id); err != nil {
-				errs <- err
-			}
-		}()
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+	for _, err := range getInParallel(c, ids, 1) {
 		t.Errorf("refused while the limiter was learning, then once at its rate: %v", err)
 	}
 	if refusals < len(ids)+1 {
