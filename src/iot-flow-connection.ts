@@ -80,7 +80,6 @@ export class IotFlowConnection extends Construct {
   /** The server-assigned connection id, e.g. `"1114"` (known after the first apply). */
   public readonly connectionId: string;
   private readonly api: IotFlowApi;
-  private readonly preconditions: { condition: string; error_message: string }[] = [];
   /** The underlying `iotflow_connection` resource. */
   public readonly resource: IotFlowConnectionResource;
 
@@ -127,16 +126,6 @@ export class IotFlowConnection extends Construct {
     return `\${${this.api._stateAfterApply(this.resource)}}`;
   }
 
-  /**
-   * A condition the engine checks when it plans a create or an update of this connection (not a destroy).
-   * One override holds them all: a second `addOverride` of the list would replace the first.
-   * @internal
-   */
-  public _addPrecondition(condition: string, errorMessage: string): void {
-    this.preconditions.push({ condition, error_message: errorMessage });
-    this.resource.addOverride('lifecycle.precondition', [...this.preconditions]);
-  }
-
   /** Import blocks: `importFrom`, or adoption by name when the state has no record of this connection. */
   private adopt(props: IotFlowConnectionProps): void {
     const address = this.resource.address;
@@ -154,10 +143,13 @@ export class IotFlowConnection extends Construct {
         for_each: `\${toset(length(${matches}) == 1 ? ${matches} : [])}`,
         id: '${each.value}',
       });
-      this._addPrecondition(
-        `\${length(${matches}) <= 1}`,
-        ambiguousAdoption(this.node.path, props.name, `\${join(", ", ${matches})}`),
-      );
+      // Checked when the engine plans a create or an update of this connection (not a destroy).
+      this.resource.addOverride('lifecycle.precondition', [
+        {
+          condition: `\${length(${matches}) <= 1}`,
+          error_message: ambiguousAdoption(this.node.path, props.name, `\${join(", ", ${matches})}`),
+        },
+      ]);
     }
   }
 }
