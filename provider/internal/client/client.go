@@ -303,12 +303,13 @@ func retryableStatus(code int) bool {
 	return false
 }
 
-// refusedStatus: the server says it did not process the request (429 Too
-// Many Requests; 503 Service Unavailable, "currently unable to handle the
-// request", RFC 9110 15.6.4), so a POST may be re-sent without looking for
-// it first. Should a 503 have stored it after all, the check after the
-// create finds the twin and fails naming both (see Create).
-func refusedStatus(code int) bool {
+// Refused: the server says it did not process the request, for its rate or
+// its load (429 Too Many Requests; 503 Service Unavailable, "currently
+// unable to handle the request", RFC 9110 15.6.4, and NGINX limit_req's
+// default status), so a POST may be re-sent without looking for it first.
+// Should a 503 have stored it after all, the check after the create finds
+// the twin and fails naming both (see Create).
+func Refused(code int) bool {
 	return code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable
 }
 
@@ -382,7 +383,7 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 			// wrong base_url or an emulator that is not running, not a blip.
 			return nil, apiErr
 		}
-		if opts.nonIdempotent && !refusedStatus(apiErr.StatusCode) && !apiErr.notSent && !apiErr.Unreachable {
+		if opts.nonIdempotent && !Refused(apiErr.StatusCode) && !apiErr.notSent && !apiErr.Unreachable {
 			return nil, &ambiguousError{last: apiErr}
 		}
 		if !counted && c.maxRetries > 0 && echoes < limiterEchoRetries {
@@ -394,7 +395,7 @@ func (c *Client) doRaw(ctx context.Context, method, path string, body []byte, op
 			return nil, apiErr
 		}
 		wait := c.backoff(*attempts)
-		if throttled(apiErr.StatusCode) {
+		if Refused(apiErr.StatusCode) {
 			wait = 0 // the limiter spaces the retry at the rate it learned from this refusal
 		}
 		if resp != nil {

@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"net/http"
 	"sync"
 	"time"
 )
@@ -66,12 +65,6 @@ func newLimiter(now func() time.Time, retryAfter func(string) (time.Duration, bo
 	return &limiter{now: now, retryAfter: retryAfter}
 }
 
-// throttled: the answer says the server refused the request for its rate or
-// its load (429 Too Many Requests; 503, NGINX limit_req's default status).
-func throttled(code int) bool {
-	return code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable
-}
-
 // take gives the current time as a send slot (true), or the earliest time to
 // ask again (false): never before a Retry-After has passed, and at the
 // learned rate a slot a 1/rate after the previous one. Slots are not booked
@@ -123,7 +116,7 @@ func (l *limiter) observe(sent time.Time, res *response) (counted bool) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	if !throttled(res.StatusCode) {
+	if !Refused(res.StatusCode) {
 		if l.rate > 0 {
 			growth := limiterGrowth
 			if l.starting {

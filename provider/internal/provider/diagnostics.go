@@ -67,7 +67,7 @@ func classify(err error) (failure, bool) {
 		return failTimeout, true
 	case ae.Timeout > 0 || ae.StatusCode >= 500 && ae.Method == http.MethodPost && ae.StatusCode != http.StatusServiceUnavailable:
 		return failLostPost, true
-	case ae.StatusCode == http.StatusTooManyRequests || ae.StatusCode == http.StatusServiceUnavailable:
+	case client.Refused(ae.StatusCode):
 		return failRateLimited, true
 	}
 	return failure{}, false
@@ -82,7 +82,7 @@ func tokenFailure(ae *client.APIError) failure {
 		return failTimeout
 	case code >= 300 && code < 400:
 		return failRedirect
-	case code == http.StatusTooManyRequests || code == http.StatusServiceUnavailable:
+	case client.Refused(code):
 		return failRateLimited
 	case code >= 400 && code < 500:
 		return failAuth
