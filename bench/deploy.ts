@@ -289,6 +289,49 @@ export async function benchLifecycle(
   return runs;
 }
 
+/**
+ * A fresh emulator and a workspace holding the constructs' stack of N, initialized, for `body`; the
+ * workspace is removed after.
+ */
+async function withConstructs<T>(
+  engine: Engine,
+  emulator: RunningEmulator,
+  name: string,
+  connections: number,
+  body: (ws: BenchWorkspace) => Promise<T>,
+): Promise<T> {
+  emulator.reset();
+  const ws = new BenchWorkspace(engine, name);
+  try {
+    ws.write(variantConfig('constructs', emulator, connections));
+    await ws.init();
+    return await body(ws);
+  } finally {
+    ws.dispose();
+  }
+}
+
+/** The constructs' apply of N new connections, as one engine run. */
+function constructsCreate(
+  connections: number,
+  latencyMs: number,
+  settleMs: number,
+  env?: NodeJS.ProcessEnv,
+): RunSpec {
+  return {
+    variant: 'constructs',
+    scenario: 'create',
+    args: ['apply', '-auto-approve', '-input=false'],
+    connections,
+    inState: 0,
+    idealWrites: connections,
+    latencyMs,
+    settleMs,
+    round: 1,
+    env,
+  };
+}
+
 /** The constructs' apply of N new with settling connections (the read-back waits for them). */
 export async function benchSettle(
   engine: Engine,
@@ -298,26 +341,9 @@ export async function benchSettle(
   settleMs: number,
   log: (m: string) => void,
 ): Promise<EngineRun> {
-  emulator.reset();
-  const ws = new BenchWorkspace(engine, `settle-${connections}`);
-  try {
-    ws.write(variantConfig('constructs', emulator, connections));
-    await ws.init();
-    const spec = {
-      variant: 'constructs' as const,
-      scenario: 'create' as const,
-      args: ['apply', '-auto-approve', '-input=false'],
-      connections,
-      inState: 0,
-      idealWrites: connections,
-      latencyMs,
-      settleMs,
-      round: 1,
-    };
-    return await runEngine(ws, emulator, spec, log);
-  } finally {
-    ws.dispose();
-  }
+  return withConstructs(engine, emulator, `settle-${connections}`, connections, (ws) =>
+    runEngine(ws, emulator, constructsCreate(connections, latencyMs, settleMs), log),
+  );
 }
 
 export interface RateLimitPlan {
@@ -456,26 +482,10 @@ export async function benchProfile(
   latencyMs: number,
   log: (m: string) => void,
 ): Promise<ProfileResult> {
-  emulator.reset();
-  const ws = new BenchWorkspace(engine, `profile-${connections}`);
-  const dir = fs.mkdtempSync(path.join(ws.dir, 'pprof-'));
-  try {
-    ws.write(variantConfig('constructs', emulator, connections));
-    await ws.init();
+  return withConstructs(engine, emulator, `profile-${connections}`, connections, async (ws) => {
+    const dir = fs.mkdtempSync(path.join(ws.dir, 'pprof-'));
     const env = { IOTFLOW_CPU_PROFILE_DIR: dir, TOFU_CPU_PROFILE: path.join(dir, 'tofu.pprof') };
-    const spec = {
-      variant: 'constructs' as const,
-      scenario: 'create' as const,
-      args: ['apply', '-auto-approve', '-input=false'],
-      connections,
-      inState: 0,
-      idealWrites: connections,
-      latencyMs,
-      settleMs: 0,
-      round: 1,
-      env,
-    };
-    const engineRun = await runEngine(ws, emulator, spec, log);
+    const engineRun = await runEngine(ws, emulator, constructsCreate(connections, latencyMs, 0, env), log);
     const providers = fs.readdirSync(dir).filter((f) => f.startsWith('provider-'));
     const read = await Promise.all([
       readProfile('tofu', ['tofu.pprof'], dir),
@@ -484,7 +494,5 @@ export async function benchProfile(
     const profiles = read.filter((p): p is ProcessProfile => typeof p !== 'string');
     const note = read.find((p): p is string => typeof p === 'string');
     return { run: engineRun, profiles, ...(note && { note }) };
-  } finally {
-    ws.dispose();
-  }
+  });
 }
