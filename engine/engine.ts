@@ -69,7 +69,7 @@ export const RESTFUL_PROVIDER: ProviderBuild = {
 };
 
 /** Registry hosts served from the mirror: OpenTofu's default, and Terraform's for a `terraform` engine. */
-const MIRROR_HOSTS = ['registry.opentofu.org', 'registry.terraform.io'];
+export const MIRROR_HOSTS = ['registry.opentofu.org', 'registry.terraform.io'];
 
 /** Bump when the layout or the build recipe changes, so old caches are not reused. */
 const LAYOUT_VERSION = 3;
@@ -398,7 +398,7 @@ export function findEngine(options: EngineOptions = {}): Engine | undefined {
   return installed ? resolveEngine(dir, selection, provider) : undefined;
 }
 
-function goEnv(): NodeJS.ProcessEnv {
+export function goEnv(): NodeJS.ProcessEnv {
   // The machine's Go is new enough for every module; never let `go` fetch another toolchain.
   return { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOFLAGS: '-buildvcs=false' };
 }

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { zipSync } from 'fflate';
-import { IOTFLOW_PROVIDER } from '../engine/engine';
+import { goEnv, IOTFLOW_PROVIDER, MIRROR_HOSTS } from '../engine/engine';
 import {
   Platform,
   PLATFORMS,
@@ -25,9 +25,9 @@ import {
   providerExecutable,
   releaseZipName,
 } from '../engine/platform';
+import { REPO_ROOT } from './flavour';
 
-const root = path.resolve(__dirname, '..');
-export const RELEASE_DIR = path.join(root, 'release');
+export const RELEASE_DIR = path.join(REPO_ROOT, 'release');
 
 /** Registry protocol 6 (terraform-plugin-framework), as terraform-registry-manifest.json declares it. */
 export const REGISTRY_MANIFEST = { version: 1, metadata: { protocol_versions: ['6.0'] } };
@@ -67,23 +67,13 @@ function buildFor(p: Platform, dir: string): string {
   const result = spawnSync('go', ['build', '-trimpath', '-ldflags', '-s -w', '-o', out, '.'], {
     cwd: IOTFLOW_PROVIDER.dir,
     encoding: 'utf8',
-    env: {
-      ...process.env,
-      CGO_ENABLED: '0',
-      GOOS: p.goos,
-      GOARCH: p.goarch,
-      GOTOOLCHAIN: 'local',
-      GOFLAGS: '-buildvcs=false',
-    },
+    env: { ...goEnv(), GOOS: p.goos, GOARCH: p.goarch },
   });
   if (result.error) throw new Error(`release: cannot run go: ${result.error.message}`);
   if (result.status !== 0)
     throw new Error(`release: go build for ${p.goos}/${p.goarch} failed:\n${result.stderr}`);
   return out;
 }
-
-/** The registry hosts a lock file is written for: OpenTofu's and Terraform's. */
-export const LOCK_HOSTS = ['registry.opentofu.org', 'registry.terraform.io'] as const;
 
 /**
  * The `h1:` hash the engines record for a provider package (Go's dirhash Hash1 over its files: one file
@@ -183,10 +173,11 @@ export function releaseProvider(options: ProviderReleaseOptions = {}): ProviderR
     log(`${zip} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   fs.rmSync(work, { recursive: true, force: true });
-  // Beside the registry files, not among them: one lock file per engine host, to commit in a stack folder.
+  // Beside the registry files, not among them: one lock file per engine host (OpenTofu's and Terraform's, the
+  // hosts the engine's mirror serves), to commit in a stack folder.
   const locks = path.join(path.dirname(dir), 'lock');
   fs.rmSync(locks, { recursive: true, force: true });
-  for (const host of LOCK_HOSTS) {
+  for (const host of MIRROR_HOSTS) {
     fs.mkdirSync(path.join(locks, host), { recursive: true });
     fs.writeFileSync(path.join(locks, host, '.terraform.lock.hcl'), lockFile(host, version, lockHashes));
   }
@@ -252,7 +243,7 @@ export function releaseNpm(
   fs.rmSync(dir, { recursive: true, force: true });
   const staging = path.join(dir, '.staging');
   fs.mkdirSync(staging, { recursive: true });
-  const main = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as Record<
+  const main = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<
     string,
     unknown
   >;
@@ -279,7 +270,7 @@ export function releaseNpm(
   }
 
   // The main package as `npm pack` makes it (prepare builds lib/), then with the optionalDependencies added.
-  const packed = npmPack(root, staging, false);
+  const packed = npmPack(REPO_ROOT, staging, false);
   execFileSync('tar', ['-xzf', packed, '-C', staging]);
   const pkgFile = path.join(staging, 'package', 'package.json');
   const pkg = JSON.parse(fs.readFileSync(pkgFile, 'utf8')) as Record<string, unknown>;
