@@ -11,7 +11,7 @@ import {
 } from './providers/iotflow';
 import { apiSchema } from './schema/api';
 import { validateProps } from './validate';
-import { TOKEN_PATH } from './wire-format';
+import { defaultTokenUrl } from './wire-format';
 
 export interface IotFlowApiProps {
   /**
@@ -181,9 +181,4 @@ export class IotFlowApi extends Construct {
     if (other !== undefined) throw duplicateConnectionName(constructPath, name, other);
     this.connectionNames.set(name, constructPath);
   }
-}
-
-/** ThingPark's Keycloak token endpoint lives at the root of the API host. */
-function defaultTokenUrl(baseUrl: string): string {
-  return `${new URL(baseUrl).origin}${TOKEN_PATH}`;
 }

@@ -10,6 +10,10 @@ import registry from '../provider/registry.json';
 
 /** The OAuth2 token endpoint, relative to the origin of the API base URL. */
 export const TOKEN_PATH = facts.tokenPath;
+/** ThingPark's Keycloak token endpoint: TOKEN_PATH at the root of the API host. */
+export function defaultTokenUrl(baseUrl: string): string {
+  return `${new URL(baseUrl).origin}${TOKEN_PATH}`;
+}
 /** What the API returns in place of a secret on every read. */
 export const MASK = facts.mask;
 

@@ -11,8 +11,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { failed, parseCommand, runAsBin, tfVarScrubber, badUsage, type Write } from '../review/cli-kit';
 import { planSecrets } from '../review/plan';
-import { readSynthesizedStacks, synthesizedSecrets, type Json } from '../review/synthesized';
-import { PROVIDER_NAME } from '../wire-format';
+import {
+  iotflowProviders,
+  readSynthesizedStacks,
+  synthesizedSecrets,
+  tfVarOf,
+  type Json,
+} from '../review/synthesized';
 import { readTenant, type TenantConnection } from '../import/tenant';
 import { driftedStack, driftMarkdown, buildDriftReport } from './drift';
 
@@ -94,10 +99,8 @@ async function refreshPlan(dir: string, env: NodeJS.ProcessEnv): Promise<Json> {
 
 /** Each iotflow provider's endpoint and client, and the secret its variable holds, to list the endpoint. */
 function endpointsOf(tf: Json, env: NodeJS.ProcessEnv) {
-  const raw = tf.provider?.[PROVIDER_NAME];
-  return (Array.isArray(raw) ? raw : raw ? [raw] : []).flatMap((p: Json) => {
-    const variable = /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(String(p.client_secret ?? ''))?.[1];
-    const clientSecret = env[`TF_VAR_${variable ?? 'thingpark_client_secret'}`];
+  return iotflowProviders(tf).flatMap((p) => {
+    const clientSecret = env[tfVarOf(p.client_secret) ?? 'TF_VAR_thingpark_client_secret'];
     return p.client_id && clientSecret
       ? [
           {

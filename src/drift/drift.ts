@@ -73,9 +73,10 @@ export function buildDriftReport(
   stacks: readonly { stack: SynthesizedStack; plan: Json; reviewed: ReviewedStack }[],
   tenants: ReadonlyMap<string, readonly TenantConnection[]>,
 ): DriftReport {
-  const managed = new Set(stacks.flatMap(({ plan }) => [...stateIds(plan).values()]));
-  const connections = stacks.flatMap(({ plan, reviewed }) => {
-    const ids = stateIds(plan);
+  const idsOf = stacks.map(({ plan }) => stateIds(plan));
+  const managed = new Set(idsOf.flatMap((ids) => [...ids.values()]));
+  const connections = stacks.flatMap(({ reviewed }, i) => {
+    const ids = idsOf[i];
     return reviewed.connections.map((c): DriftedConnection => ({
       stack: reviewed.name,
       id: c.id,

@@ -4,7 +4,7 @@
  * (a token must not follow one), the number of pages is bounded, and no error text ever holds the secret.
  */
 import { scrubber } from '../review/markdown';
-import { TOKEN_PATH } from '../wire-format';
+import { defaultTokenUrl } from '../wire-format';
 
 /** A connection as the API returns it (secrets masked as `*****`). */
 export interface TenantConnection {
@@ -37,10 +37,6 @@ export class TenantError extends Error {
     super(message);
     this.name = 'TenantError';
   }
-}
-
-export function defaultTokenUrl(baseUrl: string): string {
-  return `${new URL(baseUrl).origin}${TOKEN_PATH}`;
 }
 
 /** Every connection of the endpoint, by id ascending as the API pages them. */

@@ -77,9 +77,15 @@ export function reviewSynthesizedStack({ name, tf }: SynthesizedStack): Reviewed
 }
 
 /** The iotflow provider blocks (cdktf writes a list once a provider has an alias). */
-function iotflowProviders(tf: Json): Json[] {
+export function iotflowProviders(tf: Json): Json[] {
   const raw = tf.provider?.[PROVIDER_NAME];
   return Array.isArray(raw) ? raw : raw ? [raw] : [];
+}
+
+/** `${var.name}` → `TF_VAR_name`, the environment variable the stacks read it from; undefined for anything else. */
+export function tfVarOf(value: unknown): string | undefined {
+  const reference = typeof value === 'string' ? /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(value) : null;
+  return reference === null ? undefined : `TF_VAR_${reference[1]}`;
 }
 
 /** `alias → base_url` of the iotflow providers (`iotflow` for the default one). */

@@ -10,15 +10,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { verifyCredentialMissing } from '../errors';
-import { CONNECTION_RESOURCE, PROVIDER_NAME, QUBITRO_BRAND, TOKEN_PATH } from '../wire-format';
+import { CONNECTION_RESOURCE, PROVIDER_NAME, QUBITRO_BRAND, defaultTokenUrl } from '../wire-format';
 import { readTenant, type TenantConnection } from '../import/tenant';
 import { isLoopbackHost } from '../loopback';
 import { readJsonFile } from './json-file';
 import {
   connectionBodyOf,
   constructId,
+  iotflowProviders,
   readSynthesizedStacks,
   synthesizedSecrets,
+  tfVarOf,
   type Json,
   type SynthesizedStack,
 } from './synthesized';
@@ -112,13 +114,13 @@ async function call(url: string, init: RequestInit = {}): Promise<{ status: numb
 
 /** `${var.name}` → the variable's value from TF_VAR_name, as the stacks get it; a literal as it is. */
 function variableValue(value: unknown, env: NodeJS.ProcessEnv, stack: string, attribute: string): string {
-  const reference = typeof value === 'string' ? /^\$\{var\.([A-Za-z0-9_-]+)\}$/.exec(value) : null;
-  if (reference === null) {
+  const variable = tfVarOf(value);
+  if (variable === undefined) {
     if (typeof value === 'string' && value !== '') return value;
     throw verifyCredentialMissing(stack, attribute, undefined);
   }
-  const fromEnv = env[`TF_VAR_${reference[1]}`];
-  if (!fromEnv) throw verifyCredentialMissing(stack, attribute, `TF_VAR_${reference[1]}`);
+  const fromEnv = env[variable];
+  if (!fromEnv) throw verifyCredentialMissing(stack, attribute, variable);
   return fromEnv;
 }
 
@@ -128,8 +130,7 @@ function endpoints(
   env: NodeJS.ProcessEnv,
   secrets: string[],
 ): Map<string, Endpoint> {
-  const raw = stack.tf.provider?.[PROVIDER_NAME];
-  const blocks: Json[] = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  const blocks = iotflowProviders(stack.tf);
   /** A secret value, remembered so that the report is scrubbed of it. */
   const secret = (value: string): string => (secrets.push(value), value);
   return new Map(
@@ -141,7 +142,7 @@ function endpoints(
           return secret(variableValue(p.bearer_token, env, stack.name, 'bearer_token'));
         }
         const clientSecret = secret(variableValue(p.client_secret, env, stack.name, 'client_secret'));
-        const tokenUrl = p.token_url ?? `${new URL(baseUrl).origin}${TOKEN_PATH}`;
+        const tokenUrl = p.token_url ?? defaultTokenUrl(baseUrl);
         const res = await call(tokenUrl, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
