@@ -4,7 +4,7 @@ import { IotFlowApi } from './iot-flow-api';
 import type { IotFlowConnection } from './iot-flow-connection';
 import type { QubitroProjectStackProps } from './qubitro-project-stack';
 import type { PresetDefinition } from './presets/definition';
-import { connectionSchemaOf, PresetConnection } from './presets/preset-connection';
+import { PresetConnection } from './presets/preset-connection';
 import { PRESETS, presetOfKind } from './presets/registry';
 import { presetProjectStackSchema } from './schema/stack';
 import { encryptStateAndPlans } from './encryption';
@@ -191,7 +191,7 @@ export function inlineSecretFix(
 /** A connection of any preset, as a project stack builds it. */
 class ProjectConnection extends PresetConnection {
   constructor(scope: Construct, id: string, props: Record<string, unknown>, definition: PresetDefinition) {
-    super(scope, id, props as never, definition, connectionSchemaOf(definition));
+    super(scope, id, props as never, definition);
   }
 }
 

@@ -3,7 +3,6 @@ import { ConnectionOptions } from './iot-flow-connection';
 import type { PresetConnectionOptions } from './presets/options';
 import { PresetConnection, presetConfiguration } from './presets/preset-connection';
 import { QUBITRO } from './presets/qubitro';
-import { qubitroConnectionSchema } from './schema/qubitro';
 
 export interface QubitroConnectionProps extends PresetConnectionOptions {
   /** The Qubitro project id (a UUID): Qubitro portal → project → new source → Actility. */
@@ -23,7 +22,7 @@ export interface QubitroConnectionProps extends PresetConnectionOptions {
  */
 export class QubitroConnection extends PresetConnection {
   constructor(scope: Construct, id: string, props: QubitroConnectionProps) {
-    super(scope, id, props, QUBITRO, qubitroConnectionSchema);
+    super(scope, id, props, QUBITRO);
   }
 }
 

@@ -6,11 +6,11 @@ import { Construct } from 'constructs';
 import { z } from 'zod';
 import { ConnectionOptions, IotFlowConnection } from '../iot-flow-connection';
 import { commonConfigurationSchema } from '../schema/connection';
-import { httpsUrl, plainText, rule, secretString } from '../schema/rules';
+import { httpsUrl, PLACEHOLDER_UUID, plainText, rule, secretString } from '../schema/rules';
 import { validateProps } from '../validate';
 import { MASK } from '../wire-format';
 import { configurationPath, PresetDefinition, PresetSecret } from './definition';
-import { DOWNLINK_AS_KEY } from './registry';
+import { presetSecretPaths } from './registry';
 import { QUBITRO } from './qubitro';
 import { qubitroConnectionSchema } from '../schema/qubitro';
 import type { PresetConnectionOptions } from './options';
@@ -23,8 +23,6 @@ function propOf(props: object, name: string): unknown {
 }
 
 const CONNECTION_OPTIONS = ['api', 'alarms', 'importFrom', 'adoptExisting'];
-
-const UUID_NOT_PLACEHOLDER = /^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i;
 
 function destinationSchema(definition: PresetDefinition) {
   const destination = definition.destination!;
@@ -78,7 +76,7 @@ export function presetPropsSchema(definition: PresetDefinition) {
               ),
             )
             .refine(
-              (v) => !UUID_NOT_PLACEHOLDER.test(v),
+              (v) => !PLACEHOLDER_UUID.test(v),
               rule('a real id, not the nil or max UUID', `copy the ${f.prop} from ${definition.title}`),
             )
         : plainText(f.prop, 256);
@@ -87,9 +85,17 @@ export function presetPropsSchema(definition: PresetDefinition) {
   return commonConfigurationSchema.extend(shape);
 }
 
+/** Each definition's schema, built once: zod schemas are immutable, so every connection of a preset shares it. */
+const CONNECTION_SCHEMAS = new WeakMap<PresetDefinition, z.ZodObject>();
+
 /** The rules a preset's construct checks its props with: Qubitro keeps QubitroConnection's own messages. */
 export function connectionSchemaOf(definition: PresetDefinition): z.ZodObject {
-  return definition.kind === QUBITRO.kind ? qubitroConnectionSchema : presetPropsSchema(definition);
+  let schema = CONNECTION_SCHEMAS.get(definition);
+  if (schema === undefined) {
+    schema = definition.kind === QUBITRO.kind ? qubitroConnectionSchema : presetPropsSchema(definition);
+    CONNECTION_SCHEMAS.set(definition, schema);
+  }
+  return schema;
 }
 
 /** The secret's value where the brand puts it: the prop itself, or behind the header's prefix. */
@@ -149,11 +155,6 @@ export function presetConfiguration(
   };
 }
 
-/** The dotted paths inside `configuration` that hold the preset's secrets, the common one included. */
-export function presetSecretPaths(definition: PresetDefinition): string[] {
-  return [...definition.secrets.map((s) => configurationPath(s.placement)), DOWNLINK_AS_KEY.path];
-}
-
 /** The variable name an error suggests for a secret prop, e.g. `tago_authorization`. */
 function suggestedVariables(definition: PresetDefinition): Record<string, string> {
   const snake = (prop: string) => prop.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -168,14 +169,8 @@ function suggestedVariables(definition: PresetDefinition): Record<string, string
  * brand's definition. Each brand's construct is a subclass that names its definition.
  */
 export class PresetConnection extends IotFlowConnection {
-  protected constructor(
-    scope: Construct,
-    id: string,
-    props: AnyPresetProps,
-    definition: PresetDefinition,
-    schema: z.ZodType = presetPropsSchema(definition),
-  ) {
-    validateProps(`${scope.node.path}/${id}`, schema, props, {
+  protected constructor(scope: Construct, id: string, props: AnyPresetProps, definition: PresetDefinition) {
+    validateProps(`${scope.node.path}/${id}`, connectionSchemaOf(definition), props, {
       secrets: suggestedVariables(definition),
       // Checked by IotFlowConnection, which this construct is.
       otherProps: CONNECTION_OPTIONS,

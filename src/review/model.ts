@@ -6,7 +6,7 @@
 
 import { configurationPath } from '../presets/definition';
 import { QUBITRO } from '../presets/qubitro';
-import { DOWNLINK_AS_KEY, PRESETS, presetOfBrand } from '../presets/registry';
+import { DOWNLINK_AS_KEY, PRESETS, presetOfBrand, presetSecretPaths } from '../presets/registry';
 
 /** The review's label of each secret path inside `configuration`, from every preset. */
 const SECRET_LABELS: ReadonlyMap<string, string> = new Map([
@@ -22,9 +22,7 @@ const SECRET_LABELS: ReadonlyMap<string, string> = new Map([
  */
 export function secretPathsOfBrand(brand: unknown): string[] {
   const preset = presetOfBrand(brand) ?? QUBITRO;
-  return [...preset.secrets.map((s) => configurationPath(s.placement)), DOWNLINK_AS_KEY.path].map(
-    (p) => `configuration.${p}`,
-  );
+  return presetSecretPaths(preset).map((p) => `configuration.${p}`);
 }
 
 /** How a reviewer reads a secret path: `signing key`, `downlink AS key`, the path itself, or `body` for all. */

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { commonConfigurationSchema } from './connection';
 import { QUBITRO_DEFAULT_DESTINATION } from '../wire-format';
-import { httpsUrl, plainText, rule, secretString } from './rules';
+import { httpsUrl, PLACEHOLDER_UUID, plainText, rule, secretString } from './rules';
 
 export const qubitroConnectionSchema = commonConfigurationSchema.extend({
   name: plainText('name', 128),
@@ -16,7 +16,7 @@ export const qubitroConnectionSchema = commonConfigurationSchema.extend({
     )
     // zod's uuid() takes the nil and max UUIDs, which no Qubitro project has: a placeholder left in.
     .refine(
-      (v) => !/^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i.test(v),
+      (v) => !PLACEHOLDER_UUID.test(v),
       rule(
         'a real project id, not the nil (all 0) or max (all f) UUID',
         'copy the Project ID from the Qubitro portal (project → new source → Actility)',

@@ -43,6 +43,9 @@ const noTemplate = (field: string) =>
     `remove those sequences from ${field}`,
   );
 
+/** The nil (all 0) and max (all f) UUIDs, which zod's uuid() takes: a placeholder left in, never a real id. */
+export const PLACEHOLDER_UUID = /^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/i;
+
 /** A string that reaches cdk.tf.json as data: no control characters, no `${` or `%{`. */
 export function dataString(field: string) {
   return z
