@@ -49,7 +49,7 @@ function unknownProp(
   inlineSecretFix?: (prop: string) => string | undefined,
 ): FieldProblem {
   const closest = closestKey(known, key);
-  const secretFix = path.length === 0 && !closest ? inlineSecretFix?.(key) : undefined;
+  const secretFix = !closest ? inlineSecretFix?.(key) : undefined;
   if (secretFix !== undefined) {
     return {
       field: key,

@@ -20,7 +20,7 @@ export { connectionIdSchema } from './rules';
 
 /** The default signing key variable of a (environment, project) stack, e.g. `prod_farm_sensors_signing_key`. */
 export function defaultSigningKeyVariable(environment: string, project: string): string {
-  return `${environment}_${project}_signing_key`.replace(/-/g, '_');
+  return defaultSecretVariable(environment, project, QUBITRO.secrets[0]);
 }
 
 /** Key rule shared by environment and project keys: they make stack names `<env>-<project>`. */
