@@ -17,6 +17,19 @@ export interface FieldProblem {
 /** What stands for a secret in every message and review (plain text, so Markdown does not hide it as a tag). */
 export const REDACTED = '(redacted)';
 
+/**
+ * The bidi controls and the line and paragraph separators, as the body of a regex character class: text holding
+ * them reads differently from what it holds. The input rules refuse them; messages show them escaped.
+ */
+export const BIDI_AND_LINE_SEPARATORS = String.raw`\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029`;
+
+const REORDERING = new RegExp(`[${BIDI_AND_LINE_SEPARATORS}]`, 'g');
+
+/** A character as a `\uXXXX` escape (its first UTF-16 code unit), readable in JSON, HCL and messages. */
+export function unicodeEscape(c: string): string {
+  return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+}
+
 function show(value: unknown, secret: boolean | undefined): string {
   if (secret) return REDACTED;
   if (value === undefined) return 'nothing';
@@ -28,10 +41,7 @@ function show(value: unknown, secret: boolean | undefined): string {
     json = `a ${value?.constructor?.name ?? 'value'}`;
   }
   // A bidi control or line separator shown raw would reorder or break the message itself.
-  const visible = json.replace(
-    /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  const visible = json.replace(REORDERING, unicodeEscape);
   return visible.length > 120 ? `${visible.slice(0, 117)}...` : visible;
 }
 

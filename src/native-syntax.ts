@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { IConstruct } from 'constructs';
+import { unicodeEscape } from './errors';
 import { TerraformStack, type IStackSynthesizer, type ISynthesisSession } from './framework';
 import { CONNECTION_RESOURCE, CONNECTIONS_DATA_SOURCE } from './wire-format';
 
@@ -93,7 +94,7 @@ function literal(s: string): string | undefined {
 
 function escape(c: string): string {
   const short: Record<string, string> = { '\\': '\\\\', '"': '\\"', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
-  return short[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  return short[c] ?? unicodeEscape(c);
 }
 
 function blockLines(

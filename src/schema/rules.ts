@@ -3,6 +3,7 @@
  * zod issues into library errors with the construct path and the value.
  */
 import { z } from 'zod';
+import { BIDI_AND_LINE_SEPARATORS } from '../errors';
 import { isLoopbackHost } from '../loopback';
 
 const SEPARATOR = '\u0000';
@@ -29,7 +30,7 @@ const NO_CONTROL = /^[^\u0000-\u001f\u007f-\u009f]*$/;
 // Characters that make text read differently from what it holds, in plans and the review: bidi controls, line
 // and paragraph separators, and (with the u flag, only unpaired) surrogates. The provider's name rule
 // refuses the same (Go: unicode.IsControl, unicode.Bidi_Control, U+2028/U+2029, invalid UTF-8).
-const INVISIBLE = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udfff]/u;
+const INVISIBLE = new RegExp(String.raw`[${BIDI_AND_LINE_SEPARATORS}]|[\ud800-\udfff]`, 'u');
 const visible = (field: string) =>
   rule(
     'text without bidi controls (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), line separators (U+2028, U+2029) or lone surrogates',
