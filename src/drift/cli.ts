@@ -7,7 +7,6 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { failed, parseCommand, runAsBin, tfVarScrubber, badUsage, type Write } from '../review/cli-kit';
 import { planSecrets } from '../review/plan';
@@ -58,16 +57,10 @@ async function synthesize(
   env: NodeJS.ProcessEnv,
 ): Promise<string> {
   if (values.config) {
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-drift-'));
     // Loaded here only: the rest of the command needs no CDK framework.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { App } = require('../framework') as typeof import('../framework');
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { addEnvironmentStacks } = require('../environments') as typeof import('../environments');
-    const app = new App({ outdir });
-    addEnvironmentStacks(app, path.resolve(values.config));
-    app.synth();
-    return outdir;
+    const { synthesizeEnvironments } = require('../environments') as typeof import('../environments');
+    return synthesizeEnvironments(values.config, 'qubitro-drift-');
   }
   const folder = path.resolve(values.app!);
   const settings = JSON.parse(fs.readFileSync(path.join(folder, 'cdktf.json'), 'utf8')) as Json;

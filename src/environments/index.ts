@@ -5,5 +5,10 @@ export {
   parseEnvironmentsConfig,
   validateEnvironmentsConfig,
 } from './config';
-export { addEnvironmentStacks, EnvironmentStack, EnvironmentStackMetadata } from './stacks';
+export {
+  addEnvironmentStacks,
+  EnvironmentStack,
+  EnvironmentStackMetadata,
+  synthesizeEnvironments,
+} from './stacks';
 export { stackName } from './resolve';

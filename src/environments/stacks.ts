@@ -3,7 +3,11 @@
  * `<env>-<project>`, each with its environment's state backend. `cdktf diff 'prod-*'` then plans one
  * environment only.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { Construct } from 'constructs';
+import { App } from '../framework';
 import { STACK_METADATA_KEY } from '../wire-format';
 import { invalidConfig } from '../errors';
 import { PresetProjectStack } from '../preset-project-stack';
@@ -21,6 +25,18 @@ export interface EnvironmentStack extends EnvironmentStackMetadata {
   /** `<env>-<project>`. */
   readonly name: string;
   readonly stack: PresetProjectStack;
+}
+
+/**
+ * The stacks of an environments YAML synthesized into a new temporary folder, whose path it returns: what
+ * the commands' `--config` reads (`qubitro-verify`, `qubitro-drift`).
+ */
+export function synthesizeEnvironments(file: string, tmpPrefix: string): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
+  const app = new App({ outdir });
+  addEnvironmentStacks(app, path.resolve(file));
+  app.synth();
+  return outdir;
 }
 
 /**

@@ -4,8 +4,6 @@
  * report (and JSON with --json). Exit 0 when nothing failed, 2 when a connection does not deliver, 1 on error.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { failed, parseCommand, runAsBin, type Write } from './cli-kit';
 import { verify } from './verify';
 import { renderVerification, verificationJson } from './verify-markdown';
@@ -38,16 +36,10 @@ function duration(raw: string): number {
 
 /** The stacks of an environments YAML, synthesized into a temporary folder. */
 function synthesizeConfig(file: string): string {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'qubitro-verify-'));
   // Required here only: without --config the command needs no CDK framework.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { App } = require('../framework') as typeof import('../framework');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const environments = require('../environments') as typeof import('../environments');
-  const app = new App({ outdir });
-  environments.addEnvironmentStacks(app, path.resolve(file));
-  app.synth();
-  return outdir;
+  const { synthesizeEnvironments } = require('../environments') as typeof import('../environments');
+  return synthesizeEnvironments(file, 'qubitro-verify-');
 }
 
 const CLI = { bin: 'qubitro-verify', usage: USAGE };
